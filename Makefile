@@ -1,0 +1,61 @@
+# qipc_fdw: PostgreSQL foreign data wrapper for kdb+/q over IPC.
+#
+#   make               build qipc_fdw.so and the q test server (test/qserver/qserver)
+#   make install       install the extension into $(PG_CONFIG)'s PostgreSQL
+#   make installcheck  run the pg_regress suites against a running server
+#                      (the q test servers must be running: see .ci/run)
+#   make unitcheck     build and run the codec unit tests standalone under
+#                      ASan/UBSan, with no PostgreSQL include path
+#   make fuzz          build the libFuzzer harness for the reader (clang)
+
+EXTENSION = qipc_fdw
+MODULE_big = qipc_fdw
+DATA = qipc_fdw--1.0.sql
+PGFILEDESC = "qipc_fdw - foreign data wrapper for kdb+/q"
+
+KIPC_SRCS = $(sort $(wildcard src/kipc/*.c))
+FDW_SRCS = $(sort $(wildcard src/*.c))
+OBJS = $(FDW_SRCS:.c=.o) $(KIPC_SRCS:.c=.o)
+
+# one pg_regress suite per area; order matters only for readability
+REGRESS = $(shell cat test/regress_schedule 2>/dev/null)
+REGRESS_OPTS = --load-extension=$(EXTENSION) --dbname=contrib_regression
+
+PG_CPPFLAGS = -Isrc -Isrc/kipc
+SHLIB_LINK = -lssl -lcrypto
+
+EXTRA_CLEAN = test/qserver/qserver test/unit/unittest test/unit/fuzz_reader \
+	results regression.diffs regression.out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# ---------------------------------------------------------------------------
+# Standalone C programs: built with the host compiler, no PostgreSQL headers.
+# ---------------------------------------------------------------------------
+HOST_CC ?= gcc
+HOST_CFLAGS ?= -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11
+KIPC_HDRS = $(wildcard src/kipc/*.h)
+QSERVER_SRCS = $(sort $(wildcard test/qserver/*.c))
+QSERVER_HDRS = $(wildcard test/qserver/*.h)
+UNIT_SRCS = $(sort $(filter-out test/unit/fuzz_%.c,$(wildcard test/unit/*.c)))
+
+all: test/qserver/qserver
+
+test/qserver/qserver: $(QSERVER_SRCS) $(QSERVER_HDRS) $(KIPC_SRCS) $(KIPC_HDRS)
+	$(HOST_CC) $(HOST_CFLAGS) -Isrc/kipc -Itest/qserver -o $@ $(QSERVER_SRCS) $(KIPC_SRCS) -lssl -lcrypto -lm
+
+test/unit/unittest: $(UNIT_SRCS) $(KIPC_SRCS) $(KIPC_HDRS)
+	$(HOST_CC) -g -O1 -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
+		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		-Isrc/kipc -o $@ $(UNIT_SRCS) $(KIPC_SRCS) -lssl -lcrypto -lm
+
+.PHONY: unitcheck fuzz
+unitcheck: test/unit/unittest
+	cd test/unit && ASAN_OPTIONS=detect_leaks=1 ./unittest
+
+test/unit/fuzz_reader: test/unit/fuzz_reader.c $(KIPC_SRCS) $(KIPC_HDRS)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/kipc -o $@ test/unit/fuzz_reader.c $(KIPC_SRCS) -lssl -lcrypto -lm
+
+fuzz: test/unit/fuzz_reader
