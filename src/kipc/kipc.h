@@ -6,9 +6,9 @@
  * libkipc reads and writes kdb+ IPC exactly as kdb+ does (see
  * ../shared/reference/kdb-ipc-protocol.md, and KX's docs/basics/ipc.md and
  * docs/kb/serialization.md).  It is shared by the PostgreSQL extension
- * (src/*.c) and by the q test server (test/qserver), and it includes no
- * PostgreSQL header: test/unit builds it with no PostgreSQL include path, so
- * an accidental include breaks that build.
+ * (the .c files in src/) and by the q test server (test/qserver), and it
+ * includes no PostgreSQL header: test/unit builds it with no PostgreSQL
+ * include path, so an accidental include breaks that build.
  *
  * Design rules (style-anchors.md, part B2):
  *	- nothing here blocks, longjmps, prints, exits or reads the environment;
@@ -329,6 +329,35 @@ extern KipcObject *kipc_new_identity(void);		/* :: */
 extern KipcObject *kipc_new_lambda(const char *context, const char *source);
 extern KipcObject *kipc_new_primitive(int type, uint8_t index);	/* 101..103 */
 extern KipcObject *kipc_new_compound(int type, int64_t n);	/* 104..111 */
+
+/*
+ * The q null atom of atom type `type` (< 0): 0Nh 0Ni 0N 0Ne 0n " " ` 0Ng
+ * 0Np 0Nm 0Nd 0Nz 0Nn 0Nu 0Nv 0Nt, with the bit patterns current kdb+
+ * emits (KIPC_NULL_REAL_BITS / KIPC_NULL_FLOAT_BITS for real, float and
+ * datetime).  NULL for boolean and byte, which have no null, and for
+ * non-atom types.  (Added by the codec; not in the first API draft.)
+ */
+extern KipcObject *kipc_new_null(int type);
+
+/* real / float null values with kdb+'s bit patterns, for vector items */
+static inline float
+kipc_null_real(void)
+{
+	uint32_t	b = KIPC_NULL_REAL_BITS;
+	float		x;
+
+	memcpy(&x, &b, 4);
+	return x;
+}
+static inline double
+kipc_null_float(void)
+{
+	uint64_t	b = KIPC_NULL_FLOAT_BITS;
+	double		x;
+
+	memcpy(&x, &b, 8);
+	return x;
+}
 
 /* set symbol k of a heap symbol vector (copies s); KIPC_ERR_NOMEM on failure */
 extern KipcStatus kipc_set_symbol(KipcObject *symvec, int64_t k, const char *s);
