@@ -24,7 +24,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION) --dbname=contrib_regression
 PG_CPPFLAGS = -Isrc -Isrc/kipc
 SHLIB_LINK = -lssl -lcrypto
 
-EXTRA_CLEAN = test/qserver/qserver test/unit/unittest test/unit/fuzz_reader \
+EXTRA_CLEAN = test/qserver/qserver test/qserver/tests/qclient test/unit/unittest test/unit/fuzz_reader \
 	results regression.diffs regression.out
 
 PG_CONFIG ?= pg_config
@@ -45,6 +45,11 @@ all: test/qserver/qserver
 
 test/qserver/qserver: $(QSERVER_SRCS) $(QSERVER_HDRS) $(KIPC_SRCS) $(KIPC_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) -Isrc/kipc -Itest/qserver -o $@ $(QSERVER_SRCS) $(KIPC_SRCS) -lssl -lcrypto -lm
+
+# command-line client on the libkipc transport (network tests, demos)
+all: test/qserver/tests/qclient
+test/qserver/tests/qclient: test/qserver/tests/qclient.c $(KIPC_SRCS) $(KIPC_HDRS)
+	$(HOST_CC) $(HOST_CFLAGS) -Isrc/kipc -o $@ test/qserver/tests/qclient.c $(KIPC_SRCS) -lssl -lcrypto -lm
 
 test/unit/unittest: $(UNIT_SRCS) $(KIPC_SRCS) $(KIPC_HDRS)
 	$(HOST_CC) -g -O1 -Wall -Wextra -Wno-unused-parameter -std=gnu11 \

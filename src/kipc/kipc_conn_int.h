@@ -59,7 +59,12 @@ struct KipcConn
 	/* TLS (kipc_tls.c) */
 	struct ssl_ctx_st *ssl_ctx;
 	struct ssl_st *ssl;
-	bool		tls_want_write; /* last TLS I/O call asked for writability */
+	bool		tls_done;		/* our SSL_connect has completed (not
+								 * SSL_is_init_finished: that turns false
+								 * again while TLS 1.3 session tickets are
+								 * processed) */
+	bool		tls_fatal;		/* a fatal TLS error occurred: no
+								 * SSL_shutdown */
 
 	/* handshake */
 	uint8_t		capability;		/* negotiated: min(server reply, ours) */

@@ -248,22 +248,21 @@ tls_error(KipcConn *c, int ret, const char *what)
 	unsigned long ecode;
 	int			saved_errno = errno;
 
-	c->tls_want_write = false;
 	switch (err)
 	{
 		case SSL_ERROR_WANT_READ:
 			return KIPC_WANT_READ;
 		case SSL_ERROR_WANT_WRITE:
-			c->tls_want_write = true;
 			return KIPC_WANT_WRITE;
 		case SSL_ERROR_ZERO_RETURN:
 			kipc_conn_set_error(c, "server closed the TLS connection");
 			return KIPC_ERR_IO;
 		case SSL_ERROR_SYSCALL:
+			c->tls_fatal = true;
 			ecode = ERR_get_error();
 			if (ecode != 0)
 				kipc_conn_set_error(c, "%s: %s", what, ssl_reason(ecode));
-			else if (!SSL_is_init_finished(c->ssl) &&
+			else if (!c->tls_done &&
 					 (ret == 0 || saved_errno == 0 || saved_errno == ECONNRESET ||
 					  saved_errno == EPIPE))
 			{
@@ -284,12 +283,13 @@ tls_error(KipcConn *c, int ret, const char *what)
 				kipc_conn_set_error(c, "%s: %s", what, strerror(saved_errno));
 			return KIPC_ERR_IO;
 		case SSL_ERROR_SSL:
+			c->tls_fatal = true;
 			ecode = ERR_get_error();
 #ifdef SSL_R_UNEXPECTED_EOF_WHILE_READING
 			/* OpenSSL 3 reports an EOF without close_notify this way */
 			if (ERR_GET_REASON(ecode) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
 			{
-				if (!SSL_is_init_finished(c->ssl))
+				if (!c->tls_done)
 				{
 					kipc_conn_set_error(c, "%s: server closed the connection (is TLS enabled on the server?)",
 										what);
@@ -320,6 +320,7 @@ tls_error(KipcConn *c, int ret, const char *what)
 				kipc_conn_set_error(c, "%s: %s", what, ssl_reason(ecode));
 			return KIPC_ERR_TLS;
 		default:
+			c->tls_fatal = true;
 			kipc_conn_set_error(c, "%s: unrecognized TLS error code %d", what, err);
 			return KIPC_ERR_TLS;
 	}
@@ -339,7 +340,7 @@ kipc_tls_handshake(KipcConn *c)
 	ret = SSL_connect(c->ssl);
 	if (ret == 1)
 	{
-		c->tls_want_write = false;
+		c->tls_done = true;
 		return KIPC_OK;
 	}
 	return tls_error(c, ret, "TLS handshake failed");
@@ -401,7 +402,8 @@ kipc_tls_close(KipcConn *c)
 	if (c->ssl != NULL)
 	{
 		ERR_clear_error();
-		if (SSL_is_init_finished(c->ssl))
+		/* close_notify, unless OpenSSL forbids it after a fatal error */
+		if (c->tls_done && !c->tls_fatal)
 			(void) SSL_shutdown(c->ssl);
 		SSL_free(c->ssl);
 		c->ssl = NULL;

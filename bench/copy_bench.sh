@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+#
+# bench/copy_bench.sh
+#	FDW core benchmark: COPY (SELECT * FROM trade) TO '/dev/null' over a
+#	5,000,000-row table (sym, time, price, size, ex), side by side in one
+#	run: through qipc_fdw from the q test server, from a local heap table
+#	holding the same rows, and through postgres_fdw from a loopback
+#	PostgreSQL.  Runs are interleaved (RUNS rounds, each COPY in a fresh
+#	session); reports best and median times and each backend's peak
+#	memory (VmHWM).
+#
+# Run as root:  bench/copy_bench.sh      (RUNS=5 by default)
+# Starts a throwaway PostgreSQL 15 cluster (as postgres) and a q test
+# server, and stops both at the end.
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+export PATH="$PGBIN:$PATH"
+export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
+RUNS=${RUNS:-5}
+PGPORT_BENCH=${PGPORT_BENCH:-55439}
+
+make -s >/dev/null
+make -s install >/dev/null
+
+TMP=$(mktemp -d /tmp/qipc_bench.XXXXXX)
+chmod 755 "$TMP"
+chown postgres: "$TMP"
+QPID=""
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
+cleanup() {
+	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null || true
+	[ -n "$QPID" ] && wait "$QPID" 2>/dev/null || true
+	if [ -f "$TMP/data/postmaster.pid" ]; then
+		as_pg pg_ctl -D "$TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+echo "building the 5,000,000-row q table ..."
+t0=$(date +%s.%N)
+test/qserver/qserver -p 0 bench/fdw_trade.q >"$TMP/qserver.log" 2>&1 &
+QPID=$!
+QPORT=""
+for _ in $(seq 1 600); do
+	QPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/qserver.log" | head -n 1)
+	[ -n "$QPORT" ] && break
+	sleep 0.1
+done
+[ -n "$QPORT" ] || { cat "$TMP/qserver.log"; exit 2; }
+printf "q server ready on port %s in %.1f s\n" "$QPORT" "$(echo "$(date +%s.%N) - $t0" | bc)"
+
+as_pg initdb -D "$TMP/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+as_pg pg_ctl -D "$TMP/data" -l "$TMP/server.log" -w -t 60 \
+	-o "-p $PGPORT_BENCH -k $TMP -c listen_addresses='' -c shared_buffers=1GB -c work_mem=64MB" start >/dev/null
+export PGHOST=$TMP PGPORT=$PGPORT_BENCH PGUSER=postgres PGDATABASE=postgres
+
+psql -q -v ON_ERROR_STOP=1 <<SQL
+CREATE EXTENSION qipc_fdw;
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
+CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
+CREATE FOREIGN TABLE trade (sym text, time timestamp, price float8, size bigint, ex "char")
+  SERVER kdb OPTIONS (table 'fdw_bench_trade');
+CREATE TABLE trade_local AS SELECT * FROM trade;
+VACUUM (FREEZE, ANALYZE) trade_local;
+CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw
+  OPTIONS (host '$TMP', port '$PGPORT_BENCH', dbname 'postgres');
+CREATE USER MAPPING FOR CURRENT_USER SERVER loopback OPTIONS (user 'postgres');
+CREATE FOREIGN TABLE trade_pgfdw (sym text, time timestamp, price float8, size bigint, ex "char")
+  SERVER loopback OPTIONS (table_name 'trade_local', fetch_size '10000');
+SQL
+psql -Atq -c "SELECT count(*), count(DISTINCT sym), min(time), max(time) FROM trade_local"
+
+# copy_once TABLE: one COPY in a fresh session; prints "ms kB", the wall
+# time and the backend's peak memory (VmHWM of /proc/self/status, read by
+# the backend itself after the COPY)
+copy_once() {
+	local table=$1
+	local out="$TMP/copy_$table.txt"
+	psql -At >"$out" 2>&1 <<SQL
+\\timing on
+COPY (SELECT * FROM $table) TO '/dev/null';
+\\timing off
+SELECT 'HWM ' || substring(pg_read_file('/proc/self/status') from 'VmHWM:\\s*(\\d+)');
+SQL
+	local ms kb
+	ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' "$out")
+	kb=$(sed -n 's/^HWM \([0-9]*\)/\1/p' "$out")
+	if [ -z "$ms" ]; then cat "$out" >&2; exit 2; fi
+	echo "$ms $kb"
+}
+
+# the three contenders, interleaved so that background load hits them alike
+TABLES=(trade_local trade trade_pgfdw)
+for t in "${TABLES[@]}"; do : >"$TMP/times_$t"; done
+for r in $(seq 1 "$RUNS"); do
+	for t in "${TABLES[@]}"; do
+		copy_once "$t" >>"$TMP/times_$t"
+	done
+	echo "round $r done"
+done
+
+echo
+echo "COPY (SELECT * FROM <table>) TO '/dev/null', 5,000,000 rows, best and median of $RUNS:"
+for t in "${TABLES[@]}"; do
+	best=$(sort -n "$TMP/times_$t" | head -n 1 | cut -d' ' -f1)
+	median=$(sort -n "$TMP/times_$t" | cut -d' ' -f1 | sed -n "$(( (RUNS + 1) / 2 ))p")
+	hwm=$(sort -k2 -n "$TMP/times_$t" | tail -n 1 | cut -d' ' -f2)
+	printf "%-12s best %8.1f ms  median %8.1f ms  backend peak memory (VmHWM) %8s kB\n" \
+		"$t" "$best" "$median" "$hwm"
+	echo "$best" >"$TMP/best_$t"
+done
+heap=$(cat "$TMP/best_trade_local")
+fdw=$(cat "$TMP/best_trade")
+pgfdw=$(cat "$TMP/best_trade_pgfdw")
+echo
+printf "qipc_fdw / local heap   = %.2fx (target <= 1.3x)\n" "$(echo "$fdw / $heap" | bc -l)"
+printf "postgres_fdw / qipc_fdw = %.2fx (target >= 3x)\n" "$(echo "$pgfdw / $fdw" | bc -l)"

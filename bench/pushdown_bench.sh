@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+#
+# bench/pushdown_bench.sh
+#	Pushdown benchmark (issue 5): on the 5,000,000-row q table of the core
+#	benchmark (bench/fdw_trade.q: sym, time, price, size, ex), side by side
+#	in one run with qipc_fdw.enable_pushdown on and off:
+#	  - SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym
+#	  - a filter selecting 0.1% of the rows (size = 7: size is n?1000)
+#	Reports the best of RUNS runs (ms) and the rows shipped from q (rows
+#	the foreign scan returned, from EXPLAIN ANALYZE).
+#
+# Run as root:  bench/pushdown_bench.sh      (RUNS=3 by default)
+# Starts a throwaway PostgreSQL 15 cluster (as postgres, port
+# PGPORT_BENCH, default 55434) and a q test server; stops both at the end.
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+
+make -s >/dev/null
+make -s install >/dev/null
+
+. tools/lib.sh
+trap qipc_cleanup EXIT
+echo "building the 5,000,000-row q table ..."
+qipc_qserver_start QPORT bench/fdw_trade.q
+qipc_pg_start "${PGPORT_BENCH:-55434}"
+
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+CREATE EXTENSION qipc_fdw;
+CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
+CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
+CREATE FOREIGN TABLE trade (sym text, time timestamp, price double precision,
+  size bigint, ex text) SERVER kdb OPTIONS (table 'fdw_bench_trade');
+SQL
+
+Q_AGG="SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym"
+Q_FILTER="SELECT * FROM trade WHERE size = 7"
+
+# best time in ms of RUNS runs of query $2 with pushdown $1
+best_ms() {
+	local best="" t i
+	for i in $(seq 1 "$RUNS"); do
+		t=$(psql -X -q -At <<SQL | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1
+SET qipc_fdw.enable_pushdown = $1;
+\\o /dev/null
+\\timing on
+$2;
+SQL
+)
+		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+	done
+	echo "$best"
+}
+
+# rows shipped from q: rows the foreign scan returned plus the rows its
+# local filter removed (EXPLAIN ANALYZE)
+shipped() {
+	psql -X -q -At <<SQL | awk '
+		/Foreign Scan/ && !done { if (match($0, /rows=[0-9]+/)) { n = substr($0, RSTART + 5, RLENGTH - 5) + 0 }; infs = 1; next }
+		infs && /Rows Removed by Filter/ { match($0, /[0-9]+/); n += substr($0, RSTART, RLENGTH) + 0 }
+		infs && /->/ { infs = 0; done = 1 }
+		END { print n }'
+SET qipc_fdw.enable_pushdown = $1;
+EXPLAIN (ANALYZE, COSTS OFF) $2;
+SQL
+}
+
+# results must agree
+for q in "$Q_AGG ORDER BY sym" "$Q_FILTER ORDER BY time"; do
+	a=$(psql -X -q -At -c "SET qipc_fdw.enable_pushdown = on" -c "$q" | md5sum)
+	b=$(psql -X -q -At -c "SET qipc_fdw.enable_pushdown = off" -c "$q" | md5sum)
+	[ "$a" = "$b" ] && echo "same result on/off: $q" || echo "RESULTS DIFFER (float rounding of avg?): $q"
+done
+
+printf '\n%-12s %-10s %12s %14s\n' query pushdown "best ms" "rows shipped"
+for name in agg filter; do
+	if [ $name = agg ]; then q=$Q_AGG; else q=$Q_FILTER; fi
+	for pd in on off; do
+		printf '%-12s %-10s %12s %14s\n' "$name" "$pd" "$(best_ms $pd "$q")" "$(shipped $pd "$q")"
+	done
+done

@@ -1,0 +1,39 @@
+--
+-- import: IMPORT FOREIGN SCHEMA from q namespaces
+--
+\getenv qport QIPC_TEST_PORT
+CREATE SERVER regress_import FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port :'qport');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_import;
+
+-- the root namespace, limited to a few tables (other suites add theirs)
+CREATE SCHEMA regress_import_root;
+IMPORT FOREIGN SCHEMA "." LIMIT TO (fdw_trade, fdw_types, fdw_keyed, fdw_nested, fdw_hdb)
+  FROM SERVER regress_import INTO regress_import_root;
+\det+ regress_import_root.*
+\d regress_import_root.fdw_types
+\d regress_import_root.fdw_nested
+SELECT * FROM regress_import_root.fdw_trade ORDER BY time;
+SELECT * FROM regress_import_root.fdw_keyed;
+SELECT id, str, longs FROM regress_import_root.fdw_nested ORDER BY id;
+SELECT * FROM regress_import_root.fdw_hdb ORDER BY date, sym;
+
+-- a namespace; EXCEPT
+CREATE SCHEMA regress_import_ns;
+IMPORT FOREIGN SCHEMA ".fdwimp" FROM SERVER regress_import INTO regress_import_ns;
+\det+ regress_import_ns.*
+\d regress_import_ns.refdata
+SELECT * FROM regress_import_ns.quotes ORDER BY sym;
+SELECT sym, name, listed, mixed FROM regress_import_ns.refdata ORDER BY sym;
+CREATE SCHEMA regress_import_except;
+IMPORT FOREIGN SCHEMA ".fdwimp" EXCEPT (quotes)
+  FROM SERVER regress_import INTO regress_import_except;
+\det regress_import_except.*
+
+-- errors
+IMPORT FOREIGN SCHEMA "no namespace" FROM SERVER regress_import
+  INTO regress_import_ns;                               -- ERROR
+IMPORT FOREIGN SCHEMA ".nosuchns" FROM SERVER regress_import
+  INTO regress_import_ns;
+
+DROP SCHEMA regress_import_root, regress_import_ns, regress_import_except CASCADE;
+DROP SERVER regress_import CASCADE;

@@ -1,0 +1,2001 @@
+/*-------------------------------------------------------------------------
+ *
+ * deparse.c
+ *		  WHERE-clause pushdown for qipc_fdw: decide which conditions q can
+ *		  evaluate with exactly the SQL meaning, and write them as q.
+ *
+ * q and SQL disagree about nulls (q nulls compare equal to each other and
+ * below every value, and there is no "unknown"), about floats (q's = < >
+ * are tolerant: relative 2^-43), about timestamps (q has nanoseconds, the
+ * FDW truncates them to microseconds), and about text (q compares bytes).
+ * So a condition is pushed only when its q translation selects exactly the
+ * rows for which the SQL condition is TRUE:
+ *
+ *	- every condition is translated for a wanted truth value: T(e) holds
+ *	  where e is TRUE, F(e) where e is FALSE; NOT swaps them, AND/OR combine
+ *	  them (De Morgan for F), so NULL ("unknown") is never selected, as in a
+ *	  WHERE clause;
+ *	- comparisons carry explicit "not null" guards wherever q's answer for a
+ *	  null column value would be true (x<c, x<=c, x<>c, NOT x=c, ...);
+ *	  parameters carry a guard on their own nullness (sent as a boolean);
+ *	- floats are compared through the sign of x-c (only zero is tolerantly
+ *	  equal to zero, so this is exact); only finite, non-NaN constants are
+ *	  pushed, never float parameters (NaN and NULL look alike in q);
+ *	- timestamps are compared against nanosecond bounds computed from the
+ *	  microsecond constant (x < c  <=>  ns < c*1000, x <= c  <=>  ns <
+ *	  (c+1)*1000, clamped to q's range), matching the floor truncation of
+ *	  typemap.c;
+ *	- text ordering only under the "C" collation, equality under any
+ *	  deterministic collation; symbols are null-tested with x=`$"" (null is
+ *	  always 0b on enumerated symbols in a kdb+ database);
+ *	- LIKE is translated to q like patterns (% -> *, _ -> ?, q's * ? [ ]
+ *	  escaped in brackets); since q's ? matches one byte, patterns with _
+ *	  are pushed only in single-byte database encodings.
+ *
+ * Each remote condition becomes one where subphrase of the functional
+ * select: a q lambda applied to the columns it reads, with the constants it
+ * needs bound by projection, e.g.  ({[a0;x2] (not null x2)&(x2<a0)}[a0];`price).
+ * Projection keeps constants values (never names or parse trees), so no
+ * quoting rule of q's parse-tree evaluation applies to them.  The constants
+ * themselves are never written into the text: they are scan arguments
+ * (fdw_exprs: Consts, Params, and "Param IS NULL" tests), converted at
+ * execution to typed q atoms by qipc_param_to_kipc and sent with the query
+ * as (lambda; a0; a1; ...).  q lambdas take at most 8 parameters, so a scan
+ * pushes conditions only while they fit in 8 arguments; the rest is checked
+ * locally.
+ *
+ * Which q type a column has is read from the q server (meta) once per
+ * foreign table and backend, and forgotten when the table, its server or
+ * its user mapping change.  Only pairs where the declared PostgreSQL type is
+ * the natural mapping of the q type are pushed.  Tables defined by the
+ * "query" or "function" options are never pushed into.
+ *
+ * is_foreign_expr and the deparser are one function (deparse_cond) run in
+ * two modes, so they accept exactly the same nodes.
+ *
+ * Copyright (c) 2026, qipc_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/deparse.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/table.h"
+#include "access/stratnum.h"
+#include "access/transam.h"
+#include "catalog/pg_am.h"
+#include "commands/defrem.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/paths.h"
+#include "parser/parsetree.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/pg_locale.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "qipc_fdw.h"
+
+/* q lambdas take at most 8 parameters */
+#define QIPC_MAX_LAMBDA_ARGS	8
+
+/* column classes: (q type, PostgreSQL type) pairs that can be pushed */
+typedef enum QipcColClass
+{
+	QC_NONE,
+	QC_BOOL,					/* b -> boolean */
+	QC_GUID,					/* g -> uuid */
+	QC_INT,						/* h i j -> smallint integer bigint */
+	QC_FLOAT,					/* e f -> real double precision */
+	QC_SYM,						/* s -> text varchar */
+	QC_STR,						/* C (string column) -> text varchar */
+	QC_CHAR,					/* c -> text (IS NULL only) */
+	QC_DATE,					/* d -> date */
+	QC_TS						/* p -> timestamp timestamptz */
+} QipcColClass;
+
+/* comparison operators */
+typedef enum QipcCmp
+{
+	CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE
+} QipcCmp;
+
+/* cached q column types of one foreign table */
+typedef struct QipcMetaEntry
+{
+	Oid			relid;			/* hash key (must be first) */
+	bool		valid;			/* false: meta failed, push nothing */
+	int			ncols;
+	char	  **names;			/* remote column names */
+	char	   *types;			/* meta type letters */
+} QipcMetaEntry;
+
+static HTAB *meta_cache = NULL;
+
+/*
+ * Deparse context.  In check mode (buf == NULL) nothing is written, but
+ * arguments and columns are registered all the same so that the limits on
+ * lambda parameters are checked exactly as they will be when writing.
+ */
+typedef struct DeparseCxt
+{
+	PlannerInfo *root;
+	Index		relid;			/* range table index of the scanned rel */
+	Oid			foreigntableid;
+	const char *qtypes;			/* q type letter per attnum-1 ('\0' unknown) */
+	int			natts;
+	StringInfo	buf;			/* output, or NULL to check only */
+
+	/* scan arguments, shared by all conditions of the scan */
+	List	   *arg_exprs;		/* Expr per argument */
+	List	   *arg_convs;		/* IntList: QIPC_CONV_* per argument */
+
+	/* the condition being deparsed */
+	List	   *cond_args;		/* IntList: argument numbers it uses */
+	List	   *cond_cols;		/* IntList: attnums it reads */
+} DeparseCxt;
+
+static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt);
+static int64 scan_limit(PlannerInfo *root, RelOptInfo *baserel,
+						ForeignPath *best_path, List *local_exprs);
+static char *append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel,
+								   List *pathkeys, const char *sel,
+								   int limit_arg);
+
+/* ----------------------------------------------------------------
+ * q column types (meta), cached per backend
+ * ----------------------------------------------------------------
+ */
+
+static void
+meta_cache_inval(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	QipcMetaEntry *entry;
+
+	if (meta_cache == NULL)
+		return;
+	hash_seq_init(&status, meta_cache);
+	while ((entry = (QipcMetaEntry *) hash_seq_search(&status)) != NULL)
+	{
+		if (relid == InvalidOid || entry->relid == relid)
+		{
+			/* names/types are in CacheMemoryContext; a few bytes leak */
+			hash_search(meta_cache, &entry->relid, HASH_REMOVE, NULL);
+		}
+	}
+}
+
+static void
+meta_cache_syscache_inval(Datum arg, int cacheid, uint32 hashvalue)
+{
+	meta_cache_inval(arg, InvalidOid);
+}
+
+/*
+ * get_qtypes
+ *		The q type letters of the columns of a foreign table, indexed by
+ *		attnum-1 ('\0' where unknown), palloc'd; NULL if q could not tell
+ *		(then nothing is pushed).  Asks the q server "meta t" the first time.
+ */
+static char *
+get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts)
+{
+	QipcMetaEntry *entry;
+	bool		found;
+	char	   *result;
+	int			n;
+	int			i;
+
+	if (fpinfo->topts.table == NULL || fpinfo->topts.query != NULL ||
+		fpinfo->topts.function != NULL)
+		return NULL;
+
+	if (meta_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(QipcMetaEntry);
+		meta_cache = hash_create("qipc_fdw column types", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS);
+		CacheRegisterRelcacheCallback(meta_cache_inval, (Datum) 0);
+		CacheRegisterSyscacheCallback(FOREIGNSERVEROID,
+									  meta_cache_syscache_inval, (Datum) 0);
+		CacheRegisterSyscacheCallback(USERMAPPINGOID,
+									  meta_cache_syscache_inval, (Datum) 0);
+		CacheRegisterSyscacheCallback(FOREIGNTABLEREL,
+									  meta_cache_syscache_inval, (Datum) 0);
+	}
+
+	entry = (QipcMetaEntry *) hash_search(meta_cache, &relid, HASH_FIND, &found);
+	if (!found)
+	{
+		UserMapping *user = GetUserMapping(userid, fpinfo->server->serverid);
+		QipcConnection *conn = qipc_get_connection(user);
+		StringInfoData q;
+		KipcObject *req;
+		KipcMsg    *msg;
+		const KipcObject *cnames = NULL;
+		const KipcObject *ctypes = NULL;
+		bool		ok = false;
+
+		initStringInfo(&q);
+		appendStringInfoString(&q, "meta ");
+		qipc_append_symbol(&q, fpinfo->topts.table);
+		req = qipc_track_object(kipc_new_cstring(q.data));
+		msg = qipc_request_ext(conn, req, q.data,
+							   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
+		qipc_release_connection(conn);
+
+		if (msg->root->type != KIPC_T_ERROR &&
+			kipc_is_keyed_table(msg->root))
+		{
+			const KipcObject *mk = kipc_dict_keys(msg->root);
+			const KipcObject *mv = kipc_dict_values(msg->root);
+			int64		c;
+
+			for (c = 0; c < kipc_table_ncols(mk); c++)
+				if (strcmp(kipc_table_colname(mk, c), "c") == 0)
+					cnames = kipc_table_column(mk, c);
+			for (c = 0; c < kipc_table_ncols(mv); c++)
+				if (strcmp(kipc_table_colname(mv, c), "t") == 0)
+					ctypes = kipc_table_column(mv, c);
+			ok = (cnames != NULL && ctypes != NULL &&
+				  cnames->type == KIPC_T_SYMBOL &&
+				  ctypes->type == KIPC_T_CHAR && cnames->n == ctypes->n);
+		}
+
+		/* the request may have invalidated the cache: search again */
+		entry = (QipcMetaEntry *) hash_search(meta_cache, &relid, HASH_ENTER,
+											  &found);
+		entry->valid = ok;
+		entry->ncols = 0;
+		entry->names = NULL;
+		entry->types = NULL;
+		if (ok)
+		{
+			MemoryContext oldcxt = MemoryContextSwitchTo(CacheMemoryContext);
+			int64		c;
+
+			entry->ncols = (int) cnames->n;
+			entry->names = palloc(sizeof(char *) * Max(entry->ncols, 1));
+			entry->types = palloc(Max(entry->ncols, 1));
+			for (c = 0; c < cnames->n; c++)
+			{
+				entry->names[c] = pstrdup(cnames->v.syms[c]);
+				entry->types[c] = (char) kipc_get_g(ctypes, c);
+			}
+			MemoryContextSwitchTo(oldcxt);
+		}
+	}
+
+	if (!entry->valid)
+		return NULL;
+
+	/* map attnums to q types through the remote column names */
+	{
+		Relation	rel = table_open(relid, NoLock);
+		TupleDesc	tupdesc = RelationGetDescr(rel);
+
+		n = tupdesc->natts;
+		result = palloc0(n + 1);
+		for (i = 1; i <= n; i++)
+		{
+			if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+				result[i - 1] = 'X';	/* marker, cleared below */
+		}
+		table_close(rel, NoLock);
+	}
+	for (i = 1; i <= n; i++)
+	{
+		char	   *name;
+		int			c;
+
+		if (result[i - 1] == 'X')
+		{
+			result[i - 1] = '\0';	/* dropped column */
+			continue;
+		}
+		name = qipc_get_column_name(relid, i);
+		for (c = 0; c < entry->ncols; c++)
+		{
+			if (strcmp(entry->names[c], name) == 0)
+			{
+				result[i - 1] = entry->types[c];
+				break;
+			}
+		}
+	}
+	*natts = n;
+	return result;
+}
+
+/* ----------------------------------------------------------------
+ * Classification helpers
+ * ----------------------------------------------------------------
+ */
+
+/* strip binary-compatible relabelings (varchar -> text) */
+static Expr *
+strip_relabel(Expr *e)
+{
+	while (e && IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	return e;
+}
+
+/*
+ * column_class
+ *		The class of column "attnum" of the scanned relation for the
+ *		declared type typid, or QC_NONE if it cannot be pushed.
+ */
+static QipcColClass
+column_class(DeparseCxt *cxt, AttrNumber attnum, Oid typid)
+{
+	char		qt;
+
+	if (attnum <= 0 || attnum > cxt->natts || cxt->qtypes == NULL)
+		return QC_NONE;
+	qt = cxt->qtypes[attnum - 1];
+	switch (qt)
+	{
+		case 'b':
+			return typid == BOOLOID ? QC_BOOL : QC_NONE;
+		case 'g':
+			return typid == UUIDOID ? QC_GUID : QC_NONE;
+		case 'h':
+			return (typid == INT2OID || typid == INT4OID || typid == INT8OID) ? QC_INT : QC_NONE;
+		case 'i':
+			return (typid == INT4OID || typid == INT8OID) ? QC_INT : QC_NONE;
+		case 'j':
+			return typid == INT8OID ? QC_INT : QC_NONE;
+		case 'e':
+			return (typid == FLOAT4OID || typid == FLOAT8OID) ? QC_FLOAT : QC_NONE;
+		case 'f':
+			return typid == FLOAT8OID ? QC_FLOAT : QC_NONE;
+		case 's':
+			return (typid == TEXTOID || typid == VARCHAROID) ? QC_SYM : QC_NONE;
+		case 'C':
+			return (typid == TEXTOID || typid == VARCHAROID) ? QC_STR : QC_NONE;
+		case 'c':
+			return (typid == TEXTOID || typid == VARCHAROID) ? QC_CHAR : QC_NONE;
+		case 'd':
+			return typid == DATEOID ? QC_DATE : QC_NONE;
+		case 'p':
+			return (typid == TIMESTAMPOID || typid == TIMESTAMPTZOID) ? QC_TS : QC_NONE;
+		default:
+			return QC_NONE;
+	}
+}
+
+/* the Var of the scanned relation under e, or NULL */
+static Var *
+get_column_var(Expr *e, DeparseCxt *cxt)
+{
+	e = strip_relabel(e);
+	if (e && IsA(e, Var))
+	{
+		Var		   *v = (Var *) e;
+
+		if (v->varno == cxt->relid && v->varlevelsup == 0 && v->varattno > 0)
+			return v;
+	}
+	return NULL;
+}
+
+/*
+ * A Const, a Param, or a column of another relation (a join clause of a
+ * parameterized path: the planner turns it into a Param in fdw_exprs)
+ * under e: a value known when the scan starts.  NULL otherwise.
+ */
+#define get_value(e) get_value_cxt((e), cxt)
+static Expr *
+get_value_cxt(Expr *e, DeparseCxt *cxt)
+{
+	e = strip_relabel(e);
+	if (e == NULL)
+		return NULL;
+	if (IsA(e, Const))
+		return e;
+	if (IsA(e, Var) && ((Var *) e)->varno != cxt->relid &&
+		((Var *) e)->varlevelsup == 0)
+		return e;
+	if (IsA(e, Param))
+	{
+		Param	   *p = (Param *) e;
+
+		if (p->paramkind == PARAM_EXTERN || p->paramkind == PARAM_EXEC)
+			return e;
+	}
+	return NULL;
+}
+
+/* the comparison a built-in operator name stands for, or -1 */
+static int
+cmp_of_opname(const char *name)
+{
+	if (strcmp(name, "=") == 0)
+		return CMP_EQ;
+	if (strcmp(name, "<>") == 0)
+		return CMP_NE;
+	if (strcmp(name, "<") == 0)
+		return CMP_LT;
+	if (strcmp(name, "<=") == 0)
+		return CMP_LE;
+	if (strcmp(name, ">") == 0)
+		return CMP_GT;
+	if (strcmp(name, ">=") == 0)
+		return CMP_GE;
+	return -1;
+}
+
+static QipcCmp
+cmp_negate(QipcCmp c)
+{
+	switch (c)
+	{
+		case CMP_EQ:
+			return CMP_NE;
+		case CMP_NE:
+			return CMP_EQ;
+		case CMP_LT:
+			return CMP_GE;
+		case CMP_LE:
+			return CMP_GT;
+		case CMP_GT:
+			return CMP_LE;
+		case CMP_GE:
+			return CMP_LT;
+	}
+	return c;
+}
+
+static QipcCmp
+cmp_commute(QipcCmp c)
+{
+	switch (c)
+	{
+		case CMP_LT:
+			return CMP_GT;
+		case CMP_LE:
+			return CMP_GE;
+		case CMP_GT:
+			return CMP_LT;
+		case CMP_GE:
+			return CMP_LE;
+		default:
+			return c;
+	}
+}
+
+/* does the value's type fit the column class? */
+static bool
+value_type_ok(QipcColClass cls, Oid coltype, Oid valtype)
+{
+	switch (cls)
+	{
+		case QC_BOOL:
+			return valtype == BOOLOID;
+		case QC_GUID:
+			return valtype == UUIDOID;
+		case QC_INT:
+			return valtype == INT2OID || valtype == INT4OID || valtype == INT8OID;
+		case QC_FLOAT:
+			return valtype == FLOAT4OID || valtype == FLOAT8OID;
+		case QC_SYM:
+		case QC_STR:
+			return valtype == TEXTOID || valtype == VARCHAROID;
+		case QC_DATE:
+			return valtype == DATEOID;
+		case QC_TS:
+			return valtype == coltype;
+		default:
+			return false;
+	}
+}
+
+/* ----------------------------------------------------------------
+ * Arguments and output
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * add_arg
+ *		Register scan argument (expr, conv) for the current condition and
+ *		return its number; identical arguments share a number.
+ */
+static int
+add_arg(DeparseCxt *cxt, Expr *expr, int conv)
+{
+	ListCell   *le;
+	ListCell   *lc;
+	int			k = 0;
+
+	forboth(le, cxt->arg_exprs, lc, cxt->arg_convs)
+	{
+		if (lfirst_int(lc) == conv && equal(lfirst(le), expr))
+			break;
+		k++;
+	}
+	if (k == list_length(cxt->arg_exprs))
+	{
+		cxt->arg_exprs = lappend(cxt->arg_exprs, expr);
+		cxt->arg_convs = lappend_int(cxt->arg_convs, conv);
+	}
+	cxt->cond_args = list_append_unique_int(cxt->cond_args, k);
+	return k;
+}
+
+/* register a column for the current condition */
+static void
+add_col(DeparseCxt *cxt, AttrNumber attnum)
+{
+	cxt->cond_cols = list_append_unique_int(cxt->cond_cols, attnum);
+}
+
+static void
+out(DeparseCxt *cxt, const char *s)
+{
+	if (cxt->buf)
+		appendStringInfoString(cxt->buf, s);
+}
+
+static void
+outf(DeparseCxt *cxt, const char *fmt, int k)
+{
+	if (cxt->buf)
+		appendStringInfo(cxt->buf, fmt, k);
+}
+
+/*
+ * out_value_guard
+ *		For a Param, write "(not aK)&" where aK is the boolean "the
+ *		parameter is NULL": SQL compares nothing with NULL, but a q null
+ *		argument would compare like any other value.
+ */
+static void
+out_value_guard(DeparseCxt *cxt, Expr *value)
+{
+	if (IsA(value, Param) || IsA(value, Var))
+	{
+		NullTest   *nt = makeNode(NullTest);
+		int			k;
+
+		nt->arg = (Expr *) copyObject(value);
+		nt->nulltesttype = IS_NULL;
+		nt->argisrow = false;
+		nt->location = -1;
+		k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
+		outf(cxt, "(not a%d)&", k);
+	}
+}
+
+/* write "(not null xN)&" (or the symbol form) */
+static void
+out_null_guard(DeparseCxt *cxt, QipcColClass cls, AttrNumber attnum)
+{
+	if (cls == QC_SYM)
+		outf(cxt, "(not x%d=`$\"\")&", attnum);
+	else if (cls == QC_STR || cls == QC_BOOL)
+		;						/* no nulls in q */
+	else
+		outf(cxt, "(not null x%d)&", attnum);
+}
+
+/* ----------------------------------------------------------------
+ * Conditions
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * deparse_comparison
+ *		column op value, value op column.  See the file header for the
+ *		translations.
+ */
+static bool
+deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
+{
+	Expr	   *left;
+	Expr	   *right;
+	Var		   *var;
+	Expr	   *value;
+	char	   *opname;
+	int			c;
+	QipcCmp		cmp;
+	QipcColClass cls;
+	Oid			valtype;
+	int			a;
+	int			x;
+
+	if (list_length(op->args) != 2 || op->opno >= FirstGenbkiObjectId)
+		return false;
+	opname = get_opname(op->opno);
+	if (opname == NULL)
+		return false;
+
+	left = linitial(op->args);
+	right = lsecond(op->args);
+
+	/* LIKE and NOT LIKE */
+	if (strcmp(opname, "~~") == 0 || strcmp(opname, "!~~") == 0)
+	{
+		bool		positive = (opname[0] == '~');
+
+		var = get_column_var(left, cxt);
+		value = get_value(right);
+		if (var == NULL || value == NULL)
+			return false;
+		cls = column_class(cxt, var->varattno, var->vartype);
+		if (cls != QC_SYM && cls != QC_STR)
+			return false;
+		if (exprType((Node *) value) != TEXTOID &&
+			exprType((Node *) value) != VARCHAROID)
+			return false;
+		if (OidIsValid(op->inputcollid) &&
+			!get_collation_isdeterministic(op->inputcollid))
+			return false;
+		if (IsA(value, Const))
+		{
+			Const	   *k = (Const *) value;
+			char	   *pat;
+			int			len;
+
+			if (k->constisnull)
+				return false;
+			pat = TextDatumGetCString(k->constvalue);
+			len = strlen(pat);
+			/* PostgreSQL raises an error for a trailing escape: keep it */
+			{
+				int			i;
+
+				for (i = 0; i < len; i++)
+				{
+					if (pat[i] == '\\')
+					{
+						if (i + 1 >= len)
+							return false;
+						i++;
+					}
+					else if (pat[i] == '_' && pg_database_encoding_max_length() > 1)
+						return false;	/* q's ? is one byte, _ one character */
+				}
+			}
+		}
+		else if (pg_database_encoding_max_length() > 1)
+			return false;		/* the pattern might hold _ */
+
+		if (!want_true)
+			positive = !positive;
+		x = var->varattno;
+		add_col(cxt, x);
+		out(cxt, "(");
+		out_value_guard(cxt, value);
+		out_null_guard(cxt, cls, x);
+		a = add_arg(cxt, value, QIPC_CONV_LIKE);
+		if (positive)
+			outf(cxt, "(x%d like ", x);
+		else
+			outf(cxt, "(not x%d like ", x);
+		outf(cxt, "a%d))", a);
+		return true;
+	}
+
+	c = cmp_of_opname(opname);
+	if (c < 0)
+		return false;
+	cmp = (QipcCmp) c;
+
+	var = get_column_var(left, cxt);
+	value = get_value(right);
+	if (var == NULL)
+	{
+		var = get_column_var(right, cxt);
+		value = get_value(left);
+		cmp = cmp_commute(cmp);
+	}
+	if (var == NULL || value == NULL)
+		return false;
+
+	cls = column_class(cxt, var->varattno, var->vartype);
+	if (cls == QC_NONE || cls == QC_CHAR)
+		return false;
+	valtype = exprType((Node *) value);
+	if (!value_type_ok(cls, var->vartype, valtype))
+		return false;
+
+	/* operators that only exist for equality */
+	if ((cls == QC_BOOL || cls == QC_GUID || cls == QC_STR) &&
+		cmp != CMP_EQ && cmp != CMP_NE)
+		return false;
+
+	/* text: order only in "C", equality under deterministic collations */
+	if (cls == QC_SYM || cls == QC_STR)
+	{
+		if (cmp == CMP_EQ || cmp == CMP_NE)
+		{
+			if (OidIsValid(op->inputcollid) &&
+				!get_collation_isdeterministic(op->inputcollid))
+				return false;
+		}
+		else if (!OidIsValid(op->inputcollid) ||
+				 !lc_collate_is_c(op->inputcollid))
+			return false;
+	}
+
+	if (IsA(value, Const))
+	{
+		Const	   *k = (Const *) value;
+
+		if (k->constisnull)
+			return false;
+		if (cls == QC_FLOAT)
+		{
+			double		d = (valtype == FLOAT4OID) ?
+			DatumGetFloat4(k->constvalue) : DatumGetFloat8(k->constvalue);
+
+			if (isnan(d) || isinf(d))
+				return false;
+		}
+	}
+	else if (cls == QC_FLOAT)
+		return false;			/* a parameter could be NaN or NULL */
+
+	if (!want_true)
+		cmp = cmp_negate(cmp);
+
+	/*
+	 * +infinity has no "next microsecond" in q's range, so x <= 'infinity'
+	 * (and =, <>, >) cannot be written with the upper bound: keep it local.
+	 * (A parameter that is +infinity at execution is compared like the
+	 * largest finite timestamp; q tables rarely hold 0Wp.)
+	 */
+	if (cls == QC_TS && IsA(value, Const) &&
+		TIMESTAMP_IS_NOEND(DatumGetTimestamp(((Const *) value)->constvalue)) &&
+		cmp != CMP_LT && cmp != CMP_GE)
+		return false;
+
+	x = var->varattno;
+	add_col(cxt, x);
+	out(cxt, "(");
+	out_value_guard(cxt, value);
+
+	switch (cls)
+	{
+		case QC_BOOL:
+		case QC_GUID:
+		case QC_DATE:
+		case QC_INT:
+		case QC_SYM:
+			{
+				int			conv = QIPC_CONV_NATURAL;
+				static const char *const ops[] = {"=", "=", "<", ">", ">", "<"};
+
+				if (cls == QC_INT)
+					conv = QIPC_CONV_LONG;
+				else if (cls == QC_SYM)
+					conv = QIPC_CONV_SYMBOL;
+				a = add_arg(cxt, value, conv);
+
+				/*
+				 * Guards: a null x satisfies q's x<a, x<=a, x<>a, and with a
+				 * value that q takes for null (`$"" from '', the zero uuid)
+				 * also x=a and x>=a.
+				 */
+				if (cls == QC_SYM || cls == QC_GUID || cmp == CMP_NE ||
+					cmp == CMP_LT || cmp == CMP_LE)
+					out_null_guard(cxt, cls, x);
+				switch (cmp)
+				{
+					case CMP_EQ:
+					case CMP_LT:
+					case CMP_GT:
+						if (cxt->buf)
+							appendStringInfo(cxt->buf, "(x%d%sa%d)", x,
+											 ops[cmp], a);
+						break;
+					case CMP_NE:
+					case CMP_LE:
+					case CMP_GE:
+						/* not x=a, not x>a, not x<a */
+						if (cxt->buf)
+							appendStringInfo(cxt->buf, "(not x%d%sa%d)", x,
+											 ops[cmp], a);
+						break;
+				}
+				break;
+			}
+		case QC_FLOAT:
+			{
+				/* exact: the sign of x-a (only 0 is tolerantly equal to 0) */
+				a = add_arg(cxt, value, QIPC_CONV_NATURAL);
+				if (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE)
+					out_null_guard(cxt, cls, x);
+				if (cxt->buf)
+				{
+					static const char *const fops[] = {
+						"(0=(x%d-a%d))", "(not 0=(x%d-a%d))",
+						"(0>(x%d-a%d))", "(not 0<(x%d-a%d))",
+						"(0<(x%d-a%d))", "(not 0>(x%d-a%d))"
+					};
+
+					appendStringInfo(cxt->buf, fops[cmp], x, a);
+				}
+				break;
+			}
+		case QC_STR:
+			{
+				/* string columns: exact match through an escaped pattern */
+				a = add_arg(cxt, value, QIPC_CONV_EXACT);
+				if (cmp == CMP_EQ)
+					outf(cxt, "(x%d like ", x);
+				else
+					outf(cxt, "(not x%d like ", x);
+				outf(cxt, "a%d)", a);
+				break;
+			}
+		case QC_TS:
+			{
+				int			lo = -1;
+				int			hi = -1;
+
+				/*
+				 * With c in microseconds and n the q nanoseconds, floor(n/1000)
+				 * < c <=> n < lo where lo = c*1000, and floor(n/1000) <= c <=>
+				 * n < hi where hi = (c+1)*1000 (both clamped to q's range, see
+				 * qipc_param_to_kipc).
+				 */
+				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LT ||
+					cmp == CMP_GE)
+					lo = add_arg(cxt, value, QIPC_CONV_TS_LO);
+				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LE ||
+					cmp == CMP_GT)
+					hi = add_arg(cxt, value, QIPC_CONV_TS_HI);
+				if (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE)
+					out_null_guard(cxt, cls, x);
+				if (cxt->buf)
+				{
+					switch (cmp)
+					{
+						case CMP_EQ:
+							appendStringInfo(cxt->buf, "(x%d>=a%d)&(x%d<a%d)", x, lo, x, hi);
+							break;
+						case CMP_NE:
+							appendStringInfo(cxt->buf, "((x%d<a%d)|(x%d>=a%d))", x, lo, x, hi);
+							break;
+						case CMP_LT:
+							appendStringInfo(cxt->buf, "(x%d<a%d)", x, lo);
+							break;
+						case CMP_LE:
+							appendStringInfo(cxt->buf, "(x%d<a%d)", x, hi);
+							break;
+						case CMP_GT:
+							appendStringInfo(cxt->buf, "(x%d>=a%d)", x, hi);
+							break;
+						case CMP_GE:
+							appendStringInfo(cxt->buf, "(x%d>=a%d)", x, lo);
+							break;
+					}
+				}
+				break;
+			}
+		default:
+			elog(ERROR, "unexpected column class %d", (int) cls);
+	}
+	out(cxt, ")");
+	return true;
+}
+
+/*
+ * deparse_in
+ *		x = ANY(constant array) (IN) and x <> ALL(constant array) (NOT IN).
+ *		Arrays with NULL elements are not pushed (x IN (1, NULL) is never
+ *		FALSE).
+ */
+static bool
+deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
+{
+	Var		   *var;
+	Expr	   *value;
+	Const	   *k;
+	char	   *opname;
+	bool		is_in;
+	QipcColClass cls;
+	Oid			elemtype;
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+	int			conv = QIPC_CONV_NATURAL;
+	int			i;
+	int			a;
+	int			x;
+
+	if (list_length(saop->args) != 2 || saop->opno >= FirstGenbkiObjectId)
+		return false;
+	opname = get_opname(saop->opno);
+	if (opname == NULL)
+		return false;
+	if (strcmp(opname, "=") == 0 && saop->useOr)
+		is_in = true;
+	else if (strcmp(opname, "<>") == 0 && !saop->useOr)
+		is_in = false;
+	else
+		return false;
+
+	var = get_column_var(linitial(saop->args), cxt);
+	value = get_value(lsecond(saop->args));
+	if (var == NULL || value == NULL || !IsA(value, Const))
+		return false;
+	k = (Const *) value;
+	if (k->constisnull)
+		return false;
+
+	cls = column_class(cxt, var->varattno, var->vartype);
+	elemtype = get_element_type(k->consttype);
+	if (!OidIsValid(elemtype))
+		return false;
+	switch (cls)
+	{
+		case QC_INT:
+			if (elemtype != INT2OID && elemtype != INT4OID && elemtype != INT8OID)
+				return false;
+			break;
+		case QC_SYM:
+			if (elemtype != TEXTOID && elemtype != VARCHAROID)
+				return false;
+			if (OidIsValid(saop->inputcollid) &&
+				!get_collation_isdeterministic(saop->inputcollid))
+				return false;
+			conv = QIPC_CONV_SYMBOL;
+			break;
+		case QC_DATE:
+			if (elemtype != DATEOID)
+				return false;
+			break;
+		case QC_GUID:
+			if (elemtype != UUIDOID)
+				return false;
+			break;
+		default:
+			return false;
+	}
+
+	/* no NULL elements; integers must be finite values of the q type */
+	arr = DatumGetArrayTypeP(k->constvalue);
+	get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+	deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
+					  &elems, &nulls, &nelems);
+	for (i = 0; i < nelems; i++)
+	{
+		if (nulls[i])
+			return false;
+		if (cls == QC_INT)
+		{
+			int64		v = (elemtype == INT2OID) ? DatumGetInt16(elems[i]) :
+			(elemtype == INT4OID) ? DatumGetInt32(elems[i]) : DatumGetInt64(elems[i]);
+			char		qt = cxt->qtypes[var->varattno - 1];
+			int64		lim = (qt == 'h') ? PG_INT16_MAX : (qt == 'i') ? PG_INT32_MAX : PG_INT64_MAX;
+
+			/* finite q values: -(lim-1) .. lim-1 */
+			if (v >= lim || v <= -lim)
+				return false;
+		}
+	}
+	if (cls == QC_INT)
+	{
+		char		qt = cxt->qtypes[var->varattno - 1];
+
+		conv = QIPC_CONV_QTYPE(qt == 'h' ? KIPC_T_SHORT :
+							   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
+	}
+
+	if (!want_true)
+		is_in = !is_in;
+	x = var->varattno;
+	add_col(cxt, x);
+	a = add_arg(cxt, value, conv);
+	out(cxt, "(");
+	out_null_guard(cxt, cls, x);
+	if (cxt->buf)
+		appendStringInfo(cxt->buf, is_in ? "(x%d in a%d))" : "(not x%d in a%d))",
+						 x, a);
+	return true;
+}
+
+/*
+ * deparse_cond
+ *		Check (cxt->buf == NULL) or write the q translation of a boolean
+ *		condition: where it is TRUE if want_true, where it is FALSE
+ *		otherwise.  Returns false if the condition cannot be pushed (in
+ *		write mode that is a bug: the caller checked first).
+ */
+static bool
+deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
+{
+	check_stack_depth();
+
+	if (node == NULL)
+		return false;
+
+	switch (nodeTag(node))
+	{
+		case T_OpExpr:
+			return deparse_comparison((OpExpr *) node, want_true, cxt);
+
+		case T_ScalarArrayOpExpr:
+			return deparse_in((ScalarArrayOpExpr *) node, want_true, cxt);
+
+		case T_NullTest:
+			{
+				NullTest   *nt = (NullTest *) node;
+				Var		   *var = get_column_var(nt->arg, cxt);
+				QipcColClass cls;
+				bool		isnull;
+
+				if (var == NULL || nt->argisrow)
+					return false;
+				cls = column_class(cxt, var->varattno, var->vartype);
+				if (cls == QC_NONE || cls == QC_BOOL || cls == QC_STR)
+					return false;
+				isnull = (nt->nulltesttype == IS_NULL) == want_true;
+				add_col(cxt, var->varattno);
+				if (cxt->buf)
+				{
+					if (cls == QC_SYM)
+						appendStringInfo(cxt->buf, isnull ? "(x%d=`$\"\")" : "(not x%d=`$\"\")",
+										 var->varattno);
+					else
+						appendStringInfo(cxt->buf, isnull ? "(null x%d)" : "(not null x%d)",
+										 var->varattno);
+				}
+				return true;
+			}
+
+		case T_Var:
+			{
+				/* a boolean column used as a condition */
+				Var		   *var = get_column_var(node, cxt);
+
+				if (var == NULL ||
+					column_class(cxt, var->varattno, var->vartype) != QC_BOOL)
+					return false;
+				add_col(cxt, var->varattno);
+				if (cxt->buf)
+					appendStringInfo(cxt->buf, want_true ? "(x%d=1b)" : "(x%d=0b)",
+									 var->varattno);
+				return true;
+			}
+
+		case T_BoolExpr:
+			{
+				BoolExpr   *b = (BoolExpr *) node;
+				ListCell   *lc;
+				const char *sep;
+
+				if (b->boolop == NOT_EXPR)
+					return deparse_cond(linitial(b->args), !want_true, cxt);
+
+				/* T(a AND b) = T(a)&T(b); F(a AND b) = F(a)|F(b); dually OR */
+				if ((b->boolop == AND_EXPR) == want_true)
+					sep = "&";
+				else
+					sep = "|";
+				out(cxt, "(");
+				foreach(lc, b->args)
+				{
+					if (lc != list_head(b->args))
+						out(cxt, sep);
+					if (!deparse_cond((Expr *) lfirst(lc), want_true, cxt))
+						return false;
+				}
+				out(cxt, ")");
+				return true;
+			}
+
+		case T_RelabelType:
+			return deparse_cond(((RelabelType *) node)->arg, want_true, cxt);
+
+		default:
+			return false;
+	}
+}
+
+/* ----------------------------------------------------------------
+ * Entry points
+ * ----------------------------------------------------------------
+ */
+
+static void
+init_cxt(DeparseCxt *cxt, PlannerInfo *root, RelOptInfo *baserel)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+
+	memset(cxt, 0, sizeof(*cxt));
+	cxt->root = root;
+	cxt->relid = baserel->relid;
+	cxt->foreigntableid = rte->relid;
+	cxt->qtypes = NULL;
+	if (qipc_enable_pushdown)
+	{
+		Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
+
+		cxt->qtypes = get_qtypes(rte->relid, fpinfo, userid, &cxt->natts);
+	}
+}
+
+/*
+ * check_cond
+ *		Can "clause" be pushed, given the arguments already used by the
+ *		conditions accepted so far?  On success the arguments it needs are
+ *		kept in cxt.
+ */
+static bool
+check_cond(DeparseCxt *cxt, Expr *clause)
+{
+	List	   *saved_exprs = cxt->arg_exprs;
+	List	   *saved_convs = cxt->arg_convs;
+
+	cxt->arg_exprs = list_copy(saved_exprs);
+	cxt->arg_convs = list_copy(saved_convs);
+	cxt->cond_args = NIL;
+	cxt->cond_cols = NIL;
+	cxt->buf = NULL;
+	if (deparse_cond(clause, true, cxt) &&
+		list_length(cxt->arg_exprs) <= QIPC_MAX_LAMBDA_ARGS &&
+		list_length(cxt->cond_args) + list_length(cxt->cond_cols) <= QIPC_MAX_LAMBDA_ARGS)
+		return true;
+	cxt->arg_exprs = saved_exprs;
+	cxt->arg_convs = saved_convs;
+	return false;
+}
+
+/*
+ * qipc_classify_conditions
+ *		Split input_conds (RestrictInfos of baserel) into those q evaluates
+ *		(remote_conds) and the rest (local_conds).  Nothing is remote when
+ *		qipc_fdw.enable_pushdown is off, for "query"/"function" tables, or
+ *		when q cannot tell the column types.
+ */
+void
+qipc_classify_conditions(PlannerInfo *root, RelOptInfo *baserel,
+						 List *input_conds, List **remote_conds,
+						 List **local_conds)
+{
+	DeparseCxt	cxt;
+	ListCell   *lc;
+
+	*remote_conds = NIL;
+	*local_conds = NIL;
+	if (input_conds == NIL)
+		return;
+	init_cxt(&cxt, root, baserel);
+	foreach(lc, input_conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (cxt.qtypes != NULL && !ri->pseudoconstant &&
+			check_cond(&cxt, ri->clause))
+			*remote_conds = lappend(*remote_conds, ri);
+		else
+			*local_conds = lappend(*local_conds, ri);
+	}
+}
+
+/*
+ * qipc_is_foreign_expr
+ *		Can q evaluate "expr" (a condition on baserel) exactly?  Used for
+ *		join clauses of parameterized paths.
+ */
+bool
+qipc_is_foreign_expr(PlannerInfo *root, RelOptInfo *baserel, Expr *expr)
+{
+	DeparseCxt	cxt;
+
+	init_cxt(&cxt, root, baserel);
+	if (cxt.qtypes == NULL)
+		return false;
+	return check_cond(&cxt, expr);
+}
+
+/*
+ * qipc_deparse_conditions
+ *		Write the where subphrases (a q list of parse trees) for the
+ *		conditions "conds" (RestrictInfos or Exprs) of baserel into buf, and
+ *		append the scan arguments they need to *arg_exprs / *arg_convs.
+ *		Conditions on the partition column come first.  Conditions that
+ *		cannot be pushed (or do not fit in the argument limit) are returned
+ *		in *rejected (as given); the caller evaluates them locally.
+ *		Writes "()" when no condition is pushed.
+ */
+void
+qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
+						StringInfo buf, List **arg_exprs, List **arg_convs,
+						List **rejected)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	DeparseCxt	cxt;
+	ListCell   *lc;
+	List	   *accepted = NIL;
+	List	   *first = NIL;
+	List	   *rest = NIL;
+	AttrNumber	partattno = InvalidAttrNumber;
+	int			n = 0;
+
+	*rejected = NIL;
+	init_cxt(&cxt, root, baserel);
+	cxt.arg_exprs = *arg_exprs;
+	cxt.arg_convs = *arg_convs;
+
+	if (fpinfo->topts.partition_column != NULL)
+	{
+		int			i;
+
+		for (i = 1; i <= cxt.natts; i++)
+		{
+			char	   *name = qipc_get_column_name(cxt.foreigntableid, i);
+
+			if (strcmp(name, fpinfo->topts.partition_column) == 0)
+			{
+				partattno = i;
+				break;
+			}
+		}
+	}
+
+	/* check first, and order: partition-column conditions go first */
+	foreach(lc, conds)
+	{
+		Node	   *n1 = (Node *) lfirst(lc);
+		Expr	   *clause = IsA(n1, RestrictInfo) ? ((RestrictInfo *) n1)->clause : (Expr *) n1;
+
+		if (cxt.qtypes == NULL || !check_cond(&cxt, clause))
+		{
+			*rejected = lappend(*rejected, n1);
+			continue;
+		}
+		if (partattno != InvalidAttrNumber &&
+			list_length(cxt.cond_cols) == 1 &&
+			linitial_int(cxt.cond_cols) == partattno)
+			first = lappend(first, clause);
+		else
+			rest = lappend(rest, clause);
+	}
+	accepted = list_concat(first, rest);
+
+	/* write: ({[args;cols] body}[args];`col1;`col2) per condition */
+	if (accepted == NIL)
+	{
+		appendStringInfoString(buf, "()");
+		*arg_exprs = cxt.arg_exprs;
+		*arg_convs = cxt.arg_convs;
+		return;
+	}
+	cxt.arg_exprs = *arg_exprs;
+	cxt.arg_convs = *arg_convs;
+	if (list_length(accepted) == 1)
+		appendStringInfoString(buf, "enlist ");
+	else
+		appendStringInfoChar(buf, '(');
+	foreach(lc, accepted)
+	{
+		Expr	   *clause = (Expr *) lfirst(lc);
+		StringInfoData body;
+		ListCell   *l2;
+		bool		firstp = true;
+
+		initStringInfo(&body);
+		cxt.cond_args = NIL;
+		cxt.cond_cols = NIL;
+		cxt.buf = &body;
+		if (!deparse_cond(clause, true, &cxt))
+			elog(ERROR, "qipc_fdw: condition checked as shippable cannot be deparsed");
+
+		if (n++ > 0)
+			appendStringInfoChar(buf, ';');
+		appendStringInfoString(buf, "({[");
+		foreach(l2, cxt.cond_args)
+		{
+			appendStringInfo(buf, "%sa%d", firstp ? "" : ";", lfirst_int(l2));
+			firstp = false;
+		}
+		foreach(l2, cxt.cond_cols)
+		{
+			appendStringInfo(buf, "%sx%d", firstp ? "" : ";", lfirst_int(l2));
+			firstp = false;
+		}
+		appendStringInfo(buf, "] %s}", body.data);
+		if (cxt.cond_args != NIL)
+		{
+			appendStringInfoChar(buf, '[');
+			foreach(l2, cxt.cond_args)
+			{
+				if (l2 != list_head(cxt.cond_args))
+					appendStringInfoChar(buf, ';');
+				appendStringInfo(buf, "a%d", lfirst_int(l2));
+			}
+			appendStringInfoChar(buf, ']');
+		}
+		foreach(l2, cxt.cond_cols)
+		{
+			appendStringInfoChar(buf, ';');
+			qipc_append_symbol(buf, qipc_get_column_name(cxt.foreigntableid,
+														 lfirst_int(l2)));
+		}
+		appendStringInfoChar(buf, ')');
+	}
+	if (list_length(accepted) > 1)
+		appendStringInfoChar(buf, ')');
+	*arg_exprs = cxt.arg_exprs;
+	*arg_convs = cxt.arg_convs;
+}
+
+/*
+ * qipc_column_qtype
+ *		The q type letter of column attnum of baserel's foreign table, or
+ *		'\0' if unknown (or pushdown is off).  For the aggregate pushdown.
+ */
+char
+qipc_column_qtype(PlannerInfo *root, RelOptInfo *baserel, AttrNumber attnum)
+{
+	DeparseCxt	cxt;
+
+	init_cxt(&cxt, root, baserel);
+	if (cxt.qtypes == NULL || attnum <= 0 || attnum > cxt.natts)
+		return '\0';
+	return cxt.qtypes[attnum - 1];
+}
+
+/*
+ * qipc_wrap_lambda
+ *		Turn q text "body" that uses scan arguments a0..aN-1 into the
+ *		source of a lambda taking them, or return it as is without
+ *		arguments.  palloc'd.
+ */
+char *
+qipc_wrap_lambda(const char *body, int nargs)
+{
+	StringInfoData buf;
+	int			i;
+
+	if (nargs == 0)
+		return pstrdup(body);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{[");
+	for (i = 0; i < nargs; i++)
+		appendStringInfo(&buf, "%sa%d", i ? ";" : "", i);
+	appendStringInfo(&buf, "] %s}", body);
+	return buf.data;
+}
+
+/*
+ * qipc_display_query
+ *		The q of a scan for EXPLAIN: the lambda applied to its arguments,
+ *		constants rendered as q literals (display only; they travel as typed
+ *		values), parameters as $n.  palloc'd.
+ */
+char *
+qipc_display_query(const char *query, List *arg_exprs, List *arg_convs)
+{
+	StringInfoData buf;
+	ListCell   *le;
+	ListCell   *lc;
+
+	if (arg_exprs == NIL)
+		return pstrdup(query);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, query);
+	appendStringInfoChar(&buf, '[');
+	forboth(le, arg_exprs, lc, arg_convs)
+	{
+		Expr	   *e = (Expr *) lfirst(le);
+
+		if (le != list_head(arg_exprs))
+			appendStringInfoChar(&buf, ';');
+		if (IsA(e, Const))
+		{
+			Const	   *k = (Const *) e;
+			KipcObject *o = qipc_param_to_kipc(k->constvalue, k->constisnull,
+											   k->consttype, lfirst_int(lc));
+			char	   *s = kipc_format(o);
+
+			appendStringInfoString(&buf, s ? s : "?");
+			free(s);
+		}
+		else if (IsA(e, Param))
+		{
+			Param	   *p = (Param *) e;
+
+			appendStringInfo(&buf, p->paramkind == PARAM_EXTERN ? "$%d" : "$exec%d",
+							 p->paramid);
+		}
+		else if (IsA(e, Var))
+			appendStringInfoString(&buf, "$outer");
+		else if (IsA(e, NullTest) && IsA(((NullTest *) e)->arg, Param))
+		{
+			Param	   *p = (Param *) ((NullTest *) e)->arg;
+
+			appendStringInfo(&buf, p->paramkind == PARAM_EXTERN ? "(null $%d)" : "(null $exec%d)",
+							 p->paramid);
+		}
+		else if (IsA(e, NullTest) && IsA(((NullTest *) e)->arg, Var))
+			appendStringInfoString(&buf, "(null $outer)");
+		else
+			appendStringInfoString(&buf, "?");
+	}
+	appendStringInfoChar(&buf, ']');
+	return buf.data;
+}
+
+/* ----------------------------------------------------------------
+ * Argument conversion (executor)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * like_pattern
+ *		Translate a SQL LIKE pattern (escape character backslash) into a q
+ *		like pattern; exact: every character literal (for equality on
+ *		string columns).  q's like has no escape character: literal * ? [ ]
+ *		are written as one-character classes [*] [?] [[] []].
+ */
+static char *
+like_pattern(const char *pat, int len, bool exact)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < len; i++)
+	{
+		char		ch = pat[i];
+
+		if (!exact)
+		{
+			if (ch == '\\')
+			{
+				if (i + 1 >= len)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
+							 errmsg("LIKE pattern must not end with escape character")));
+				ch = pat[++i];
+			}
+			else if (ch == '%')
+			{
+				appendStringInfoChar(&buf, '*');
+				continue;
+			}
+			else if (ch == '_')
+			{
+				appendStringInfoChar(&buf, '?');
+				continue;
+			}
+		}
+		if (ch == '*' || ch == '?' || ch == '[' || ch == ']')
+		{
+			appendStringInfoChar(&buf, '[');
+			appendStringInfoChar(&buf, ch);
+			appendStringInfoChar(&buf, ']');
+		}
+		else
+			appendStringInfoChar(&buf, ch);
+	}
+	return buf.data;
+}
+
+/*
+ * ts_bound
+ *		The q timestamp (nanoseconds) B such that, for the floor-truncated
+ *		microseconds t of a q timestamp n, t < us <=> n < B.  B = us*1000
+ *		when that fits; beyond q's range it is clamped to 0W (+infinity) or
+ *		to -0W+1, the smallest bound above -infinity, which keeps the
+ *		equivalence for every finite or infinite n.
+ */
+static int64
+ts_bound(Timestamp us, bool next)
+{
+	int64		r;
+
+	if (TIMESTAMP_IS_NOEND(us))
+		return PG_INT64_MAX;	/* 0Wp */
+	if (TIMESTAMP_IS_NOBEGIN(us))
+		return next ? PG_INT64_MIN + 2 : PG_INT64_MIN + 1;	/* -0Wp(+1) */
+	if (next)
+	{
+		if (us == PG_INT64_MAX - 1)
+			return PG_INT64_MAX;
+		us++;
+	}
+	if (pg_mul_s64_overflow(us, 1000, &r) || r >= PG_INT64_MAX)
+		return us > 0 ? PG_INT64_MAX : PG_INT64_MIN + 2;
+	if (r <= PG_INT64_MIN + 1)
+		return PG_INT64_MIN + 2;
+	return r;
+}
+
+/*
+ * qipc_param_to_kipc
+ *		Convert a scan argument to its typed q value, as chosen by the
+ *		deparser (QIPC_CONV_*).  The result is tracked in
+ *		CurrentMemoryContext (qipc_track_object).
+ */
+KipcObject *
+qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
+{
+	switch (conv)
+	{
+		case QIPC_CONV_NATURAL:
+			return qipc_datum_to_kipc(value, isnull, typid, 0);
+
+		case QIPC_CONV_SYMBOL:
+			return qipc_datum_to_kipc(value, isnull, typid, -KIPC_T_SYMBOL);
+
+		case QIPC_CONV_LONG:
+			{
+				/* integers as q longs; the three q specials are clamped */
+				int64		v = 0;
+
+				if (isnull)
+					return qipc_track_object(kipc_new_long(KIPC_NULL_LONG));
+				if (typid == INT2OID)
+					v = DatumGetInt16(value);
+				else if (typid == INT4OID)
+					v = DatumGetInt32(value);
+				else
+					v = DatumGetInt64(value);
+				if (v <= KIPC_NINF_LONG)
+					v = KIPC_NINF_LONG;
+				return qipc_track_object(kipc_new_long(v));
+			}
+
+		case QIPC_CONV_TS_LO:
+		case QIPC_CONV_TS_HI:
+			{
+				int64		ns = KIPC_NULL_LONG;
+
+				if (!isnull)
+					ns = ts_bound(DatumGetTimestamp(value),
+								  conv == QIPC_CONV_TS_HI);
+				return qipc_track_object(kipc_new_temporal(-KIPC_T_TIMESTAMP, ns));
+			}
+
+		case QIPC_CONV_LIKE:
+		case QIPC_CONV_EXACT:
+			{
+				char	   *pat = "";
+				int			len = 0;
+
+				if (!isnull)
+				{
+					text	   *t = DatumGetTextPP(value);
+
+					pat = like_pattern(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+									   conv == QIPC_CONV_EXACT);
+					len = strlen(pat);
+				}
+				return qipc_track_object(kipc_new_string(pat, len));
+			}
+
+		default:
+			if (conv >= QIPC_CONV_QTYPE(0))
+				return qipc_datum_to_kipc(value, isnull, typid,
+										  -(conv - QIPC_CONV_QTYPE(0)));
+			elog(ERROR, "unrecognized qipc_fdw argument conversion: %d", conv);
+	}
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * qipc_append_symbol_list
+ *		A q symbol vector for names (List of String): `a`b when all are
+ *		plain, a general list of symbol atoms otherwise; one name is
+ *		enlisted.
+ */
+void
+qipc_append_symbol_list(StringInfo buf, List *names)
+{
+	ListCell   *lc;
+	bool		all_plain = true;
+
+	foreach(lc, names)
+	{
+		if (!qipc_is_plain_identifier(strVal(lfirst(lc))))
+			all_plain = false;
+	}
+	if (list_length(names) == 1)
+	{
+		appendStringInfoString(buf, "(enlist ");
+		qipc_append_symbol(buf, strVal(linitial(names)));
+		appendStringInfoChar(buf, ')');
+	}
+	else if (all_plain)
+	{
+		foreach(lc, names)
+			qipc_append_symbol(buf, strVal(lfirst(lc)));
+	}
+	else
+	{
+		appendStringInfoChar(buf, '(');
+		foreach(lc, names)
+		{
+			if (lc != list_head(names))
+				appendStringInfoChar(buf, ';');
+			qipc_append_symbol(buf, strVal(lfirst(lc)));
+		}
+		appendStringInfoChar(buf, ')');
+	}
+}
+
+/*
+ * qipc_deparse_scan
+ *		Build the q of a base-table scan with the pushed conditions
+ *		remote_conds (RestrictInfos or Exprs):
+ *			?[`t;(where subphrases);0b;cols!cols]
+ *		(count ?[`t;...;0b;()] when no column is needed), wrapped in a lambda
+ *		taking the scan arguments when there are any.  Sets *fdw_exprs to
+ *		the argument expressions and *fdw_private_extra to the items that
+ *		follow QipcScanPrivateColumnNames in fdw_private (argument
+ *		conversions and the EXPLAIN text).  Conditions that could not be
+ *		pushed after all are appended to *local_exprs as given (the caller
+ *		checks them locally).
+ *		palloc'd.
+ */
+char *
+qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
+				  ForeignPath *best_path, List *remote_conds, List *colnames,
+				  List **fdw_exprs, List **fdw_private_extra,
+				  List **local_exprs)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	StringInfoData buf;
+	List	   *arg_exprs = NIL;
+	List	   *arg_convs = NIL;
+	List	   *rejected = NIL;
+	char	   *query;
+
+	initStringInfo(&buf);
+	if (colnames == NIL)
+		appendStringInfoString(&buf, "count ");
+	appendStringInfoString(&buf, "?[");
+	qipc_append_symbol(&buf, fpinfo->topts.table);
+	appendStringInfoChar(&buf, ';');
+	qipc_deparse_conditions(root, baserel, remote_conds, &buf,
+							&arg_exprs, &arg_convs, &rejected);
+	appendStringInfoString(&buf, ";0b;");
+	if (colnames == NIL)
+		appendStringInfoString(&buf, "()");
+	else
+	{
+		qipc_append_symbol_list(&buf, colnames);
+		appendStringInfoChar(&buf, '!');
+		qipc_append_symbol_list(&buf, colnames);
+	}
+	appendStringInfoChar(&buf, ']');
+
+	*local_exprs = list_concat(*local_exprs, rejected);
+
+	/* ORDER BY (pathkeys) and LIMIT */
+	{
+		List	   *pathkeys = best_path->path.pathkeys;
+		int64		limit = scan_limit(root, baserel, best_path, *local_exprs);
+		int			limit_arg = -1;
+
+		if (limit >= 0 && list_length(arg_exprs) < QIPC_MAX_LAMBDA_ARGS)
+		{
+			arg_exprs = lappend(arg_exprs,
+								makeConst(INT8OID, -1, InvalidOid, 8,
+										  Int64GetDatum(limit), false, true));
+			arg_convs = lappend_int(arg_convs, QIPC_CONV_NATURAL);
+			limit_arg = list_length(arg_exprs) - 1;
+		}
+		if (colnames == NIL && limit_arg >= 0)
+		{
+			/* only a row count: at most the limit */
+			char	   *sel = pstrdup(buf.data);
+
+			resetStringInfo(&buf);
+			appendStringInfo(&buf, "(a%d&%s)", limit_arg, sel);
+		}
+		else if (colnames != NIL && (pathkeys != NIL || limit_arg >= 0))
+		{
+			char	   *body = append_sort_and_limit(root, baserel, pathkeys,
+													 buf.data, limit_arg);
+
+			resetStringInfo(&buf);
+			if (arg_exprs == NIL)
+			{
+				appendStringInfo(&buf, "{[] %s}[]", body);
+				query = pstrdup(buf.data);
+				*fdw_exprs = NIL;
+				*fdw_private_extra = list_make2(NIL, makeString(query));
+				return query;
+			}
+			appendStringInfoString(&buf, body);
+		}
+	}
+
+	query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
+	*fdw_exprs = arg_exprs;
+	*fdw_private_extra = list_make2(arg_convs,
+									makeString(qipc_display_query(query, arg_exprs, arg_convs)));
+	return query;
+}
+
+/*
+ * qipc_sort_key
+ *		Can q sort by pathkey pk exactly as PostgreSQL would?  It can when
+ *		the key is a plain column of baserel whose class q orders like SQL
+ *		(integers, floats, dates, timestamps, booleans; text only under the
+ *		"C" collation), with the type's default btree ordering.  Sets
+ *		*attnum and *qt.
+ */
+bool
+qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel, PathKey *pk,
+			  AttrNumber *attnum, char *qt)
+{
+	EquivalenceClass *ec = pk->pk_eclass;
+	ListCell   *lc;
+	DeparseCxt	cxt;
+
+	if (ec->ec_has_volatile)
+		return false;
+	init_cxt(&cxt, root, baserel);
+	if (cxt.qtypes == NULL)
+		return false;
+	foreach(lc, ec->ec_members)
+	{
+		EquivalenceMember *em = (EquivalenceMember *) lfirst(lc);
+		Var		   *var;
+		QipcColClass cls;
+		Oid			opclass;
+
+		if (em->em_is_const || em->em_is_child ||
+			!bms_equal(em->em_relids, baserel->relids))
+			continue;
+		var = get_column_var(em->em_expr, &cxt);
+		if (var == NULL || !IsA(em->em_expr, Var))
+			continue;
+		cls = column_class(&cxt, var->varattno, var->vartype);
+		if (!(cls == QC_INT || cls == QC_FLOAT || cls == QC_DATE ||
+			  cls == QC_TS || cls == QC_BOOL || cls == QC_SYM))
+			continue;
+		if (cls == QC_SYM &&
+			!(OidIsValid(ec->ec_collation) && lc_collate_is_c(ec->ec_collation)))
+			continue;
+		opclass = GetDefaultOpClass(var->vartype, BTREE_AM_OID);
+		if (!OidIsValid(opclass) || get_opclass_family(opclass) != pk->pk_opfamily)
+			continue;
+		if (pk->pk_strategy != BTLessStrategyNumber &&
+			pk->pk_strategy != BTGreaterStrategyNumber)
+			continue;
+		*attnum = var->varattno;
+		*qt = cxt.qtypes[var->varattno - 1];
+		return true;
+	}
+	return false;
+}
+
+/*
+ * scan_limit
+ *		The number of rows the scan of baserel may stop after, or -1.
+ *
+ * A base scan can apply LIMIT itself only when nothing between it and the
+ * Limit node changes the rows: the query reads this one relation, every
+ * condition is pushed, there is no grouping, aggregate, DISTINCT, window
+ * function or set-returning function, and the scan delivers the ORDER BY
+ * order (or there is none).  It then returns the first OFFSET+LIMIT rows
+ * (q sublist, which never wraps around like #); the Limit node above still
+ * applies the OFFSET.  Only constant LIMIT/OFFSET are used.
+ */
+static int64
+scan_limit(PlannerInfo *root, RelOptInfo *baserel, ForeignPath *best_path,
+		   List *local_exprs)
+{
+	Query	   *parse = root->parse;
+	int64		count;
+	int64		offset = 0;
+
+	if (!qipc_enable_pushdown || parse->limitCount == NULL ||
+		parse->limitOption != LIMIT_OPTION_COUNT)
+		return -1;
+	if (!IsA(parse->limitCount, Const) ||
+		(parse->limitOffset != NULL && !IsA(parse->limitOffset, Const)))
+		return -1;
+	if (((Const *) parse->limitCount)->constisnull)
+		return -1;
+	count = DatumGetInt64(((Const *) parse->limitCount)->constvalue);
+	if (parse->limitOffset != NULL && !((Const *) parse->limitOffset)->constisnull)
+		offset = DatumGetInt64(((Const *) parse->limitOffset)->constvalue);
+	if (count < 0 || offset < 0 || count > PG_INT64_MAX - offset)
+		return -1;
+	if (bms_membership(root->all_baserels) != BMS_SINGLETON ||
+		root->simple_rel_array_size < 1 ||
+		parse->hasAggs || parse->groupClause || parse->groupingSets ||
+		parse->distinctClause || parse->hasWindowFuncs ||
+		parse->hasTargetSRFs || parse->havingQual || parse->rowMarks ||
+		parse->setOperations || root->hasHavingQual ||
+		local_exprs != NIL || best_path->path.param_info != NULL)
+		return -1;
+	if (root->sort_pathkeys != NIL &&
+		!pathkeys_contained_in(root->sort_pathkeys, best_path->path.pathkeys))
+		return -1;
+	return count + offset;
+}
+
+/*
+ * append_sort_and_limit
+ *		Wrap select text "sel" (which yields table t) into q that sorts it by
+ *		the path's pathkeys and keeps the first n rows (n < 0: all).  q sorts
+ *		nulls first ascending and last descending; the other placements are
+ *		made by a second, stable pass on the null flag.  The passes run from
+ *		the least significant key to the most significant.
+ */
+static char *
+append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
+					  const char *sel, int limit_arg)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	List	   *rev = NIL;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "t:0!%s; i:til count t", sel);
+	foreach(lc, pathkeys)
+		rev = lcons(lfirst(lc), rev);
+	foreach(lc, rev)
+	{
+		PathKey    *pk = (PathKey *) lfirst(lc);
+		AttrNumber	attnum;
+		char		qt;
+		bool		desc;
+		RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+		const char *nulltest;
+
+		if (!qipc_sort_key(root, baserel, pk, &attnum, &qt))
+			elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
+		desc = (pk->pk_strategy == BTGreaterStrategyNumber);
+		appendStringInfoString(&buf, "; k:t[");
+		qipc_append_symbol(&buf, qipc_get_column_name(rte->relid, attnum));
+		appendStringInfoString(&buf, "] i");
+		appendStringInfoString(&buf, desc ? "; i:i idesc k" : "; i:i iasc k");
+		nulltest = (qt == 's') ? "(k=`$\"\")" : "(null k)";
+		if (qt == 'b')
+			continue;			/* no nulls */
+		if (!desc && !pk->pk_nulls_first)
+			appendStringInfo(&buf, "; i:i iasc %s iasc k", nulltest);
+		else if (desc && pk->pk_nulls_first)
+			appendStringInfo(&buf, "; i:i iasc not %s idesc k", nulltest);
+	}
+	if (limit_arg >= 0)
+		appendStringInfo(&buf, "; i:a%d sublist i", limit_arg);
+	appendStringInfoString(&buf, "; t i");
+	return buf.data;
+}
+
+/*
+ * qipc_estimate_rel_size
+ *		use_remote_estimate: ask q for the table's row count and the number
+ *		of rows the pushed conditions keep (count is cheap in q), and set
+ *		baserel's estimates from them.  Conditions with parameters are left
+ *		out of the count (their values are not known yet).
+ */
+void
+qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	StringInfoData buf;
+	List	   *conds = NIL;
+	List	   *arg_exprs = NIL;
+	List	   *arg_convs = NIL;
+	List	   *rejected = NIL;
+	ListCell   *lc;
+	ListCell   *lv;
+	UserMapping *user;
+	QipcConnection *conn;
+	KipcObject *req;
+	KipcMsg    *msg;
+	char	   *query;
+	double		total = -1;
+	double		kept = -1;
+	int			k = 1;
+	Oid			userid;
+
+	if (!qipc_enable_pushdown || fpinfo->topts.table == NULL ||
+		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
+		return;
+
+	foreach(lc, fpinfo->remote_conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (bms_is_empty(pull_paramids(ri->clause)))
+			conds = lappend(conds, ri);
+	}
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "(count ?[");
+	qipc_append_symbol(&buf, fpinfo->topts.table);
+	appendStringInfoString(&buf, ";();0b;()];count ?[");
+	qipc_append_symbol(&buf, fpinfo->topts.table);
+	appendStringInfoChar(&buf, ';');
+	qipc_deparse_conditions(root, baserel, conds, &buf, &arg_exprs, &arg_convs,
+							&rejected);
+	appendStringInfoString(&buf, ";0b;()])");
+	query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
+
+	if (arg_exprs == NIL)
+		req = qipc_track_object(kipc_new_cstring(query));
+	else
+	{
+		req = qipc_track_object(kipc_new_list(list_length(arg_exprs) + 1));
+		req->v.objs[0] = kipc_new_cstring(query);
+		forboth(lv, arg_exprs, lc, arg_convs)
+		{
+			Const	   *c = (Const *) lfirst(lv);
+
+			req->v.objs[k++] = kipc_ref(qipc_param_to_kipc(c->constvalue,
+														   c->constisnull,
+														   c->consttype,
+														   lfirst_int(lc)));
+		}
+	}
+
+	userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
+	user = GetUserMapping(userid, fpinfo->server->serverid);
+	conn = qipc_get_connection(user);
+	msg = qipc_request_ext(conn, req, query, QIPC_REQUEST_IDEMPOTENT);
+	qipc_release_connection(conn);
+
+	if (msg->root->type == KIPC_T_LONG && msg->root->n == 2)
+	{
+		total = (double) kipc_get_j(msg->root, 0);
+		kept = (double) kipc_get_j(msg->root, 1);
+	}
+	else if (msg->root->type == KIPC_T_LIST && msg->root->n == 2 &&
+			 msg->root->v.objs[0]->type == -KIPC_T_LONG &&
+			 msg->root->v.objs[1]->type == -KIPC_T_LONG)
+	{
+		total = (double) msg->root->v.objs[0]->a.j;
+		kept = (double) msg->root->v.objs[1]->a.j;
+	}
+	if (total < 0 || kept < 0)
+		return;
+
+	baserel->tuples = total;
+	/* conditions not counted by q (parameters, local ones) as estimated */
+	baserel->rows = clamp_row_est(kept *
+								  clauselist_selectivity(root, rejected, baserel->relid, JOIN_INNER, NULL) *
+								  fpinfo->local_conds_sel);
+	foreach(lc, fpinfo->remote_conds)
+	{
+		if (!list_member_ptr(conds, lfirst(lc)))
+			baserel->rows = clamp_row_est(baserel->rows *
+										  clause_selectivity(root, (Node *) ((RestrictInfo *) lfirst(lc))->clause,
+															 baserel->relid, JOIN_INNER, NULL));
+	}
+	fpinfo->rows = baserel->rows;
+	fpinfo->total_cost = fpinfo->startup_cost +
+		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost) * baserel->rows +
+		cpu_operator_cost * 0.01 * total;
+}

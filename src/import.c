@@ -1,0 +1,245 @@
+/*-------------------------------------------------------------------------
+ *
+ * import.c
+ *		  IMPORT FOREIGN SCHEMA for qipc_fdw.
+ *
+ * A "remote schema" is a q namespace: "." (or "") is the root namespace,
+ * ".sim" the namespace .sim.  Its tables come from tables[] (or
+ * tables `.sim), their columns and types from meta, whose type letters map
+ * to PostgreSQL types as in typemap.c (qipc_pg_type_for_qchar).  A column
+ * whose type has no mapping (a mixed list, say) is imported as text (the q
+ * display form) with a NOTICE.  Tables listed in .Q.pt (a date-partitioned
+ * database) get partition_column .Q.pf.
+ *
+ * Every name is sent to q as a symbol literal built by qipc_append_symbol,
+ * so no name can change the query; the generated SQL quotes every
+ * identifier and literal.
+ *
+ * Copyright (c) 2026, qipc_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/import.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/builtins.h"
+
+#include "qipc_fdw.h"
+
+static KipcMsg *run_q(QipcConnection *conn, const char *qtext, int flags);
+static bool table_is_wanted(ImportForeignSchemaStmt *stmt, const char *name);
+static List *partitioned_tables(QipcConnection *conn, char **partcol);
+
+/*
+ * qipc_import_foreign_schema
+ *		See qipc_fdw.h: the list of CREATE FOREIGN TABLE commands.
+ */
+List *
+qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
+{
+	ForeignServer *server = GetForeignServer(serverOid);
+	UserMapping *user = GetUserMapping(GetUserId(), serverOid);
+	QipcConnection *conn;
+	const char *ns = stmt->remote_schema;
+	bool		root = (ns[0] == '\0' || strcmp(ns, ".") == 0);
+	StringInfoData q;
+	KipcMsg    *msg;
+	const KipcObject *names;
+	List	   *parted = NIL;
+	char	   *partcol = NULL;
+	List	   *commands = NIL;
+	int64		t;
+
+	if (!root && (ns[0] != '.' || !qipc_is_plain_identifier(ns)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
+				 errmsg("invalid q namespace \"%s\"", ns),
+				 errhint("Use \".\" for the root namespace or a q namespace such as \".sim\".")));
+
+	conn = qipc_get_connection(user);
+
+	/* the namespace's tables */
+	initStringInfo(&q);
+	if (root)
+		appendStringInfoString(&q, "tables[]");
+	else
+	{
+		appendStringInfoString(&q, "tables ");
+		qipc_append_symbol(&q, ns);
+	}
+	msg = run_q(conn, q.data, 0);
+	names = msg->root;
+	if (names->type == KIPC_T_LIST && names->n == 0)
+		return NIL;
+	if (names->type != KIPC_T_SYMBOL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("unexpected result of \"%s\" from q server \"%s\"",
+						q.data, server->servername)));
+
+	if (root)
+		parted = partitioned_tables(conn, &partcol);
+
+	for (t = 0; t < names->n; t++)
+	{
+		const char *name = names->v.syms[t];
+		const char *local = name;
+		char	   *remote;
+		KipcMsg    *meta;
+		const KipcObject *mk;
+		const KipcObject *mv;
+		const KipcObject *cnames = NULL;
+		const KipcObject *ctypes = NULL;
+		StringInfoData cmd;
+		int64		c;
+		int64		i;
+		ListCell   *lc;
+		bool		is_parted = false;
+
+		/* tables `.ns may answer qualified names: import them unqualified */
+		if (!root && strncmp(name, ns, strlen(ns)) == 0 &&
+			name[strlen(ns)] == '.')
+			local = name + strlen(ns) + 1;
+		if (!table_is_wanted(stmt, local))
+			continue;
+		remote = root ? pstrdup(local) : psprintf("%s.%s", ns, local);
+
+		resetStringInfo(&q);
+		appendStringInfoString(&q, "meta ");
+		qipc_append_symbol(&q, remote);
+		meta = run_q(conn, q.data, 0);
+
+		/* meta: keyed table c -> t f a */
+		if (!kipc_is_keyed_table(meta->root))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("unexpected result of \"%s\" from q server \"%s\"",
+							q.data, server->servername)));
+		mk = kipc_dict_keys(meta->root);
+		mv = kipc_dict_values(meta->root);
+		for (i = 0; i < kipc_table_ncols(mk); i++)
+			if (strcmp(kipc_table_colname(mk, i), "c") == 0)
+				cnames = kipc_table_column(mk, i);
+		for (i = 0; i < kipc_table_ncols(mv); i++)
+			if (strcmp(kipc_table_colname(mv, i), "t") == 0)
+				ctypes = kipc_table_column(mv, i);
+		if (cnames == NULL || ctypes == NULL ||
+			cnames->type != KIPC_T_SYMBOL || ctypes->type != KIPC_T_CHAR ||
+			cnames->n != ctypes->n)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("unexpected result of \"%s\" from q server \"%s\"",
+							q.data, server->servername)));
+
+		foreach(lc, parted)
+		{
+			if (strcmp(strVal(lfirst(lc)), remote) == 0)
+				is_parted = true;
+		}
+
+		initStringInfo(&cmd);
+		appendStringInfo(&cmd, "CREATE FOREIGN TABLE %s (",
+						 quote_identifier(local));
+		for (c = 0; c < cnames->n; c++)
+		{
+			const char *cname = cnames->v.syms[c];
+			char		qchar = (char) kipc_get_g(ctypes, c);
+			const char *pgtype = qipc_pg_type_for_qchar(qchar);
+
+			if (pgtype == NULL)
+			{
+				ereport(NOTICE,
+						(errmsg("column \"%s\" of q table \"%s\" has q type \"%c\", which has no mapping; imported as text",
+								cname, remote, qchar),
+						 errdetail("Its values are shown in q's display form%s.",
+								   qchar == ' ' ? " (q type \" \" is a mixed list)" : "")));
+				pgtype = "text";
+			}
+			if (c > 0)
+				appendStringInfoString(&cmd, ", ");
+			appendStringInfo(&cmd, "\n  %s %s", quote_identifier(cname), pgtype);
+			if (strlen(cname) >= NAMEDATALEN)
+				appendStringInfo(&cmd, " OPTIONS (column_name %s)",
+								 quote_literal_cstr(cname));
+		}
+		appendStringInfo(&cmd, "\n) SERVER %s\nOPTIONS (table %s",
+						 quote_identifier(server->servername),
+						 quote_literal_cstr(remote));
+		if (is_parted && partcol != NULL)
+			appendStringInfo(&cmd, ", partition_column %s",
+							 quote_literal_cstr(partcol));
+		appendStringInfoString(&cmd, ");");
+
+		commands = lappend(commands, cmd.data);
+	}
+
+	qipc_release_connection(conn);
+	return commands;
+}
+
+/*
+ * run_q
+ *		A sync request with q text; the result lives in CurrentMemoryContext.
+ */
+static KipcMsg *
+run_q(QipcConnection *conn, const char *qtext, int flags)
+{
+	KipcObject *req = qipc_track_object(kipc_new_cstring(qtext));
+
+	return qipc_request_ext(conn, req, qtext, flags | QIPC_REQUEST_IDEMPOTENT);
+}
+
+/*
+ * table_is_wanted
+ *		Apply LIMIT TO / EXCEPT.  (PostgreSQL filters the commands again by
+ *		table name; filtering here saves the meta round trips.)
+ */
+static bool
+table_is_wanted(ImportForeignSchemaStmt *stmt, const char *name)
+{
+	ListCell   *lc;
+	bool		listed = false;
+
+	if (stmt->list_type == FDW_IMPORT_SCHEMA_ALL)
+		return true;
+	foreach(lc, stmt->table_list)
+	{
+		RangeVar   *rv = (RangeVar *) lfirst(lc);
+
+		if (strcmp(rv->relname, name) == 0)
+			listed = true;
+	}
+	return stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO ? listed : !listed;
+}
+
+/*
+ * partitioned_tables
+ *		The partitioned tables of a date-partitioned database (.Q.pt) as a
+ *		List of String, and the partition column (.Q.pf) in *partcol.  A
+ *		server that is not an HDB (or whose q lacks .Q.pt) has none.
+ */
+static List *
+partitioned_tables(QipcConnection *conn, char **partcol)
+{
+	KipcMsg    *msg;
+	List	   *result = NIL;
+	int64		i;
+
+	*partcol = NULL;
+	msg = run_q(conn, ".Q.pt", QIPC_REQUEST_ALLOW_ERROR);
+	if (msg->root->type != KIPC_T_SYMBOL || msg->root->n == 0)
+		return NIL;
+	for (i = 0; i < msg->root->n; i++)
+		result = lappend(result, makeString(pstrdup(msg->root->v.syms[i])));
+
+	msg = run_q(conn, ".Q.pf", QIPC_REQUEST_ALLOW_ERROR);
+	if (msg->root->type == -KIPC_T_SYMBOL && msg->root->a.s[0] != '\0')
+		*partcol = pstrdup(msg->root->a.s);
+	else
+		*partcol = pstrdup("date");
+	return result;
+}

@@ -1,0 +1,1109 @@
+/*-------------------------------------------------------------------------
+ *
+ * pushdown.c
+ *		  Upper-relation pushdown for qipc_fdw: aggregates with GROUP BY
+ *		  computed by q (GetForeignUpperPaths), the extra paths of base
+ *		  scans (sorted, parameterized), and ANALYZE sampling done by q.
+ *
+ * An aggregation over one foreign table is pushed when every WHERE
+ * condition was pushed (deparse.c), every grouping key is a plain column of
+ * a type q groups exactly as PostgreSQL does, and every aggregate has an
+ * exact q translation.  q then answers with a keyed table (group keys, then
+ * aggregates) that the scan decodes like any other result; HAVING is
+ * checked locally on the (few) groups, by the ForeignScan's qual.
+ *
+ * Where q and SQL aggregates disagree, the q side is written out:
+ *	- count(x) counts non-nulls (q's count counts nulls): sum not null x;
+ *	- sum/min/max of an empty or all-null group are NULL in SQL (q gives 0,
+ *	  0W, -0W): the lambda returns the null of the type when no non-null
+ *	  value is left;
+ *	- sum(smallint/integer) is bigint: summed as q longs (no overflow below
+ *	  2^31 rows); sum(bigint) is numeric: summed as q longs with an exact
+ *	  overflow check (high and low 32-bit halves), and q signals an error
+ *	  instead of wrapping around - never a wrong value;
+ *	- avg(real/double precision) is sum%count in q, as PostgreSQL computes
+ *	  it; floating-point sums may round differently (q need not add in row
+ *	  order), so float sums and averages can differ in the last bits;
+ *	- avg of integers (numeric in SQL) and min/max of text stay local;
+ *	- bool_and/bool_or only with GROUP BY (q booleans have no NULL for an
+ *	  empty input);
+ *	- count(DISTINCT x) only for integers, symbols, dates, booleans, uuids.
+ *
+ * Copyright (c) 2026, qipc_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/pushdown.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/transam.h"
+#include "commands/vacuum.h"
+#include "foreign/fdwapi.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_am.h"
+#include "commands/defrem.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
+#include "optimizer/planmain.h"
+#include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
+#include "parser/parsetree.h"
+#include "utils/lsyscache.h"
+#include "utils/pg_locale.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/selfuncs.h"
+
+#include "qipc_fdw.h"
+
+#define LOG2(x)  (log(x) / 0.693147180559945)
+
+/*
+ * Planner state of a pushed-down aggregation (grouped_rel->fdw_private).
+ */
+typedef struct QipcFdwUpperInfo
+{
+	RelOptInfo *scanrel;		/* the foreign table's base rel */
+	List	   *tlist;			/* TargetEntries: fdw_scan_tlist */
+	List	   *qexprs;			/* String per tlist entry: its q parse tree */
+	List	   *qnames;			/* String per tlist entry: q result column */
+	int			ngroup;			/* the first ngroup entries are group keys */
+	List	   *local_conds;	/* HAVING, checked locally (Exprs) */
+} QipcFdwUpperInfo;
+
+/* q null test of column "x" of meta type qt (as in deparse.c) */
+static const char *
+null_test(char qt)
+{
+	return qt == 's' ? "(x=`$\"\")" : "(null x)";
+}
+
+/*
+ * aggregate_q
+ *		The q parse tree (text) computing Aggref "agg" over column "col" of
+ *		meta type qt, or NULL if it cannot be pushed exactly.
+ */
+static char *
+aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
+			bool grouped)
+{
+	char	   *name;
+	StringInfoData buf;
+
+	if (agg->aggfnoid >= FirstGenbkiObjectId || agg->aggorder != NIL ||
+		agg->aggfilter != NULL || agg->aggvariadic ||
+		agg->aggkind != AGGKIND_NORMAL || agg->aggsplit != AGGSPLIT_SIMPLE)
+		return NULL;
+	name = get_func_name(agg->aggfnoid);
+	if (name == NULL)
+		return NULL;
+
+	initStringInfo(&buf);
+
+	/* count(*) */
+	if (agg->aggstar)
+	{
+		if (strcmp(name, "count") != 0)
+			return NULL;
+		return pstrdup("(count;`i)");
+	}
+	if (colsym == NULL)
+		return NULL;
+
+	if (agg->aggdistinct != NIL)
+	{
+		if (strcmp(name, "count") != 0 ||
+			!(qt == 'h' || qt == 'i' || qt == 'j' || qt == 's' ||
+			  qt == 'd' || qt == 'b' || qt == 'g'))
+			return NULL;
+		if (qt == 'b')
+			appendStringInfo(&buf, "(count;(distinct;%s))", colsym);
+		else
+			appendStringInfo(&buf, "({[x] count distinct x where not %s};%s)",
+							 null_test(qt), colsym);
+		return buf.data;
+	}
+
+	if (strcmp(name, "count") == 0)
+	{
+		if (qt == 'b' || qt == 'C')
+			appendStringInfo(&buf, "(count;%s)", colsym);	/* no nulls */
+		else
+			appendStringInfo(&buf, "({[x] sum not %s};%s)", null_test(qt),
+							 colsym);
+		return buf.data;
+	}
+
+	if (strcmp(name, "sum") == 0)
+	{
+		/*
+		 * Integer infinities (0W...) cannot be read into PostgreSQL (the
+		 * scan raises an error), so a sum over one raises an error too
+		 * rather than adding 2^31-1 or 2^63-1.
+		 */
+		if ((qt == 'h' || qt == 'i') &&
+			(argtype == INT2OID || argtype == INT4OID))
+			appendStringInfo(&buf, "({[x] y:x where not null x; "
+							 "if[any 0W%c=abs y; '`qipc_fdw_infinity]; "
+							 "$[count y; sum \"j\"$y; 0N]};%s)",
+							 qt, colsym);
+		else if (qt == 'j' && argtype == INT8OID)
+			appendStringInfo(&buf,
+							 "({[x] y:x where not null x; if[0=count y; :0N]; "
+							 "if[any 0W=abs y; '`qipc_fdw_infinity]; "
+							 "h:(sum y div 4294967296)+(sum y mod 4294967296) div 4294967296; "
+							 "if[(h>2147483647)|(h<(neg 2147483648)); '`qipc_fdw_sum_overflow]; "
+							 "sum y};%s)", colsym);
+		else if (qt == 'f' && argtype == FLOAT8OID)
+			appendStringInfo(&buf, "({[x] y:x where not null x; $[count y; sum y; first 0#x]};%s)",
+							 colsym);
+		else
+			return NULL;		/* sum(real) is summed in real: keep local */
+		return buf.data;
+	}
+
+	if (strcmp(name, "avg") == 0)
+	{
+		if ((qt == 'e' && argtype == FLOAT4OID) ||
+			(qt == 'f' && argtype == FLOAT8OID))
+		{
+			appendStringInfo(&buf, "({[x] y:\"f\"$x where not null x; $[count y; (sum y)%%count y; 0n]};%s)",
+							 colsym);
+			return buf.data;
+		}
+		return NULL;
+	}
+
+	if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
+	{
+		if (!(qt == 'h' || qt == 'i' || qt == 'j' || qt == 'e' ||
+			  qt == 'f' || qt == 'd' || qt == 'p'))
+			return NULL;
+		appendStringInfo(&buf, "({[x] y:x where not null x; $[count y; %s y; first 0#x]};%s)",
+						 name, colsym);
+		return buf.data;
+	}
+
+	if ((strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0) &&
+		qt == 'b' && grouped)
+	{
+		appendStringInfo(&buf, "(%s;%s)",
+						 strcmp(name, "bool_and") == 0 ? "all" : "any", colsym);
+		return buf.data;
+	}
+
+	return NULL;
+}
+
+/* the Var of scanrel under e (through relabelings), or NULL */
+static Var *
+scan_var(Expr *e, RelOptInfo *scanrel)
+{
+	while (e && IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	if (e && IsA(e, Var) && ((Var *) e)->varno == scanrel->relid &&
+		((Var *) e)->varlevelsup == 0 && ((Var *) e)->varattno > 0)
+		return (Var *) e;
+	return NULL;
+}
+
+/* q symbol text for column attnum of the foreign table */
+static char *
+column_symbol(Oid relid, AttrNumber attnum)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	qipc_append_symbol(&buf, qipc_get_column_name(relid, attnum));
+	return buf.data;
+}
+
+/*
+ * add_aggregate
+ *		Add Aggref agg to the upper tlist (once), or return false if it
+ *		cannot be pushed.
+ */
+static bool
+add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
+			  Aggref *agg, bool grouped)
+{
+	char	   *colsym = NULL;
+	char		qt = '\0';
+	Oid			argtype = InvalidOid;
+	char	   *q;
+	ListCell   *lc;
+
+	foreach(lc, uinfo->tlist)
+	{
+		if (equal(((TargetEntry *) lfirst(lc))->expr, agg))
+			return true;
+	}
+
+	if (list_length(agg->args) > 1)
+		return false;
+	if (list_length(agg->args) == 1)
+	{
+		TargetEntry *tle = linitial_node(TargetEntry, agg->args);
+		Var		   *var = scan_var(tle->expr, uinfo->scanrel);
+
+		if (var == NULL)
+			return false;
+		qt = qipc_column_qtype(root, uinfo->scanrel, var->varattno);
+		if (qt == '\0')
+			return false;
+		argtype = exprType((Node *) tle->expr);
+		/* declared types must be the natural mapping of the q type */
+		switch (qt)
+		{
+			case 'h':
+				if (argtype != INT2OID)
+					return false;
+				break;
+			case 'i':
+				if (argtype != INT4OID)
+					return false;
+				break;
+			case 'j':
+				if (argtype != INT8OID)
+					return false;
+				break;
+			case 'e':
+				if (argtype != FLOAT4OID)
+					return false;
+				break;
+			case 'f':
+				if (argtype != FLOAT8OID)
+					return false;
+				break;
+			case 'b':
+				if (argtype != BOOLOID)
+					return false;
+				break;
+			case 'g':
+				if (argtype != UUIDOID)
+					return false;
+				break;
+			case 'd':
+				if (argtype != DATEOID)
+					return false;
+				break;
+			case 'p':
+				if (argtype != TIMESTAMPOID && argtype != TIMESTAMPTZOID)
+					return false;
+				break;
+			case 's':
+			case 'C':
+				if (argtype != TEXTOID && argtype != VARCHAROID)
+					return false;
+				break;
+			default:
+				return false;
+		}
+		colsym = column_symbol(relid, var->varattno);
+	}
+
+	q = aggregate_q(agg, colsym, qt, argtype, grouped);
+	if (q == NULL)
+		return false;
+	uinfo->tlist = lappend(uinfo->tlist,
+						   makeTargetEntry((Expr *) agg,
+										   list_length(uinfo->tlist) + 1,
+										   NULL, false));
+	uinfo->qexprs = lappend(uinfo->qexprs, makeString(q));
+	uinfo->qnames = lappend(uinfo->qnames,
+							makeString(psprintf("a%d", list_length(uinfo->qnames) - uinfo->ngroup)));
+	return true;
+}
+
+/*
+ * add_aggregates_of
+ *		Add every Aggref in expression e; Vars outside aggregates must be
+ *		grouping columns (already in the tlist).
+ */
+static bool
+add_aggregates_of(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
+				  Node *e, bool grouped)
+{
+	List	   *vars = pull_var_clause(e, PVC_INCLUDE_AGGREGATES |
+									   PVC_RECURSE_PLACEHOLDERS);
+	ListCell   *lc;
+
+	foreach(lc, vars)
+	{
+		Node	   *n = (Node *) lfirst(lc);
+
+		if (IsA(n, Aggref))
+		{
+			if (!add_aggregate(root, uinfo, relid, (Aggref *) n, grouped))
+				return false;
+		}
+		else
+		{
+			ListCell   *l2;
+			bool		found = false;
+			int			i = 0;
+
+			foreach(l2, uinfo->tlist)
+			{
+				if (i++ < uinfo->ngroup &&
+					equal(((TargetEntry *) lfirst(l2))->expr, n))
+					found = true;
+			}
+			if (!found)
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * upper_sort_column
+ *		The position (0-based) in the aggregation's tlist of the expression
+ *		that pathkey pk sorts by, if q sorts that result column exactly as
+ *		PostgreSQL would; -1 otherwise.  *is_sym tells that the column is a
+ *		symbol (null test x=`$"").  Timestamps only as the last key (q
+ *		orders nanoseconds that PostgreSQL sees as equal microseconds).
+ */
+static int
+upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
+				  bool last, bool *is_sym)
+{
+	EquivalenceClass *ec = pk->pk_eclass;
+	ListCell   *lc;
+
+	if (ec->ec_has_volatile ||
+		(pk->pk_strategy != BTLessStrategyNumber &&
+		 pk->pk_strategy != BTGreaterStrategyNumber))
+		return -1;
+	foreach(lc, ec->ec_members)
+	{
+		EquivalenceMember *em = (EquivalenceMember *) lfirst(lc);
+		ListCell   *lt;
+		int			pos = 0;
+
+		if (em->em_is_const || em->em_is_child)
+			continue;
+		foreach(lt, uinfo->tlist)
+		{
+			TargetEntry *tle = (TargetEntry *) lfirst(lt);
+			Oid			typid = exprType((Node *) tle->expr);
+			Oid			opclass;
+
+			if (!equal(tle->expr, em->em_expr))
+			{
+				pos++;
+				continue;
+			}
+			opclass = GetDefaultOpClass(typid, BTREE_AM_OID);
+			if (!OidIsValid(opclass) ||
+				get_opclass_family(opclass) != pk->pk_opfamily)
+				return -1;
+			*is_sym = false;
+			switch (typid)
+			{
+				case INT2OID:
+				case INT4OID:
+				case INT8OID:
+				case FLOAT4OID:
+				case FLOAT8OID:
+				case NUMERICOID:
+				case DATEOID:
+				case BOOLOID:
+					return pos;
+				case TIMESTAMPOID:
+				case TIMESTAMPTZOID:
+					return last ? pos : -1;
+				case TEXTOID:
+				case VARCHAROID:
+					/* only group keys, which are symbols; only in "C" */
+					if (pos >= uinfo->ngroup || !OidIsValid(ec->ec_collation) ||
+						!lc_collate_is_c(ec->ec_collation))
+						return -1;
+					*is_sym = true;
+					return pos;
+				default:
+					return -1;
+			}
+		}
+	}
+	return -1;
+}
+
+/*
+ * upper_limit
+ *		The number of groups the aggregation may stop after, or -1: as
+ *		scan_limit (deparse.c) for a base scan; no HAVING (it is checked
+ *		locally, after q).
+ */
+static int64
+upper_limit(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Path *path)
+{
+	Query	   *parse = root->parse;
+	int64		count;
+	int64		offset = 0;
+
+	if (parse->limitCount == NULL || parse->limitOption != LIMIT_OPTION_COUNT ||
+		!IsA(parse->limitCount, Const) ||
+		(parse->limitOffset != NULL && !IsA(parse->limitOffset, Const)) ||
+		((Const *) parse->limitCount)->constisnull)
+		return -1;
+	count = DatumGetInt64(((Const *) parse->limitCount)->constvalue);
+	if (parse->limitOffset != NULL && !((Const *) parse->limitOffset)->constisnull)
+		offset = DatumGetInt64(((Const *) parse->limitOffset)->constvalue);
+	if (count < 0 || offset < 0 || count > PG_INT64_MAX - offset)
+		return -1;
+	if (parse->distinctClause || parse->hasWindowFuncs ||
+		parse->hasTargetSRFs || parse->rowMarks || parse->setOperations ||
+		uinfo->local_conds != NIL)
+		return -1;
+	if (root->sort_pathkeys != NIL &&
+		!pathkeys_contained_in(root->sort_pathkeys, path->pathkeys))
+		return -1;
+	return count + offset;
+}
+
+/*
+ * add_grouping_path
+ *		The aggregation of input_rel into grouped_rel, computed by q.
+ */
+static void
+add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
+				  RelOptInfo *grouped_rel, GroupPathExtraData *extra)
+{
+	Query	   *query = root->parse;
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) input_rel->fdw_private;
+	PathTarget *target = grouped_rel->reltarget;
+	QipcFdwUpperInfo *uinfo;
+	RangeTblEntry *rte;
+	ListCell   *lc;
+	int			i;
+	double		rows;
+	Cost		startup_cost;
+	Cost		total_cost;
+	bool		grouped = (query->groupClause != NIL);
+	ForeignPath *path;
+
+	if (query->groupingSets || query->hasWindowFuncs ||
+		extra->patype != PARTITIONWISE_AGGREGATE_NONE)
+		return;
+	/* every WHERE condition must be evaluated by q */
+	if (fpinfo->local_conds != NIL || fpinfo->topts.table == NULL ||
+		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
+		return;
+	rte = planner_rt_fetch(input_rel->relid, root);
+
+	uinfo = palloc0(sizeof(QipcFdwUpperInfo));
+	uinfo->scanrel = input_rel;
+
+	/* grouping keys: plain columns of types that q groups like SQL */
+	i = 0;
+	foreach(lc, target->exprs)
+	{
+		Expr	   *expr = (Expr *) lfirst(lc);
+		Index		sgref = get_pathtarget_sortgroupref(target, i);
+
+		i++;
+		if (sgref && get_sortgroupref_clause_noerr(sgref, query->groupClause))
+		{
+			Var		   *var = scan_var(expr, input_rel);
+			char		qt;
+			Oid			typid;
+
+			if (var == NULL || !IsA(expr, Var))
+				return;
+			qt = qipc_column_qtype(root, input_rel, var->varattno);
+			typid = var->vartype;
+			if (!((qt == 's' && (typid == TEXTOID || typid == VARCHAROID)) ||
+				  (qt == 'h' && typid == INT2OID) ||
+				  (qt == 'i' && typid == INT4OID) ||
+				  (qt == 'j' && typid == INT8OID) ||
+				  (qt == 'd' && typid == DATEOID) ||
+				  (qt == 'b' && typid == BOOLOID) ||
+				  (qt == 'g' && typid == UUIDOID)))
+				return;
+			if (qt == 's' && OidIsValid(var->varcollid) &&
+				!get_collation_isdeterministic(var->varcollid))
+				return;
+			uinfo->tlist = lappend(uinfo->tlist,
+								   makeTargetEntry(expr, list_length(uinfo->tlist) + 1,
+												   NULL, false));
+			uinfo->qexprs = lappend(uinfo->qexprs,
+									makeString(column_symbol(rte->relid, var->varattno)));
+			uinfo->qnames = lappend(uinfo->qnames,
+									makeString(psprintf("g%d", uinfo->ngroup)));
+			uinfo->ngroup++;
+		}
+	}
+	/* every GROUP BY item must be in the target */
+	if (uinfo->ngroup != list_length(query->groupClause))
+		return;
+
+	/* aggregates of the target and of HAVING */
+	i = 0;
+	foreach(lc, target->exprs)
+	{
+		Expr	   *expr = (Expr *) lfirst(lc);
+		Index		sgref = get_pathtarget_sortgroupref(target, i);
+
+		i++;
+		if (sgref && get_sortgroupref_clause_noerr(sgref, query->groupClause))
+			continue;
+		if (!add_aggregates_of(root, uinfo, rte->relid, (Node *) expr, grouped))
+			return;
+	}
+	if (extra->havingQual)
+	{
+		if (!add_aggregates_of(root, uinfo, rte->relid, extra->havingQual,
+							   grouped))
+			return;
+		uinfo->local_conds = (List *) extra->havingQual;
+	}
+	if (list_length(uinfo->tlist) == uinfo->ngroup)
+		return;					/* no aggregate: nothing to gain */
+
+	/* costs: q does the work next to the data; only groups are shipped */
+	if (grouped)
+	{
+		List	   *groupexprs = get_sortgrouplist_exprs(query->groupClause,
+														 query->targetList);
+
+		rows = estimate_num_groups(root, groupexprs, input_rel->rows, NULL,
+								   NULL);
+	}
+	else
+		rows = 1;
+	startup_cost = fpinfo->startup_cost;
+	total_cost = startup_cost + input_rel->rows * cpu_operator_cost * 0.1 +
+		rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost);
+
+	grouped_rel->fdw_private = uinfo;
+	path = create_foreign_upper_path(root, grouped_rel, target, rows,
+									 startup_cost, total_cost, NIL, NULL,
+									 NIL);
+	add_path(grouped_rel, (Path *) path);
+
+	/* the same sorted by the query's ORDER BY, when q can sort it */
+	if (root->sort_pathkeys != NIL)
+	{
+		bool		ok = true;
+
+		foreach(lc, root->sort_pathkeys)
+		{
+			bool		is_sym;
+
+			if (upper_sort_column(root, uinfo, (PathKey *) lfirst(lc),
+								  lnext(root->sort_pathkeys, lc) == NULL,
+								  &is_sym) < 0)
+				ok = false;
+		}
+		if (ok)
+		{
+			/* q sorts the few groups: half of a local sort's comparisons */
+			path = create_foreign_upper_path(root, grouped_rel, target, rows,
+											 startup_cost,
+											 total_cost + cpu_operator_cost *
+											 rows * LOG2(Max(rows, 2.0)),
+											 root->sort_pathkeys, NULL, NIL);
+			add_path(grouped_rel, (Path *) path);
+		}
+	}
+}
+
+/*
+ * qipc_get_foreign_upper_paths
+ *		GetForeignUpperPaths callback.
+ */
+void
+qipc_get_foreign_upper_paths(PlannerInfo *root, UpperRelationKind stage,
+							 RelOptInfo *input_rel, RelOptInfo *output_rel,
+							 void *extra)
+{
+	if (!qipc_enable_pushdown)
+		return;
+	if (input_rel->fdw_private == NULL || output_rel->fdw_private != NULL)
+		return;
+	if (input_rel->reloptkind != RELOPT_BASEREL)
+		return;
+	if (stage == UPPERREL_GROUP_AGG)
+		add_grouping_path(root, input_rel, output_rel,
+						  (GroupPathExtraData *) extra);
+}
+
+/*
+ * qipc_get_upper_plan
+ *		GetForeignPlan for a pushed-down aggregation: the q select with a by
+ *		clause, whose result columns (g0.., a0..) are the fdw_scan_tlist.
+ */
+ForeignScan *
+qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
+					ForeignPath *best_path, List *tlist, List *scan_clauses,
+					Plan *outer_plan)
+{
+	QipcFdwUpperInfo *uinfo = (QipcFdwUpperInfo *) rel->fdw_private;
+	RelOptInfo *scanrel = uinfo->scanrel;
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) scanrel->fdw_private;
+	StringInfoData buf;
+	List	   *arg_exprs = NIL;
+	List	   *arg_convs = NIL;
+	List	   *rejected = NIL;
+	List	   *retrieved_attrs = NIL;
+	List	   *fdw_private;
+	ListCell   *lc;
+	ListCell   *ln;
+	int			i;
+	char	   *query;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "?[");
+	qipc_append_symbol(&buf, fpinfo->topts.table);
+	appendStringInfoChar(&buf, ';');
+	qipc_deparse_conditions(root, scanrel, fpinfo->remote_conds, &buf,
+							&arg_exprs, &arg_convs, &rejected);
+	if (rejected != NIL)
+		elog(ERROR, "qipc_fdw: a pushed condition of an aggregation could not be deparsed");
+	appendStringInfoChar(&buf, ';');
+
+	/* by: (g0;g1)!(`col;`col) or 0b */
+	if (uinfo->ngroup == 0)
+		appendStringInfoString(&buf, "0b");
+	else
+	{
+		appendStringInfoChar(&buf, '(');
+		for (i = 0; i < uinfo->ngroup; i++)
+			appendStringInfo(&buf, "%s`g%d", uinfo->ngroup == 1 ? "enlist " : "", i);
+		appendStringInfoString(&buf, ")!(");
+		i = 0;
+		foreach(lc, uinfo->qexprs)
+		{
+			if (i >= uinfo->ngroup)
+				break;
+			appendStringInfo(&buf, "%s%s", i == 0 ? (uinfo->ngroup == 1 ? "enlist " : "") : ";",
+							 strVal(lfirst(lc)));
+			i++;
+		}
+		appendStringInfoChar(&buf, ')');
+	}
+	appendStringInfoChar(&buf, ';');
+
+	/* aggregates: (`a0`a1)!(expr;expr) */
+	{
+		int			nagg = list_length(uinfo->tlist) - uinfo->ngroup;
+		int			k = 0;
+
+		appendStringInfoChar(&buf, '(');
+		for (i = 0; i < nagg; i++)
+			appendStringInfo(&buf, "%s`a%d", nagg == 1 ? "enlist " : "", i);
+		appendStringInfoString(&buf, ")!(");
+		i = 0;
+		foreach(lc, uinfo->qexprs)
+		{
+			if (i++ < uinfo->ngroup)
+				continue;
+			appendStringInfo(&buf, "%s%s", k == 0 ? (nagg == 1 ? "enlist " : "") : ";",
+							 strVal(lfirst(lc)));
+			k++;
+		}
+		appendStringInfoString(&buf, ")]");
+	}
+
+	/* ORDER BY and LIMIT over the groups */
+	{
+		List	   *pathkeys = best_path->path.pathkeys;
+		int64		limit = upper_limit(root, uinfo, &best_path->path);
+		int			limit_arg = -1;
+
+		if (limit >= 0 && list_length(arg_exprs) < 8)
+		{
+			arg_exprs = lappend(arg_exprs,
+								makeConst(INT8OID, -1, InvalidOid, 8,
+										  Int64GetDatum(limit), false, true));
+			arg_convs = lappend_int(arg_convs, QIPC_CONV_NATURAL);
+			limit_arg = list_length(arg_exprs) - 1;
+		}
+		if (pathkeys != NIL || limit_arg >= 0)
+		{
+			StringInfoData sb;
+			List	   *rev = NIL;
+
+			initStringInfo(&sb);
+			appendStringInfo(&sb, "t:0!%s; i:til count t", buf.data);
+			foreach(lc, pathkeys)
+				rev = lcons(lfirst(lc), rev);
+			foreach(lc, rev)
+			{
+				PathKey    *pk = (PathKey *) lfirst(lc);
+				bool		is_sym;
+				bool		desc = (pk->pk_strategy == BTGreaterStrategyNumber);
+				int			pos = upper_sort_column(root, uinfo, pk,
+													lc == list_head(rev),
+													&is_sym);
+				const char *nulltest = is_sym ? "(k=`$\"\")" : "(null k)";
+
+				if (pos < 0)
+					elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
+				appendStringInfo(&sb, "; k:t[`%s] i; i:i %s k",
+								 strVal(list_nth(uinfo->qnames, pos)),
+								 desc ? "idesc" : "iasc");
+				if (!desc && !pk->pk_nulls_first)
+					appendStringInfo(&sb, "; i:i iasc %s iasc k", nulltest);
+				else if (desc && pk->pk_nulls_first)
+					appendStringInfo(&sb, "; i:i iasc not %s idesc k", nulltest);
+			}
+			if (limit_arg >= 0)
+				appendStringInfo(&sb, "; i:a%d sublist i", limit_arg);
+			appendStringInfoString(&sb, "; t i");
+			if (arg_exprs == NIL)
+			{
+				resetStringInfo(&buf);
+				appendStringInfo(&buf, "{[] %s}[]", sb.data);
+			}
+			else
+			{
+				resetStringInfo(&buf);
+				appendStringInfoString(&buf, sb.data);
+			}
+		}
+	}
+
+	query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
+
+	i = 1;
+	forboth(lc, uinfo->tlist, ln, uinfo->qnames)
+		retrieved_attrs = lappend_int(retrieved_attrs, i++);
+
+	fdw_private = list_make5(makeString(query), retrieved_attrs,
+							 uinfo->qnames, arg_convs,
+							 makeString(qipc_display_query(query, arg_exprs,
+														   arg_convs)));
+
+	return make_foreignscan(tlist,
+							uinfo->local_conds,
+							0,
+							arg_exprs,
+							fdw_private,
+							uinfo->tlist,
+							NIL,
+							outer_plan);
+}
+
+/* state of ec_member_matches (as postgres_fdw's ec_member_foreign_arg) */
+typedef struct EcMemberArg
+{
+	Expr	   *current;		/* the member expression being matched */
+	List	   *already_used;	/* expressions already done */
+} EcMemberArg;
+
+/*
+ * ec_member_matches
+ *		generate_implied_equalities_for_column callback: match one member
+ *		expression of the relation at a time.
+ */
+static bool
+ec_member_matches(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
+				  EquivalenceMember *em, void *arg)
+{
+	EcMemberArg *state = (EcMemberArg *) arg;
+	Expr	   *expr = em->em_expr;
+
+	if (state->current != NULL)
+		return equal(expr, state->current);
+	if (list_member(state->already_used, expr))
+		return false;
+	state->current = expr;
+	return true;
+}
+
+/*
+ * qipc_add_foreign_paths
+ *		Extra paths of a base scan (GetForeignPaths): one sorted by the
+ *		query's ORDER BY when q can sort exactly like PostgreSQL
+ *		(deparse.c: qipc_sort_key), and, with use_remote_estimate,
+ *		parameterized paths for join clauses q can evaluate.
+ */
+void
+qipc_add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	ListCell   *lc;
+	bool		sortable = true;
+	List	   *candidates;
+
+	if (!qipc_enable_pushdown || fpinfo->topts.table == NULL ||
+		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
+		return;
+
+	/* sorted path: every key of the query's ordering must be pushable */
+	if (root->query_pathkeys != NIL)
+	{
+		foreach(lc, root->query_pathkeys)
+		{
+			PathKey    *pk = (PathKey *) lfirst(lc);
+			AttrNumber	attnum;
+			char		qt;
+
+			/*
+			 * Timestamps sort on nanoseconds in q: values equal in
+			 * microseconds could come out in the wrong order for a later
+			 * key, so a timestamp may only be the last key.
+			 */
+			if (!qipc_sort_key(root, baserel, pk, &attnum, &qt) ||
+				(qt == 'p' && lnext(root->query_pathkeys, lc) != NULL))
+			{
+				sortable = false;
+				break;
+			}
+		}
+		if (sortable)
+		{
+			/*
+			 * q sorts next to the data; charge half of the comparisons of a
+			 * local sort, so that the sorted scan wins when it is usable.
+			 */
+			ForeignPath *path;
+
+			path = create_foreignscan_path(root, baserel, NULL,
+										   fpinfo->rows,
+										   fpinfo->startup_cost,
+										   fpinfo->total_cost +
+										   cpu_operator_cost * fpinfo->rows *
+										   LOG2(Max(fpinfo->rows, 2.0)),
+										   root->query_pathkeys,
+										   baserel->lateral_relids,
+										   NULL, NIL);
+			add_path(baserel, (Path *) path);
+		}
+	}
+
+	/* parameterized paths: only with remote estimates, as postgres_fdw */
+	if (!fpinfo->topts.use_remote_estimate)
+		return;
+
+	/* join clauses: plain ones, and equalities of equivalence classes */
+	candidates = list_copy(baserel->joininfo);
+	if (baserel->has_eclass_joins)
+	{
+		EcMemberArg arg;
+
+		arg.already_used = NIL;
+		for (;;)
+		{
+			List	   *clauses;
+
+			arg.current = NULL;
+			clauses = generate_implied_equalities_for_column(root, baserel,
+															 ec_member_matches,
+															 (void *) &arg,
+															 baserel->lateral_referencers);
+			if (arg.current == NULL)
+				break;
+			candidates = list_concat(candidates, clauses);
+			arg.already_used = lappend(arg.already_used, arg.current);
+		}
+	}
+
+	foreach(lc, candidates)
+	{
+		RestrictInfo *rinfo = (RestrictInfo *) lfirst(lc);
+		Relids		required_outer;
+		ParamPathInfo *param_info;
+		ForeignPath *path;
+		double		rows;
+
+		if (!join_clause_is_movable_to(rinfo, baserel))
+			continue;
+		if (!qipc_is_foreign_expr(root, baserel, rinfo->clause))
+			continue;
+		required_outer = bms_union(rinfo->clause_relids, baserel->lateral_relids);
+		required_outer = bms_del_member(required_outer, baserel->relid);
+		if (bms_is_empty(required_outer))
+			continue;
+		param_info = get_baserel_parampathinfo(root, baserel, required_outer);
+		rows = param_info->ppi_rows;
+		path = create_foreignscan_path(root, baserel, NULL, rows,
+									   fpinfo->startup_cost,
+									   fpinfo->startup_cost +
+									   rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
+									   NIL, required_outer, NULL, NIL);
+		add_path(baserel, (Path *) path);
+	}
+}
+
+/* ----------------------------------------------------------------
+ * ANALYZE: the sample is drawn by q
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * acquire_sample_rows
+ *		AcquireSampleRowsFunc: q counts the table and deals targrows
+ *		distinct random row numbers ((neg n)?c), so that only the sample
+ *		crosses the wire, never the whole table.  The rows are converted
+ *		with the scan's converters (typemap.c).
+ */
+static int
+acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
+					int targrows, double *totalrows, double *totaldeadrows)
+{
+	ForeignTable *table = GetForeignTable(RelationGetRelid(relation));
+	QipcFdwTableOptions topts;
+	TupleDesc	tupdesc = RelationGetDescr(relation);
+	List	   *colnames = NIL;
+	List	   *attnums = NIL;
+	StringInfoData buf;
+	UserMapping *user;
+	QipcConnection *conn;
+	KipcObject *req;
+	KipcMsg    *msg;
+	const KipcObject *res;
+	const KipcObject *sample;
+	MemoryContext tmpcxt;
+	MemoryContext convcxt;
+	MemoryContext oldcxt;
+	const char *relname = RelationGetRelationName(relation);
+	QipcColumnConverter *cvs;
+	const KipcObject **cols;
+	Datum	   *values;
+	bool	   *nulls;
+	int64		nrows;
+	int64		r;
+	int			ncols;
+	int			i;
+	ListCell   *lc;
+	ListCell   *la;
+
+	qipc_get_table_options(table, relation, &topts);
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		attnums = lappend_int(attnums, i);
+		colnames = lappend(colnames,
+						   makeString(qipc_get_column_name(RelationGetRelid(relation), i)));
+	}
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{[n] t:?[");
+	qipc_append_symbol(&buf, topts.table);
+	appendStringInfoString(&buf, ";();0b;");
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoChar(&buf, '!');
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoString(&buf, "]; c:count t; (c; $[c>n; t asc (neg n)?c; t])}");
+
+	req = qipc_track_object(kipc_new_list(2));
+	req->v.objs[0] = kipc_new_cstring(buf.data);
+	req->v.objs[1] = kipc_new_long(targrows);
+	if (req->v.objs[0] == NULL || req->v.objs[1] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+
+	user = GetUserMapping(relation->rd_rel->relowner, table->serverid);
+	conn = qipc_get_connection(user);
+	msg = qipc_request_ext(conn, req, buf.data, QIPC_REQUEST_IDEMPOTENT);
+	qipc_release_connection(conn);
+
+	res = msg->root;
+	if (res->type != KIPC_T_LIST || res->n != 2 ||
+		res->v.objs[0]->type != -KIPC_T_LONG ||
+		res->v.objs[1]->type != KIPC_T_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("unexpected q result while sampling foreign table \"%s\"",
+						relname)));
+	*totalrows = (double) res->v.objs[0]->a.j;
+	*totaldeadrows = 0;
+	sample = res->v.objs[1];
+
+	ncols = list_length(attnums);
+	cvs = palloc0(sizeof(QipcColumnConverter) * Max(ncols, 1));
+	cols = palloc0(sizeof(KipcObject *) * Max(ncols, 1));
+	convcxt = AllocSetContextCreate(CurrentMemoryContext,
+									"qipc_fdw analyze converters",
+									ALLOCSET_DEFAULT_SIZES);
+	i = 0;
+	forboth(lc, attnums, la, colnames)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, lfirst_int(lc) - 1);
+		int64		c;
+
+		for (c = 0; c < kipc_table_ncols(sample); c++)
+		{
+			if (strcmp(kipc_table_colname(sample, c), strVal(lfirst(la))) == 0)
+				cols[i] = kipc_table_column(sample, c);
+		}
+		if (cols[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+					 errmsg("column \"%s\" of foreign table \"%s\" is not in the q result",
+							strVal(lfirst(la)), relname)));
+		qipc_init_converter(&cvs[i], attr->atttypid, attr->atttypmod, cols[i],
+							NameStr(attr->attname), relname, convcxt);
+		i++;
+	}
+
+	nrows = kipc_table_nrows(sample);
+	if (nrows > targrows)
+		nrows = targrows;
+	values = palloc(sizeof(Datum) * tupdesc->natts);
+	nulls = palloc(sizeof(bool) * tupdesc->natts);
+	tmpcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "qipc_fdw analyze row",
+								   ALLOCSET_SMALL_SIZES);
+	for (r = 0; r < nrows; r++)
+	{
+		vacuum_delay_point();
+		memset(nulls, true, sizeof(bool) * tupdesc->natts);
+		oldcxt = MemoryContextSwitchTo(tmpcxt);
+		i = 0;
+		foreach(lc, attnums)
+		{
+			int			a = lfirst_int(lc) - 1;
+
+			values[a] = cvs[i].convert(&cvs[i], cols[i], r, &nulls[a]);
+			i++;
+		}
+		MemoryContextSwitchTo(oldcxt);
+		rows[r] = heap_form_tuple(tupdesc, values, nulls);
+		MemoryContextReset(tmpcxt);
+	}
+	MemoryContextDelete(tmpcxt);
+	MemoryContextDelete(convcxt);
+
+	ereport(elevel,
+			(errmsg("\"%s\": table contains %.0f rows, %d rows in sample",
+					relname, *totalrows, (int) nrows)));
+	return (int) nrows;
+}
+
+/*
+ * qipc_analyze_foreign_table
+ *		AnalyzeForeignTable callback.  Tables defined by the "query" or
+ *		"function" options are not analyzed (their q may be expensive or
+ *		have side effects).
+ */
+bool
+qipc_analyze_foreign_table(Relation relation, AcquireSampleRowsFunc *func,
+						   BlockNumber *totalpages)
+{
+	ForeignTable *table = GetForeignTable(RelationGetRelid(relation));
+	QipcFdwTableOptions topts;
+
+	qipc_get_table_options(table, relation, &topts);
+	if (topts.table == NULL || topts.query != NULL || topts.function != NULL)
+		return false;
+	*func = acquire_sample_rows;
+	*totalpages = 1;			/* only used for the log message */
+	return true;
+}

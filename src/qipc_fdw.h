@@ -1,0 +1,507 @@
+/*-------------------------------------------------------------------------
+ *
+ * qipc_fdw.h
+ *		  Internal declarations shared by the PostgreSQL side of qipc_fdw.
+ *
+ * This is the only header the PostgreSQL-side files of src/ share.  It
+ * declares the option structs, the connection API (connection.c), the type
+ * mapping API (typemap.c), and the scan planning structures that the
+ * pushdown code (deparse.c) plugs into.  Prototypes are grouped by the file
+ * that defines them.
+ *
+ * Memory and ownership rules that every file relies on:
+ *	- libkipc allocates with malloc (its default allocator); objects and
+ *	  messages it returns are tied to PostgreSQL memory contexts through
+ *	  reset callbacks (qipc_track_object, qipc_request), so an ERROR never
+ *	  leaks them;
+ *	- connections (sockets, TLS state) belong to the connection cache in
+ *	  connection.c and nothing else closes them;
+ *	- connection.c is the only file that waits on a socket.
+ *
+ * Copyright (c) 2026, qipc_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/qipc_fdw.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef QIPC_FDW_H
+#define QIPC_FDW_H
+
+#include "foreign/fdwapi.h"
+#include "foreign/foreign.h"
+#include "lib/stringinfo.h"
+#include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
+#include "utils/relcache.h"
+#include "utils/timestamp.h"
+
+#include "kipc.h"
+
+/* ----------------------------------------------------------------
+ * Option structs (filled by option.c)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Options of a foreign server, with defaults applied.  Strings are palloc'd
+ * in the caller's memory context (or point into the ForeignServer's option
+ * list).
+ */
+typedef struct QipcFdwServerOptions
+{
+	char	   *host;			/* "localhost" by default; "unix" = abstract
+								 * Unix socket \0/tmp/kx.PORT */
+	int			port;			/* required */
+	double		connect_timeout;	/* seconds; 0 = wait forever */
+	int			reconnect_attempts; /* extra attempts after the transparent
+									 * one; default 0 */
+	double		reconnect_delay;	/* seconds before the first extra attempt;
+									 * default 0.5 */
+	double		reconnect_backoff;	/* delay multiplier per attempt; default 2 */
+	bool		keep_connections;	/* keep the connection across transactions;
+									 * default on */
+	double		fdw_startup_cost;	/* default QIPC_DEFAULT_FDW_STARTUP_COST */
+	double		fdw_tuple_cost; /* default QIPC_DEFAULT_FDW_TUPLE_COST */
+	int			max_message_size;	/* bytes; 0 = libkipc default (2^31-1) */
+	bool		use_remote_estimate;	/* issue 5; default off */
+	KipcSslMode sslmode;		/* default KIPC_SSL_DISABLE */
+	char	   *sslrootcert;	/* NULL if unset */
+	char	   *sslcert;		/* NULL if unset (user mapping wins) */
+	char	   *sslkey;			/* NULL if unset (user mapping wins) */
+} QipcFdwServerOptions;
+
+#define QIPC_DEFAULT_FDW_STARTUP_COST	100.0
+#define QIPC_DEFAULT_FDW_TUPLE_COST		0.01
+
+/*
+ * Options of a foreign table.  Exactly one of table, query and function is
+ * set (table defaults to the foreign table's own name).
+ */
+typedef struct QipcFdwTableOptions
+{
+	char	   *table;			/* remote table name (may be namespaced, e.g.
+								 * ".sim.trade"), or NULL */
+	char	   *query;			/* q expression returning a table, or NULL */
+	char	   *function;		/* q function returning a table (issue 6), or
+								 * NULL */
+	char	   *partition_column;	/* date-partitioned tables, or NULL */
+	bool		use_remote_estimate;	/* server value unless overridden */
+} QipcFdwTableOptions;
+
+/* ----------------------------------------------------------------
+ * Connections (connection.c)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * An open connection to a q server, one per user mapping per backend.  The
+ * struct is private to connection.c; callers only pass the pointer back.
+ * A QipcConnection pointer is valid until the end of the current
+ * transaction (invalidation never frees the entry, it only closes the
+ * socket, and the next qipc_request reconnects or fails cleanly).
+ */
+typedef struct QipcConnCacheEntry QipcConnection;
+
+/* per-connection statistics, exposed by qipc_fdw_get_connections() */
+typedef struct QipcConnStats
+{
+	TimestampTz connected_since;	/* 0 if not connected */
+	uint64		requests;		/* sync + async messages sent (lifetime of
+								 * the cache entry) */
+	uint64		bytes_in;		/* wire bytes received, all connections */
+	uint64		bytes_out;		/* wire bytes sent, all connections */
+	uint64		reconnects;		/* successful re-establishments */
+	char		last_error[256];	/* last error text, "" if none; never
+									 * contains a password */
+} QipcConnStats;
+
+/* one row of qipc_connection_list() */
+typedef struct QipcConnInfo
+{
+	Oid			serverid;		/* foreign server */
+	Oid			umid;			/* user mapping */
+	Oid			userid;			/* local role of the mapping (InvalidOid =
+								 * PUBLIC) */
+	char	   *host;			/* palloc'd */
+	int			port;
+	bool		connected;		/* socket open and usable */
+	bool		invalidated;	/* server/mapping changed since it opened */
+	QipcConnStats stats;
+} QipcConnInfo;
+
+/* flags for qipc_request_ext */
+#define QIPC_REQUEST_IDEMPOTENT		0x01	/* safe to resend once if the
+											 * link drops before any response
+											 * byte arrived */
+#define QIPC_REQUEST_ALLOW_ERROR	0x02	/* return a q error object (root
+											 * type KIPC_T_ERROR) instead of
+											 * raising ERRCODE_FDW_ERROR */
+
+/*
+ * qipc_get_connection
+ *		Return the connection for user mapping "user", opening it if needed.
+ *
+ * The connection is opened lazily and cached per user mapping OID.  A cached
+ * connection that is found dead is re-established once transparently; with
+ * the server option reconnect_attempts N, up to N further attempts follow,
+ * each announced by a WARNING and preceded by an interruptible sleep of
+ * reconnect_delay * reconnect_backoff^k seconds.  Raises 08001 (cannot
+ * connect), 28P01 (credentials refused) or 2F003-like privilege errors
+ * (non-superuser without password) on failure; never returns NULL.
+ */
+extern QipcConnection *qipc_get_connection(UserMapping *user);
+
+/*
+ * qipc_release_connection
+ *		Tell the cache that the caller is done with "conn" for now.
+ *
+ * Optional bookkeeping (connections are never owned by the caller); closes
+ * a connection whose server or mapping was invalidated meanwhile.
+ */
+extern void qipc_release_connection(QipcConnection *conn);
+
+/*
+ * qipc_request
+ *		Send the sync request "request" and wait for its response.
+ *
+ * "request" is any kipc object: a char vector (q text) or a general list
+ * (function; arg1; ...) whose arguments are typed q values.  "qtext" is the
+ * q to show in error contexts (the text, or a rendering of the list); it may
+ * be NULL.  Waits interruptibly; on an interrupt the connection is closed
+ * and discarded (q has no cancel message) and a NOTICE says the q server
+ * may still be computing.
+ *
+ * Returns the response message.  It is freed automatically when the
+ * caller's CurrentMemoryContext is reset or deleted; do not free it
+ * yourself.  Decoded objects inside it are arena objects that live exactly
+ * as long.  A q error response raises ERRCODE_FDW_ERROR with the q text;
+ * transport failures raise class 08 errors (see qipc_report_error).
+ */
+extern KipcMsg *qipc_request(QipcConnection *conn, const KipcObject *request,
+							 const char *qtext);
+
+/* qipc_request with QIPC_REQUEST_* flags */
+extern KipcMsg *qipc_request_ext(QipcConnection *conn, const KipcObject *request,
+								 const char *qtext, int flags);
+
+/*
+ * qipc_send_async
+ *		Send "msg" as an async message (no response) and wait until it has
+ *		been written to the socket.
+ *
+ * Errors are raised as for qipc_request.  A later request on the same
+ * connection observes its effect (q processes messages in order).
+ */
+extern void qipc_send_async(QipcConnection *conn, const KipcObject *msg,
+							const char *qtext);
+
+/*
+ * qipc_report_error
+ *		Report a libkipc failure "status" as a PostgreSQL error at "elevel".
+ *
+ * conn: the connection it happened on (may be NULL), for the server name,
+ * host, port and the transport's error text; qtext: the q being run (may be
+ * NULL), added as errcontext.  Mapping: KIPC_ERR_IO/TIMEOUT during connect
+ * -> 08001, KIPC_ERR_AUTH -> 28P01, KIPC_ERR_TLS -> 08001,
+ * KIPC_ERR_PROTOCOL -> 08P01, KIPC_ERR_NOMEM -> HV001, KIPC_ERR_ARG ->
+ * HV004, a lost link -> 08006.  Never prints a password.  Does not return
+ * when elevel >= ERROR.
+ */
+extern void qipc_report_error(int elevel, KipcStatus status,
+							  QipcConnection *conn, const char *qtext);
+
+/* the ForeignServer name of a connection (for messages) */
+extern const char *qipc_connection_server_name(QipcConnection *conn);
+
+/*
+ * qipc_connection_list
+ *		Snapshot of the cache for qipc_fdw_get_connections(): a palloc'd List
+ *		of palloc'd QipcConnInfo, one per cache entry that has ever connected.
+ */
+extern List *qipc_connection_list(void);
+
+/*
+ * qipc_disconnect_server / qipc_disconnect_all
+ *		Close cached connections (of one server, or all); return true if at
+ *		least one was closed.  A connection in the middle of a request is
+ *		left alone with a WARNING.
+ */
+extern bool qipc_disconnect_server(Oid serverid);
+extern bool qipc_disconnect_all(void);
+
+/*
+ * qipc_track_object
+ *		Make a heap KipcObject (from the kipc_new_* constructors) be unref'd
+ *		when CurrentMemoryContext is reset or deleted.  Raises HV001 if o is
+ *		NULL (a failed constructor), so it can wrap constructor calls.
+ *		Returns o.
+ */
+extern KipcObject *qipc_track_object(KipcObject *o);
+
+/* ----------------------------------------------------------------
+ * Options (option.c)
+ * ----------------------------------------------------------------
+ */
+extern void qipc_get_server_options(ForeignServer *server,
+									QipcFdwServerOptions *opts);
+extern void qipc_get_table_options(ForeignTable *table, Relation rel,
+								   QipcFdwTableOptions *opts);
+
+/* remote column name of attribute attnum (column_name option or attname);
+ * palloc'd */
+extern char *qipc_get_column_name(Oid relid, AttrNumber attnum);
+
+/* value of column option param (issue 6), 0 if unset */
+extern int	qipc_get_column_param(Oid relid, AttrNumber attnum);
+
+/* GUC qipc_fdw.enable_pushdown (honoured by deparse.c, issue 5) */
+extern bool qipc_enable_pushdown;
+
+/* ----------------------------------------------------------------
+ * Scan planning (qipc_fdw.c); pushdown (deparse.c) fills these in
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Planner-side state of a foreign base relation, kept in
+ * baserel->fdw_private.  Built by qipcGetForeignRelSize.
+ */
+typedef struct QipcFdwRelationInfo
+{
+	/* conditions: split of baserestrictinfo (RestrictInfo lists) */
+	List	   *remote_conds;	/* can be evaluated by q (deparse.c) */
+	List	   *local_conds;	/* must be evaluated locally */
+
+	Bitmapset  *attrs_used;		/* attributes referenced by the query (offset
+								 * by FirstLowInvalidHeapAttributeNumber) */
+
+	/* cost inputs */
+	double		rows;			/* estimated rows after remote_conds */
+	int			width;
+	Cost		startup_cost;
+	Cost		total_cost;
+	QualCost	local_conds_cost;
+	Selectivity local_conds_sel;
+
+	/* catalog information */
+	ForeignTable *table;
+	ForeignServer *server;
+	UserMapping *user;			/* NULL until needed */
+	QipcFdwServerOptions sopts;
+	QipcFdwTableOptions topts;
+	char	   *relname;		/* local name, for messages */
+} QipcFdwRelationInfo;
+
+/*
+ * fdw_private of a ForeignScan is a List indexed by this enum, so that it
+ * can be copied by copyObject:
+ *	- QipcScanPrivateQuery: String, the q to send: plain q text when the scan
+ *	  has no parameters, otherwise the source of a lambda that takes them;
+ *	- QipcScanPrivateRetrievedAttrs: IntList of local attribute numbers, in
+ *	  the order the scan's result columns are matched (see next item);
+ *	- QipcScanPrivateColumnNames: List of String, the remote column names
+ *	  matched (by name) in the q result, one per retrieved attribute.
+ * fdw_exprs holds the parameter expressions (issue 5): their values are
+ * converted to typed q atoms and sent as the lambda's arguments, i.e. the
+ * request is the general list (lambda; arg1; ...; argN).
+ */
+enum QipcScanPrivateIndex
+{
+	QipcScanPrivateQuery,
+	QipcScanPrivateRetrievedAttrs,
+	QipcScanPrivateColumnNames,
+	/* optional (pushdown, deparse.c); absent in scans without arguments */
+	QipcScanPrivateArgConvs,	/* IntList: QIPC_CONV_* per fdw_exprs item */
+	QipcScanPrivateDisplay		/* String: the q for EXPLAIN, arguments
+								 * rendered */
+};
+
+/* ----------------------------------------------------------------
+ * q text helpers (qipc_fdw.c)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * qipc_append_symbol
+ *		Append a q symbol literal for name: `name when name is a plain q
+ *		identifier ([A-Za-z.][A-Za-z0-9_.]*), otherwise `$"..." with q string
+ *		escapes.  Safe for any byte string without NUL.
+ */
+extern void qipc_append_symbol(StringInfo buf, const char *name);
+
+/* append a q string literal "..." with escapes (a 1-char string is
+ * rendered as enlist "c" so that it stays a string) */
+extern void qipc_append_string(StringInfo buf, const char *s);
+
+/* true if name is a plain q identifier usable without quoting */
+extern bool qipc_is_plain_identifier(const char *name);
+
+/*
+ * qipc_build_select
+ *		Build the base scan query: ?[table;();0b;(cols)!(cols)] selecting
+ *		"colnames" (List of String) from "table".  An empty list selects a
+ *		row count only (one column, see below).  palloc'd.
+ */
+extern char *qipc_build_select(const char *table, List *colnames);
+
+/* ----------------------------------------------------------------
+ * Type mapping (typemap.c): the only file that knows both Oid and kipc
+ * types.
+ * ----------------------------------------------------------------
+ */
+
+typedef struct QipcColumnConverter QipcColumnConverter;
+
+/*
+ * Convert item "row" of q column "col" to a Datum of the converter's
+ * PostgreSQL type.  Sets *isnull for q nulls.  By-reference results are
+ * palloc'd in CurrentMemoryContext (or cached in the converter's context).
+ */
+typedef Datum (*QipcConvertFunc) (QipcColumnConverter *cv,
+								  const KipcObject *col, int64 row,
+								  bool *isnull);
+
+struct QipcColumnConverter
+{
+	QipcConvertFunc convert;	/* chosen once per column and batch */
+	Oid			typid;			/* declared PostgreSQL type */
+	int32		typmod;
+	int			qtype;			/* q column type (vector type, or 0) */
+	const char *colname;		/* local column name, for messages */
+	const char *relname;		/* foreign table name, for messages */
+	MemoryContext cache_cxt;	/* lifetime of cached values (symbols) */
+
+	/* arrays: element type information */
+	Oid			elemtype;
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+
+	/* arrays: converter of the elements (chosen at the first item) */
+	struct QipcColumnConverter *elemcv;
+
+	/* symbol -> text cache: direct-mapped, keyed by string content */
+	struct QipcSymCacheEntry *symcache;
+	int64		sym_misses;		/* cache misses so far */
+
+	/* varchar/bpchar with a typmod: length coercion function */
+	FmgrInfo   *coerce_fn;
+};
+
+/*
+ * qipc_init_converter
+ *		Choose the conversion for q column "col" (its type and, for general
+ *		lists, its first non-empty item) into PostgreSQL type typid/typmod.
+ *		Raises ERRCODE_FDW_INVALID_DATA_TYPE naming the column and the foreign
+ *		table if the declared type cannot hold that q type.
+ *		colname/relname must outlive the converter; cache_cxt holds cached
+ *		by-reference values (reset it to drop them).
+ */
+extern void qipc_init_converter(QipcColumnConverter *cv, Oid typid,
+								int32 typmod, const KipcObject *col,
+								const char *colname, const char *relname,
+								MemoryContext cache_cxt);
+
+/*
+ * qipc_datum_to_kipc
+ *		Convert a PostgreSQL value to a heap q atom (or vector, for arrays and
+ *		bytea), for typed request arguments.  qtype 0 picks the natural q type
+ *		of typid (int2/4/8 -> short/int/long, float4/8 -> real/float, bool,
+ *		text/varchar/bpchar -> string, name -> symbol, date -> date,
+ *		timestamp(tz) -> timestamp (UTC), time -> timespan, interval ->
+ *		timespan, uuid -> guid, bytea -> byte vector, arrays -> vectors);
+ *		a non-zero qtype (atom type, negative) asks for that q type instead
+ *		(e.g. -KIPC_T_SYMBOL for text).  NULL becomes the q null of the
+ *		target type.  Raises 22003 if the value does not fit exactly and
+ *		HV004 if the type cannot be sent.  The result is tracked with
+ *		qipc_track_object in CurrentMemoryContext.
+ */
+extern KipcObject *qipc_datum_to_kipc(Datum value, bool isnull, Oid typid,
+									  int qtype);
+
+/* q type char (meta) -> PostgreSQL type name for IMPORT, NULL if none */
+extern const char *qipc_pg_type_for_qchar(char qchar);
+
+/* ----------------------------------------------------------------
+ * IMPORT FOREIGN SCHEMA (import.c)
+ * ----------------------------------------------------------------
+ */
+extern List *qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt,
+										Oid serverOid);
+
+/* ----------------------------------------------------------------
+ * Direct q access (issue 6): jsonconv.c, funcscan.c
+ * ----------------------------------------------------------------
+ */
+
+/* q value -> jsonb Datum (palloc'd); rules in jsonconv.c's header */
+extern Datum qipc_kipc_to_jsonb(const KipcObject *o);
+
+/*
+ * q request of a scan of a function-backed foreign table (table option
+ * function): appends the argument expressions to *fdw_exprs, sets
+ * *fdw_private_extra to the fdw_private items after the first three (the
+ * QipcScanPrivateArgConvs list) and returns the q text; HV002 when a param
+ * column has no "column = value" condition.
+ */
+extern char *qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
+									 Oid foreigntableid, const char *relname,
+									 const char *function, List *scan_clauses,
+									 List **fdw_exprs,
+									 List **fdw_private_extra);
+
+/* ----------------------------------------------------------------
+ * Pushdown (deparse.c: WHERE; pushdown.c: aggregates, ORDER BY, LIMIT)
+ * ----------------------------------------------------------------
+ */
+
+/* how a scan argument (fdw_exprs item) is converted to a q value */
+#define QIPC_CONV_NATURAL	0	/* qipc_datum_to_kipc, natural q type */
+#define QIPC_CONV_SYMBOL	1	/* text (or text[]) -> symbol (vector) */
+#define QIPC_CONV_LONG		2	/* integer -> long, q specials clamped */
+#define QIPC_CONV_TS_LO		3	/* timestamp c -> ns bound c*1000 */
+#define QIPC_CONV_TS_HI		4	/* timestamp c -> ns bound (c+1us)*1000 */
+#define QIPC_CONV_LIKE		5	/* SQL LIKE pattern -> q like pattern */
+#define QIPC_CONV_EXACT		6	/* text -> q like pattern matching it only */
+#define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
+
+extern void qipc_classify_conditions(PlannerInfo *root, RelOptInfo *baserel,
+									 List *input_conds, List **remote_conds,
+									 List **local_conds);
+extern bool qipc_is_foreign_expr(PlannerInfo *root, RelOptInfo *baserel,
+								 Expr *expr);
+extern void qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel,
+									List *conds, StringInfo buf,
+									List **arg_exprs, List **arg_convs,
+									List **rejected);
+extern char qipc_column_qtype(PlannerInfo *root, RelOptInfo *baserel,
+							  AttrNumber attnum);
+extern void qipc_append_symbol_list(StringInfo buf, List *names);
+extern char *qipc_wrap_lambda(const char *body, int nargs);
+extern char *qipc_display_query(const char *query, List *arg_exprs,
+								List *arg_convs);
+extern KipcObject *qipc_param_to_kipc(Datum value, bool isnull, Oid typid,
+									  int conv);
+extern char *qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
+							   ForeignPath *best_path,
+							   List *remote_conds, List *colnames,
+							   List **fdw_exprs, List **fdw_private_extra,
+							   List **local_exprs);
+extern bool qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel,
+						  PathKey *pk, AttrNumber *attnum, char *qt);
+extern void qipc_add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel);
+extern void qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel);
+extern bool qipc_analyze_foreign_table(Relation relation,
+									   AcquireSampleRowsFunc *func,
+									   BlockNumber *totalpages);
+extern void qipc_get_foreign_upper_paths(PlannerInfo *root,
+										 UpperRelationKind stage,
+										 RelOptInfo *input_rel,
+										 RelOptInfo *output_rel,
+										 void *extra);
+extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
+										ForeignPath *best_path, List *tlist,
+										List *scan_clauses, Plan *outer_plan);
+
+#endif							/* QIPC_FDW_H */

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+#
+# test/differential/run_differential.sh
+#	Differential test of the pushdown (issue 5): random queries run on
+#	foreign tables (qipc_fdw.enable_pushdown = on) and on local heap copies
+#	of the same rows; the results must be identical.  See
+#	test/differential/README.md.
+#
+# Usage (as root, after make && make install):
+#	test/differential/run_differential.sh            # CI: seeds 1-4 x 300 queries
+#	test/differential/run_differential.sh --long     # 20 seeds x 1000 queries
+#	test/differential/run_differential.sh --seeds "7 8" --queries 500
+#	test/differential/run_differential.sh --show SEED K   # print one query
+# Environment:
+#	DIFF_SEEDS, DIFF_QUERIES   seeds (space separated) and queries per seed
+#	DIFF_REQUIRE_PUSHDOWN=0    do not fail when no WHERE clause was pushed
+#	DIFF_PGPORT                port of the cluster started here (55435)
+#	DIFF_JOBS                  parallel workers (default 2)
+#	PGHOST, PGPORT, QIPC_TEST_PORT   all three set: use that PostgreSQL
+#	                           cluster and q test server (which must have
+#	                           loaded test/fixtures/*.q) instead of starting
+#	                           new ones
+#	QIPC_KEEP_TMP=1            keep the temporary directory
+# Prints every mismatch (seed, query, both results, EXPLAIN), the share of
+# queries whose WHERE / aggregate / ORDER BY / LIMIT went to q, and last
+# "N passed, M failed" (N = queries whose results matched).  Exits non-zero
+# on any mismatch.
+#
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../tools/lib.sh
+. "$HERE/../../tools/lib.sh"
+cd "$QIPC_ROOT" || exit 2
+export PATH="$PGBIN:$PATH"
+
+CI_SEEDS="1 2 3 4"
+CI_QUERIES=300
+LONG_SEEDS=$(seq -s ' ' 101 120)
+LONG_QUERIES=1000
+BATCH=25
+DB=qipc_diff
+
+usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+
+long=0
+show=()
+while [ $# -gt 0 ]; do
+	case $1 in
+		--long) long=1 ;;
+		--seeds) DIFF_SEEDS=$2; shift ;;
+		--queries) DIFF_QUERIES=$2; shift ;;
+		--show) show=("$2" "$3"); shift 2 ;;
+		-h|--help) usage 0 ;;
+		*) echo "unknown argument: $1" >&2; usage 2 ;;
+	esac
+	shift
+done
+if [ "$long" = 1 ]; then
+	SEEDS=${DIFF_SEEDS:-$LONG_SEEDS}
+	QUERIES=${DIFF_QUERIES:-$LONG_QUERIES}
+else
+	SEEDS=${DIFF_SEEDS:-$CI_SEEDS}
+	QUERIES=${DIFF_QUERIES:-$CI_QUERIES}
+fi
+JOBS=${DIFF_JOBS:-2}
+
+fail_setup() {
+	echo "differential: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 2
+}
+
+# ---------------------------------------------------------------------------
+# services
+# ---------------------------------------------------------------------------
+trap qipc_cleanup EXIT
+if [ -n "${PGHOST:-}" ] && [ -n "${PGPORT:-}" ] && [ -n "${QIPC_TEST_PORT:-}" ]; then
+	qipc_log "differential: using PostgreSQL at $PGHOST:$PGPORT, q test server on port $QIPC_TEST_PORT"
+else
+	[ -f "$(pg_config --sharedir)/extension/qipc_fdw.control" ] ||
+		fail_setup "qipc_fdw is not installed: run make && make install first"
+	[ -x test/qserver/qserver ] || fail_setup "test/qserver/qserver is not built: run make first"
+	fixtures=(test/fixtures/*.q)
+	qipc_qserver_start QIPC_TEST_PORT "${fixtures[@]}" || fail_setup "cannot start the q test server"
+	qipc_pg_start "${DIFF_PGPORT:-55435}" || fail_setup "cannot start PostgreSQL"
+fi
+export PGUSER=${PGUSER:-postgres}
+export PGDATABASE=$DB
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
+
+# psql_at SQL: run SQL, unaligned tuples only
+psql_at() { timeout 120 "${PSQL[@]}" -At -c "$1"; }
+
+timeout 60 dropdb --if-exists "$DB" >/dev/null 2>&1
+timeout 60 createdb -T template0 "$DB" || fail_setup "createdb $DB failed"
+timeout 300 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/setup.sql" ||
+	fail_setup "setup.sql failed"
+nrows=$(psql_at "SET qipc_fdw.enable_pushdown = off; SELECT count(*) FROM diff_ft") ||
+	fail_setup "cannot scan the foreign table diff_ft"
+[ "$nrows" -gt 0 ] || fail_setup "diff_ft is empty: is test/fixtures/differential.q loaded?"
+if [ "${#show[@]}" -gt 0 ]; then
+	psql_at "SELECT format(E'%s\\n-- kind %s, table pair %s (@T@ = %s), ordered %s, float columns %s %s, parameter types %s, EXECUTE arguments %s',
+	                         q.sql, q.kind, q.tab, t.remote, q.ordered, q.f4, q.f8, q.ptypes, q.pvals)
+	         FROM diff_gen(${show[0]}, ${show[1]}) q JOIN diff_tables t ON t.k = q.tab"
+	exit $?
+fi
+
+# ---------------------------------------------------------------------------
+# run: batches of queries per seed, JOBS workers
+# ---------------------------------------------------------------------------
+# record_crash SEED K MESSAGE: a query whose run aborted the batch
+record_crash() {
+	"${PSQL[@]}" -v seed="$1" -v k="$2" -v msg="$3" <<-'EOF'
+		INSERT INTO diff_results (seed, k, sub, kind, sql, ok, detail)
+		SELECT :seed, :k, 0, q.kind, q.sql, false,
+		       format(E'MISMATCH seed %s query %s (%s): the run aborted: %s\n  %s\n  (table pair %s: @T@ = %s)',
+		              :seed, :k, q.kind, :'msg', q.sql, q.tab,
+		              (SELECT remote FROM diff_tables t WHERE t.k = q.tab))
+		FROM diff_gen(:seed, :k) q;
+	EOF
+}
+
+wait_pg() {
+	local _
+	for _ in $(seq 1 60); do
+		pg_isready -q -d "$DB" && psql_at "SELECT 1" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# run_batch SEED FROM TO
+run_batch() {
+	local seed=$1 from=$2 to=$3 k out
+	if out=$(timeout 600 "${PSQL[@]}" -c "SET statement_timeout = '300s'" \
+		-c "SELECT diff_run($seed, $from, $to)" 2>&1); then
+		return 0
+	fi
+	[ "$from" -eq "$to" ] && { wait_pg; record_crash "$seed" "$from" "$out"; return 0; }
+	# find the query that aborted the batch
+	wait_pg
+	for k in $(seq "$from" "$to"); do
+		run_batch "$seed" "$k" "$k"
+	done
+}
+
+worker() {
+	local w=$1 n=0 seed from to
+	for seed in $SEEDS; do
+		for ((from = 0; from < QUERIES; from += BATCH)); do
+			to=$((from + BATCH - 1))
+			[ "$to" -ge "$QUERIES" ] && to=$((QUERIES - 1))
+			if [ $((n % JOBS)) -eq "$w" ]; then
+				run_batch "$seed" "$from" "$to"
+			fi
+			n=$((n + 1))
+		done
+	done
+}
+
+start=$(date +%s)
+qipc_log "differential: seeds $SEEDS, $QUERIES queries each, $JOBS workers"
+pids=()
+for ((w = 0; w < JOBS; w++)); do
+	worker "$w" &
+	pids+=("$!")
+done
+for pid in "${pids[@]}"; do
+	wait "$pid"
+done
+elapsed=$(($(date +%s) - start))
+
+# ---------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------
+psql_at "SELECT detail || E'\n' FROM diff_results WHERE NOT ok ORDER BY seed, k, sub"
+
+"${PSQL[@]}" -P footer=off <<-'EOF'
+	\echo 'pushdown (share of the queries that ask for it):'
+	SELECT kind AS "query kind", count(*) AS queries,
+	       count(*) FILTER (WHERE ok) AS matched,
+	       format('%s/%s', count(*) FILTER (WHERE where_any), count(*) FILTER (WHERE has_where)) AS "WHERE pushed (some)",
+	       format('%s/%s', count(*) FILTER (WHERE where_full), count(*) FILTER (WHERE has_where)) AS "WHERE pushed (all)",
+	       format('%s/%s', count(*) FILTER (WHERE agg_pushed), count(*) FILTER (WHERE is_agg)) AS "aggregate pushed",
+	       format('%s/%s', count(*) FILTER (WHERE sort_pushed), count(*) FILTER (WHERE has_order)) AS "ORDER BY pushed",
+	       format('%s/%s', count(*) FILTER (WHERE limit_pushed), count(*) FILTER (WHERE has_limit)) AS "LIMIT pushed",
+	       format('%s/%s', count(*) FILTER (WHERE param_pushed),
+	              count(*) FILTER (WHERE kind = 'join' OR kind LIKE 'prep%')) AS "parameters pushed",
+	       format('%s/%s', count(*) FILTER (WHERE nrows > 0), count(*)) AS "non-empty results",
+	       round(avg(ms)::numeric, 1) AS "avg ms"
+	FROM diff_results GROUP BY ROLLUP (kind) ORDER BY kind NULLS LAST;
+EOF
+
+passed=$(psql_at "SELECT count(*) FROM diff_results WHERE ok") || passed=0
+failed=$(psql_at "SELECT count(*) FROM diff_results WHERE NOT ok") || failed=1
+expected=$(psql_at "SELECT sum(CASE WHEN q.ptypes IS NULL THEN 1 ELSE cardinality(q.pvals) END)
+                    FROM unnest(string_to_array('$SEEDS', ' ')::int[]) s, generate_series(0, $QUERIES - 1) k,
+                         LATERAL diff_gen(s, k) q") || expected=0
+recorded=$(psql_at "SELECT count(*) FROM diff_results") || recorded=0
+if [ "$recorded" -lt "$expected" ]; then
+	# crashed prepared statements record one row instead of one per execution
+	missing=$(psql_at "SELECT count(*) FROM (SELECT seed, k FROM diff_results GROUP BY seed, k) x")
+	echo "differential: $recorded results for $expected expected comparisons ($missing queries recorded)"
+fi
+pushed=$(psql_at "SELECT count(*) FROM diff_results WHERE where_any OR agg_pushed OR sort_pushed OR limit_pushed")
+if [ "${DIFF_REQUIRE_PUSHDOWN:-1}" != 0 ] && [ "${pushed:-0}" -eq 0 ]; then
+	echo "differential: FAILED: no query pushed anything to q (WHERE, aggregate, ORDER BY or LIMIT);"
+	echo "  the comparison proves nothing.  DIFF_REQUIRE_PUSHDOWN=0 skips this check."
+	failed=$((failed + 1))
+fi
+qipc_log "differential: $recorded comparisons in ${elapsed}s; $pushed pushed something to q"
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
