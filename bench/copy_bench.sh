@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # cleanup() runs from the EXIT trap
 #
 # bench/copy_bench.sh
 #	FDW core benchmark: COPY (SELECT * FROM trade) TO '/dev/null' over a
@@ -31,8 +32,10 @@ chown postgres: "$TMP"
 QPID=""
 as_pg() { (cd / && runuser -u postgres -- "$@"); }
 cleanup() {
-	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null || true
-	[ -n "$QPID" ] && wait "$QPID" 2>/dev/null || true
+	if [ -n "$QPID" ]; then
+		kill "$QPID" 2>/dev/null || true
+		wait "$QPID" 2>/dev/null || true
+	fi
 	if [ -f "$TMP/data/postmaster.pid" ]; then
 		as_pg pg_ctl -D "$TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
 	fi

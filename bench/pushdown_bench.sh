@@ -80,3 +80,10 @@ for name in agg filter; do
 		printf '%-12s %-10s %12s %14s\n' "$name" "$pd" "$(best_ms $pd "$q")" "$(shipped $pd "$q")"
 	done
 done
+
+# ANALYZE: q draws the sample (30,000 rows at the default statistics target)
+echo
+psql -X -q <<SQL 2>&1 | grep -E "rows in sample|Time:"
+\timing on
+ANALYZE VERBOSE trade;
+SQL

@@ -135,6 +135,32 @@ RESET statement_timeout;
 SELECT count(*) FROM regress_conn_trade;
 
 -- ===================================================================
+-- connect_timeout: the q server is busy (a single-threaded q answers no
+-- handshake while it computes), so the handshake times out
+-- ===================================================================
+CREATE SERVER regress_conn_busy FOREIGN DATA WRAPPER qipc_fdw
+  OPTIONS (port :'qport', connect_timeout '0.5');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_conn_busy;
+CREATE FOREIGN TABLE regress_conn_busy (sym text) SERVER regress_conn_busy
+  OPTIONS (table 'fdw_trade');
+SELECT qipc_send('regress_conn', '.qserver.sleep[1500]');
+DO $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+  msg text;
+  det text;
+BEGIN
+  PERFORM * FROM regress_conn_busy;
+EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection THEN
+  GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+  RAISE NOTICE '%', msg;
+  RAISE NOTICE 'timed out: %, after about 0.5 s: %', det LIKE 'timeout expired%',
+    clock_timestamp() - t0 BETWEEN interval '0.4 s' AND interval '1 s';
+END $$;
+SELECT pg_sleep(1.2);
+SELECT count(*) FROM regress_conn_busy;
+
+-- ===================================================================
 -- reconnection: the q server restarts (closes every connection, listens
 -- again after 2 s); the cached connection is found dead and re-established
 -- with reconnect_attempts 5, reconnect_delay 0.5, backoff 2
@@ -207,3 +233,4 @@ DROP SERVER regress_conn_auth CASCADE;
 DROP SERVER regress_conn_trigger CASCADE;
 DROP SERVER regress_conn_zip CASCADE;
 DROP SERVER regress_conn_unix CASCADE;
+DROP SERVER regress_conn_busy CASCADE;

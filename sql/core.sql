@@ -155,6 +155,12 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM regress_core_query;
 SELECT * FROM regress_core_query ORDER BY sym;
 SELECT total FROM regress_core_query ORDER BY total;
 
+-- empty results, typed and untyped (general list) columns
+CREATE FOREIGN TABLE regress_core_empty (a bigint, b text) SERVER regress_core
+  OPTIONS (query '([] a:(); b:`symbol$())');
+SELECT * FROM regress_core_empty;
+SELECT count(*) FROM regress_core_empty;
+
 -- joins and rescans
 CREATE TEMP TABLE local_syms (sym text);
 INSERT INTO local_syms VALUES ('AAPL'), ('IBM'), ('NONE');

@@ -191,6 +191,13 @@ SELECT id, s FROM pd_t WHERE s IN ('it''s', '`a', 'a;b', E'\n', '{x}') ORDER BY 
 SELECT id FROM pd_like WHERE s LIKE E'%"]; exit 0; ["%';
 SELECT id, str FROM pd_t WHERE str = 'ab"c';
 SELECT count(*) FROM pd_t;   -- the server is still there
+-- column names that need quoting (fixture fdw_core.q)
+CREATE FOREIGN TABLE pd_weird ("my col" bigint, b bigint, "x-y" bigint)
+  SERVER regress_pd OPTIONS (table 'fdw_weird');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "x-y" FROM pd_weird WHERE "my col" > 1 ORDER BY "x-y" DESC;
+SELECT "x-y" FROM pd_weird WHERE "my col" > 1 ORDER BY "x-y" DESC;
+SELECT "my col", sum(b) FROM pd_weird GROUP BY "my col" ORDER BY 1;
 
 -- ===================================================================
 -- prepared statements: parameters are arguments; generic plans too
@@ -227,9 +234,44 @@ EXECUTE pd_q3(1);
 EXECUTE pd_q3(1);
 EXECUTE pd_q3(1);
 EXECUTE pd_q3(1);
--- float parameters stay local (NaN and NULL look alike in q)
+-- float parameters: q branches on NaN (above every value for PostgreSQL)
+-- and on infinities (x-a would be NaN)
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_q3(1);
 EXECUTE pd_q3('NaN');
+EXECUTE pd_q3('-Infinity');
+EXECUTE pd_q3('Infinity');
+EXECUTE pd_q3(NULL);
+PREPARE pd_q4(float8) AS SELECT id FROM pd_t WHERE NOT (e >= $1) ORDER BY id;
+EXECUTE pd_q4(0.25);
+EXECUTE pd_q4(0.25);
+EXECUTE pd_q4(0.25);
+EXECUTE pd_q4(0.25);
+EXECUTE pd_q4(0.25);
+EXECUTE pd_q4(0.25);
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_q4(0.25);
+EXECUTE pd_q4('NaN');
+EXECUTE pd_q4('Infinity');
+EXECUTE pd_q4('-Infinity');
+-- timestamp infinities (0Wp, -0Wp) against constants and parameters
+CREATE FOREIGN TABLE pd_ts (id bigint, p timestamp) SERVER regress_pd;
+SELECT q, pd_check(q) FROM (SELECT 'SELECT id FROM pd_ts WHERE p ' || o || ' ' || v
+  FROM (VALUES ('='), ('<>'), ('<'), ('<='), ('>'), ('>=')) o(o),
+       (VALUES ('''infinity'''), ('''-infinity'''), ('''2024-01-01'''),
+               ('''3000-01-01'''), ('''1000-01-01''')) v(v)) x(q);
+SET plan_cache_mode = force_generic_plan;
+PREPARE pd_q6(timestamp) AS SELECT id FROM pd_ts WHERE p <= $1 ORDER BY id;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_q6('infinity');
+EXECUTE pd_q6('infinity');
+EXECUTE pd_q6('-infinity');
+EXECUTE pd_q6('2024-01-01');
+PREPARE pd_q7(timestamp) AS SELECT id FROM pd_ts WHERE p > $1 OR p = $1 ORDER BY id;
+EXECUTE pd_q7('infinity');
+EXECUTE pd_q7('-infinity');
+EXECUTE pd_q7('2262-04-11 23:47:16.854775');
+PREPARE pd_q8(timestamp) AS SELECT id FROM pd_ts WHERE NOT (p <> $1) ORDER BY id;
+EXECUTE pd_q8('infinity');
+EXECUTE pd_q8('2024-01-01');
+RESET plan_cache_mode;
 DEALLOCATE ALL;
 
 -- ===================================================================
@@ -266,6 +308,20 @@ SELECT count(*), count(n), sum(n), avg(v), min(v), max(n) FROM pd_agg WHERE n > 
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT k, count(DISTINCT n), bool_and(flag), bool_or(flag) FROM pd_agg GROUP BY k HAVING count(*) > 1;
 SELECT k, count(DISTINCT n), bool_and(flag), bool_or(flag) FROM pd_agg GROUP BY k HAVING count(*) > 1 ORDER BY k;
+-- HAVING: translated like WHERE over the groups; sum(bigint) is numeric,
+-- so that condition stays local
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT k, sum(n) FROM pd_agg GROUP BY k HAVING count(*) > 1 AND sum(n) > 2 AND NOT (min(d) < '2024-01-02');
+SELECT k, sum(n) FROM pd_agg GROUP BY k HAVING count(*) > 1 AND sum(n) > 2 AND NOT (min(d) < '2024-01-02');
+SELECT q, pd_check(q) FROM (VALUES
+ ('SELECT k FROM pd_agg GROUP BY k HAVING min(d) >= ''2024-01-02'' OR avg(v) IS NULL'),
+ ('SELECT k FROM pd_agg GROUP BY k HAVING NOT (max(n) < 3)'),
+ ('SELECT k FROM pd_agg GROUP BY k HAVING avg(v) > 2.5'),
+ ('SELECT k FROM pd_agg GROUP BY k HAVING k IS NULL OR count(n) = 0'),
+ ('SELECT k FROM pd_agg GROUP BY k HAVING bool_or(flag) AND count(DISTINCT n) < 2'),
+ ('SELECT k FROM pd_agg GROUP BY k HAVING sum(n) > 2')
+) v(q);
+
 -- ORDER BY and LIMIT over the groups
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT k, count(*), sum(n) FROM pd_aggc GROUP BY k ORDER BY sum(n) DESC, k LIMIT 2;
@@ -289,6 +345,13 @@ SELECT sum(w) FROM pd_agg WHERE k = 'x';
 SELECT sum(w) FROM pd_agg;   -- ERROR
 SET qipc_fdw.enable_pushdown = off;
 SELECT sum(w) FROM pd_agg;
+RESET qipc_fdw.enable_pushdown;
+-- +infinity plus -infinity is NaN in PostgreSQL; q's NaN is its null (it
+-- would read back as NULL), so q raises an error instead
+SELECT avg(f) FROM pd_t WHERE f < 'Infinity';
+SELECT avg(f) FROM pd_t;   -- ERROR
+SET qipc_fdw.enable_pushdown = off;
+SELECT avg(f) FROM pd_t;
 RESET qipc_fdw.enable_pushdown;
 -- a q infinity is an error, as when the rows are read (never 2^63-1)
 CREATE FOREIGN TABLE pd_inf (k text, j bigint) SERVER regress_pd;
@@ -338,6 +401,14 @@ CREATE FOREIGN TABLE pd_part (date date, sym text, v bigint)
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, v FROM pd_part WHERE v > 1 AND sym <> 'c' AND date >= '2024-01-02';
 SELECT sym, v FROM pd_part WHERE v > 1 AND sym <> 'c' AND date >= '2024-01-02';
+
+-- ===================================================================
+-- ANALYZE: q draws the sample ((neg n)?count t), here the whole table
+-- ===================================================================
+ANALYZE pd_t;
+SELECT reltuples FROM pg_class WHERE relname = 'pd_t';
+SELECT attname, null_frac, n_distinct FROM pg_stats
+  WHERE tablename = 'pd_t' AND attname IN ('s', 'h', 'g', 'str') ORDER BY attname;
 
 -- ===================================================================
 -- the setting turns pushdown off

@@ -71,6 +71,7 @@ struct QipcConnCacheEntry
 	char	   *server_name;	/* in CacheMemoryContext */
 	char	   *host;			/* in CacheMemoryContext */
 	int			port;
+	bool		tls;			/* server option sslmode is not disable */
 	bool		keep_connections;	/* server option at connect time */
 	bool		invalidated;	/* server or mapping changed while in use */
 	bool		in_request;		/* a message is being sent or awaited: an
@@ -92,6 +93,9 @@ typedef struct QipcConnCacheEntry QipcConnCacheEntry;
 
 /* the cache, created on first use */
 static HTAB *ConnectionHash = NULL;
+
+/* private flag for exchange(): this is the resend, do not retry again */
+#define REQUEST_NO_RETRY	0x1000
 
 /* outcome of one attempt at a request */
 typedef enum RequestOutcome
@@ -258,6 +262,7 @@ make_connection(QipcConnCacheEntry *entry, UserMapping *user,
 	entry->host = pstrdup(sopts.host);
 	MemoryContextSwitchTo(oldcxt);
 	entry->port = sopts.port;
+	entry->tls = sopts.sslmode != KIPC_SSL_DISABLE;
 	entry->keep_connections = sopts.keep_connections;
 	entry->invalidated = false;
 	entry->mapping_userid = user->userid;
@@ -315,10 +320,17 @@ make_connection(QipcConnCacheEntry *entry, UserMapping *user,
 
 /*
  * check_conn_params
- *		Non-superusers must authenticate with a password (or a client
- *		certificate a superuser put on the mapping), unless a superuser set
- *		password_required 'false': otherwise they could ride on whatever
- *		trust the q server extends to the database server's host.
+ *		Non-superusers must authenticate with a password, unless a superuser
+ *		set password_required 'false' on their user mapping: otherwise they
+ *		could ride on whatever trust the q server extends to the database
+ *		server's host (or to a client certificate the database server holds).
+ *
+ * The same rule holds for certificate-based mappings, as in postgres_fdw: a
+ * client certificate (sslcert/sslkey, on the mapping or on the server) does
+ * not replace the password.  A superuser who wants a non-superuser to log
+ * in with a certificate alone puts sslcert, sslkey and password_required
+ * 'false' on that user's mapping; all three are superuser-only there, so
+ * the non-superuser can then no longer change the mapping (its user, say).
  */
 static void
 check_conn_params(UserMapping *user, const char *password,
@@ -330,8 +342,6 @@ check_conn_params(UserMapping *user, const char *password,
 	if (!OidIsValid(user->userid) || superuser_arg(user->userid))
 		return;
 	if (password != NULL && password[0] != '\0')
-		return;
-	if (sslcert != NULL && sslkey != NULL)
 		return;
 
 	foreach(lc, user->options)
@@ -346,6 +356,8 @@ check_conn_params(UserMapping *user, const char *password,
 	ereport(ERROR,
 			(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
 			 errmsg("password is required"),
+			 (sslcert != NULL || sslkey != NULL) ?
+			 errdetail("Non-superusers must supply a password in the user mapping to connect to a q server, also when a client certificate is configured.") :
 			 errdetail("Non-superusers must supply a password in the user mapping to connect to a q server."),
 			 errhint("Add the password option to the user mapping for foreign server \"%s\", or ask a superuser to set password_required 'false' on it.",
 					 server_name)));
@@ -580,11 +592,10 @@ qipc_request_ext(QipcConnection *conn, const KipcObject *request,
 	{
 		ensure_connected(entry);
 		if (run_exchange(entry, request, KIPC_MSG_SYNC, qtext,
-						 attempt == 0 ? flags : (flags & ~QIPC_REQUEST_IDEMPOTENT),
+						 attempt == 0 ? flags : (flags | REQUEST_NO_RETRY),
 						 &msg) == REQUEST_DONE)
 			break;
 		/* the link died before anything irrevocable: one more go */
-		Assert(attempt == 0);
 	}
 
 	cb->func = free_msg_callback;
@@ -620,10 +631,10 @@ qipc_send_async(QipcConnection *conn, const KipcObject *msg,
 	for (attempt = 0;; attempt++)
 	{
 		ensure_connected(entry);
-		if (run_exchange(entry, msg, KIPC_MSG_ASYNC, qtext, 0, NULL) ==
-			REQUEST_DONE)
+		if (run_exchange(entry, msg, KIPC_MSG_ASYNC, qtext,
+						 attempt == 0 ? 0 : REQUEST_NO_RETRY,
+						 NULL) == REQUEST_DONE)
 			break;
-		Assert(attempt == 0);
 	}
 }
 
@@ -713,7 +724,7 @@ exchange(QipcConnCacheEntry *entry, const KipcObject *request, int msgtype,
 			(void) wait_socket(entry, st, 0);
 			continue;
 		}
-		if (kipc_conn_bytes_out(c) == out0)
+		if (kipc_conn_bytes_out(c) == out0 && !(flags & REQUEST_NO_RETRY))
 		{
 			/* not one byte went out: safe to resend on a new connection */
 			remember_error(entry, kipc_conn_error(c));
@@ -758,7 +769,7 @@ exchange(QipcConnCacheEntry *entry, const KipcObject *request, int msgtype,
 			continue;
 		}
 		if (st == KIPC_ERR_IO && (flags & QIPC_REQUEST_IDEMPOTENT) &&
-			kipc_conn_bytes_in(c) == in0)
+			!(flags & REQUEST_NO_RETRY) && kipc_conn_bytes_in(c) == in0)
 		{
 			/* closed before any byte of the response: resend (read-only) */
 			remember_error(entry, kipc_conn_error(c));
@@ -842,7 +853,9 @@ qipc_report_error(int elevel, KipcStatus status, QipcConnection *conn,
 	int			port = conn ? conn->port : 0;
 	const char *detail = conn ? conn->stats.last_error : "";
 
-	if (status == KIPC_ERR_IO && conn && conn->connecting)
+	/* while connecting, I/O errors and refused parameters: cannot connect */
+	if ((status == KIPC_ERR_IO || status == KIPC_ERR_ARG) &&
+		conn && conn->connecting)
 		status = KIPC_ERR_TIMEOUT;
 	if (conn)
 		conn->connecting = false;
@@ -869,6 +882,9 @@ qipc_report_error(int elevel, KipcStatus status, QipcConnection *conn,
 					(errcode(ERRCODE_INVALID_PASSWORD),
 					 errmsg("q server \"%s\" rejected the credentials",
 							server),
+					 (conn && !conn->tls) ?
+					 errdetail("The q server at %s:%d closed the connection during the handshake, as q does when it refuses the credentials or when it accepts only TLS connections.",
+							   host, port) :
 					 errdetail("The q server at %s:%d closed the connection during the handshake.",
 							   host, port),
 					 errhint("Check the user and password options of the user mapping for foreign server \"%s\".",

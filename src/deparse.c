@@ -19,8 +19,10 @@
  *	  null column value would be true (x<c, x<=c, x<>c, NOT x=c, ...);
  *	  parameters carry a guard on their own nullness (sent as a boolean);
  *	- floats are compared through the sign of x-c (only zero is tolerantly
- *	  equal to zero, so this is exact); only finite, non-NaN constants are
- *	  pushed, never float parameters (NaN and NULL look alike in q);
+ *	  equal to zero, so this is exact); NaN and infinite constants stay
+ *	  local; parameters (whose value may be NaN or infinite) are branched
+ *	  on in q: NaN as PostgreSQL orders it, infinities with q's own
+ *	  comparisons;
  *	- timestamps are compared against nanosecond bounds computed from the
  *	  microsecond constant (x < c  <=>  ns < c*1000, x <= c  <=>  ns <
  *	  (c+1)*1000, clamped to q's range), matching the floor truncation of
@@ -52,6 +54,14 @@
  *
  * is_foreign_expr and the deparser are one function (deparse_cond) run in
  * two modes, so they accept exactly the same nodes.
+ *
+ * Also here: ORDER BY of a base scan (q sorts nulls first ascending; NULLS
+ * LAST ascending and NULLS FIRST descending take a second stable pass on
+ * the null flag; text only under "C"; a timestamp only as the last key,
+ * since q orders nanoseconds PostgreSQL sees as equal), LIMIT (q sublist,
+ * never #, and only when nothing between the scan and the Limit node can
+ * drop or reorder rows: see scan_limit), and the row counts of
+ * use_remote_estimate (count with the pushed conditions).
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -150,6 +160,14 @@ typedef struct DeparseCxt
 	/* the condition being deparsed */
 	List	   *cond_args;		/* IntList: argument numbers it uses */
 	List	   *cond_cols;		/* IntList: attnums it reads */
+
+	/*
+	 * HAVING (pushdown.c): the "columns" are the aggregation's result
+	 * columns: upper_tlist entry k is column k+1, named upper_names[k] in
+	 * q, with q type letter qtypes[k].  NIL for a base scan.
+	 */
+	List	   *upper_tlist;	/* TargetEntries */
+	List	   *upper_names;	/* String per entry */
 } DeparseCxt;
 
 static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt);
@@ -390,6 +408,24 @@ column_class(DeparseCxt *cxt, AttrNumber attnum, Oid typid)
 static Var *
 get_column_var(Expr *e, DeparseCxt *cxt)
 {
+	if (cxt->upper_tlist != NIL)
+	{
+		/* a result column of the aggregation: a stand-in Var for it */
+		ListCell   *lc;
+		int			k = 0;
+
+		foreach(lc, cxt->upper_tlist)
+		{
+			Expr	   *te = ((TargetEntry *) lfirst(lc))->expr;
+
+			k++;
+			if (equal(te, e) || equal(te, strip_relabel(e)))
+				return makeVar(cxt->relid, k, exprType((Node *) te),
+							   exprTypmod((Node *) te),
+							   exprCollation((Node *) te), 0);
+		}
+		return NULL;
+	}
 	e = strip_relabel(e);
 	if (e && IsA(e, Var))
 	{
@@ -416,7 +452,7 @@ get_value_cxt(Expr *e, DeparseCxt *cxt)
 	if (IsA(e, Const))
 		return e;
 	if (IsA(e, Var) && ((Var *) e)->varno != cxt->relid &&
-		((Var *) e)->varlevelsup == 0)
+		((Var *) e)->varlevelsup == 0 && cxt->upper_tlist == NIL)
 		return e;
 	if (IsA(e, Param))
 	{
@@ -755,22 +791,9 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 				return false;
 		}
 	}
-	else if (cls == QC_FLOAT)
-		return false;			/* a parameter could be NaN or NULL */
 
 	if (!want_true)
 		cmp = cmp_negate(cmp);
-
-	/*
-	 * +infinity has no "next microsecond" in q's range, so x <= 'infinity'
-	 * (and =, <>, >) cannot be written with the upper bound: keep it local.
-	 * (A parameter that is +infinity at execution is compared like the
-	 * largest finite timestamp; q tables rarely hold 0Wp.)
-	 */
-	if (cls == QC_TS && IsA(value, Const) &&
-		TIMESTAMP_IS_NOEND(DatumGetTimestamp(((Const *) value)->constvalue)) &&
-		cmp != CMP_LT && cmp != CMP_GE)
-		return false;
 
 	x = var->varattno;
 	add_col(cxt, x);
@@ -825,18 +848,51 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 		case QC_FLOAT:
 			{
 				/* exact: the sign of x-a (only 0 is tolerantly equal to 0) */
-				a = add_arg(cxt, value, QIPC_CONV_NATURAL);
-				if (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE)
-					out_null_guard(cxt, cls, x);
-				if (cxt->buf)
+				static const char *const fops[] = {
+					"(0=(x%d-a%d))", "(not 0=(x%d-a%d))",
+					"(0>(x%d-a%d))", "(not 0<(x%d-a%d))",
+					"(0<(x%d-a%d))", "(not 0>(x%d-a%d))"
+				};
+
+				if (IsA(value, Const))
 				{
-					static const char *const fops[] = {
-						"(0=(x%d-a%d))", "(not 0=(x%d-a%d))",
-						"(0>(x%d-a%d))", "(not 0<(x%d-a%d))",
-						"(0<(x%d-a%d))", "(not 0>(x%d-a%d))"
+					/* finite, not NaN: checked above */
+					a = add_arg(cxt, value, QIPC_CONV_NATURAL);
+					if (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE)
+						out_null_guard(cxt, cls, x);
+					if (cxt->buf)
+						appendStringInfo(cxt->buf, fops[cmp], x, a);
+				}
+				else
+				{
+					/*
+					 * A parameter (sent as a q float) can be NaN or infinite.
+					 * NaN is q's null; for PostgreSQL it is above every
+					 * value, and the column never holds one (q NaN reads as
+					 * NULL): x<NaN, x<=NaN, x<>NaN are true, the others
+					 * false.  Infinities compare exactly with q's own < =
+					 * (tolerance applies to finite floats only; "in" is
+					 * exact); x-a would give NaN for x=a=infinity.
+					 */
+					static const char *const nan_result[] = {
+						"0b", "1b", "1b", "1b", "0b", "0b"
+					};
+					static const char *const inf_ops[] = {
+						"(x%d=a%d)", "(not x%d=a%d)", "(x%d<a%d)",
+						"(not x%d>a%d)", "(x%d>a%d)", "(not x%d<a%d)"
 					};
 
-					appendStringInfo(cxt->buf, fops[cmp], x, a);
+					a = add_arg(cxt, value, QIPC_CONV_QTYPE(KIPC_T_FLOAT));
+					out_null_guard(cxt, cls, x);
+					if (cxt->buf)
+					{
+						appendStringInfo(cxt->buf, "$[null a%d; %s; a%d in -0w 0w; ",
+										 a, nan_result[cmp], a);
+						appendStringInfo(cxt->buf, inf_ops[cmp], x, a);
+						appendStringInfoString(cxt->buf, "; ");
+						appendStringInfo(cxt->buf, fops[cmp], x, a);
+						appendStringInfoChar(cxt->buf, ']');
+					}
 				}
 				break;
 			}
@@ -860,7 +916,8 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 				 * With c in microseconds and n the q nanoseconds, floor(n/1000)
 				 * < c <=> n < lo where lo = c*1000, and floor(n/1000) <= c <=>
 				 * n < hi where hi = (c+1)*1000 (both clamped to q's range, see
-				 * qipc_param_to_kipc).
+				 * ts_bound).  +infinity has no upper bound in q's range: its
+				 * hi is sent as null, and n < hi is then true for every n.
 				 */
 				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LT ||
 					cmp == CMP_GE)
@@ -875,19 +932,21 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 					switch (cmp)
 					{
 						case CMP_EQ:
-							appendStringInfo(cxt->buf, "(x%d>=a%d)&(x%d<a%d)", x, lo, x, hi);
+							appendStringInfo(cxt->buf, "(x%d>=a%d)&($[null a%d; 1b; x%d<a%d])",
+											 x, lo, hi, x, hi);
 							break;
 						case CMP_NE:
-							appendStringInfo(cxt->buf, "((x%d<a%d)|(x%d>=a%d))", x, lo, x, hi);
+							appendStringInfo(cxt->buf, "((x%d<a%d)|($[null a%d; 0b; x%d>=a%d]))",
+											 x, lo, hi, x, hi);
 							break;
 						case CMP_LT:
 							appendStringInfo(cxt->buf, "(x%d<a%d)", x, lo);
 							break;
 						case CMP_LE:
-							appendStringInfo(cxt->buf, "(x%d<a%d)", x, hi);
+							appendStringInfo(cxt->buf, "($[null a%d; 1b; x%d<a%d])", hi, x, hi);
 							break;
 						case CMP_GT:
-							appendStringInfo(cxt->buf, "(x%d>=a%d)", x, hi);
+							appendStringInfo(cxt->buf, "($[null a%d; 0b; x%d>=a%d])", hi, x, hi);
 							break;
 						case CMP_GE:
 							appendStringInfo(cxt->buf, "(x%d>=a%d)", x, lo);
@@ -1229,13 +1288,55 @@ qipc_is_foreign_expr(PlannerInfo *root, RelOptInfo *baserel, Expr *expr)
  *		in *rejected (as given); the caller evaluates them locally.
  *		Writes "()" when no condition is pushed.
  */
+static void deparse_conditions_cxt(DeparseCxt *cxt, RelOptInfo *baserel,
+								   List *conds, StringInfo buf,
+								   List **arg_exprs, List **arg_convs,
+								   List **rejected);
+
 void
 qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 						StringInfo buf, List **arg_exprs, List **arg_convs,
 						List **rejected)
 {
-	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
 	DeparseCxt	cxt;
+
+	init_cxt(&cxt, root, baserel);
+	deparse_conditions_cxt(&cxt, baserel, conds, buf, arg_exprs, arg_convs,
+						   rejected);
+}
+
+/*
+ * qipc_deparse_upper_conditions
+ *		As qipc_deparse_conditions, for HAVING conditions over the result
+ *		columns of an aggregation (pushdown.c): tlist entry k (a grouping
+ *		column or an Aggref) is the q column qnames[k] of q type
+ *		qtypes[k].  The same translations apply: the results are q values
+ *		with q nulls like any column.
+ */
+void
+qipc_deparse_upper_conditions(PlannerInfo *root, RelOptInfo *scanrel,
+							  List *tlist, List *qnames, const char *qtypes,
+							  List *conds, StringInfo buf, List **arg_exprs,
+							  List **arg_convs, List **rejected)
+{
+	DeparseCxt	cxt;
+
+	init_cxt(&cxt, root, scanrel);
+	cxt.qtypes = qipc_enable_pushdown ? qtypes : NULL;
+	cxt.natts = list_length(tlist);
+	cxt.upper_tlist = tlist;
+	cxt.upper_names = qnames;
+	deparse_conditions_cxt(&cxt, scanrel, conds, buf, arg_exprs, arg_convs,
+						   rejected);
+}
+
+static void
+deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
+					   StringInfo buf, List **arg_exprs, List **arg_convs,
+					   List **rejected)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	DeparseCxt	cxt = *cxtp;
 	ListCell   *lc;
 	List	   *accepted = NIL;
 	List	   *first = NIL;
@@ -1244,11 +1345,10 @@ qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 	int			n = 0;
 
 	*rejected = NIL;
-	init_cxt(&cxt, root, baserel);
 	cxt.arg_exprs = *arg_exprs;
 	cxt.arg_convs = *arg_convs;
 
-	if (fpinfo->topts.partition_column != NULL)
+	if (fpinfo->topts.partition_column != NULL && cxt.upper_tlist == NIL)
 	{
 		int			i;
 
@@ -1325,7 +1425,21 @@ qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 			appendStringInfo(buf, "%sx%d", firstp ? "" : ";", lfirst_int(l2));
 			firstp = false;
 		}
-		appendStringInfo(buf, "] %s}", body.data);
+		/*
+		 * A string column is a general list: with no row left, q's like
+		 * gives () rather than a boolean vector; "b"$ makes it one.
+		 */
+		{
+			bool		reads_strings = false;
+
+			foreach(l2, cxt.cond_cols)
+			{
+				if (cxt.qtypes[lfirst_int(l2) - 1] == 'C')
+					reads_strings = true;
+			}
+			appendStringInfo(buf, "] %s%s}", reads_strings ? "\"b\"$" : "",
+							 body.data);
+		}
 		if (cxt.cond_args != NIL)
 		{
 			appendStringInfoChar(buf, '[');
@@ -1340,8 +1454,12 @@ qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 		foreach(l2, cxt.cond_cols)
 		{
 			appendStringInfoChar(buf, ';');
-			qipc_append_symbol(buf, qipc_get_column_name(cxt.foreigntableid,
-														 lfirst_int(l2)));
+			if (cxt.upper_tlist != NIL)
+				qipc_append_symbol(buf, strVal(list_nth(cxt.upper_names,
+														lfirst_int(l2) - 1)));
+			else
+				qipc_append_symbol(buf, qipc_get_column_name(cxt.foreigntableid,
+															 lfirst_int(l2)));
 		}
 		appendStringInfoChar(buf, ')');
 	}
@@ -1507,10 +1625,12 @@ like_pattern(const char *pat, int len, bool exact)
 /*
  * ts_bound
  *		The q timestamp (nanoseconds) B such that, for the floor-truncated
- *		microseconds t of a q timestamp n, t < us <=> n < B.  B = us*1000
- *		when that fits; beyond q's range it is clamped to 0W (+infinity) or
- *		to -0W+1, the smallest bound above -infinity, which keeps the
- *		equivalence for every finite or infinite n.
+ *		microseconds t of a q timestamp n, t < us <=> n < B (with next: t <=
+ *		us <=> n < B).  B = us*1000 when that fits; beyond q's range it is
+ *		clamped to 0W (+infinity) or to -0W+1, the smallest bound above
+ *		-infinity, which keeps the equivalence for every finite or infinite
+ *		n.  For t <= +infinity no bound exists: 0N, which the deparser
+ *		tests for (every n qualifies).
  */
 static int64
 ts_bound(Timestamp us, bool next)
@@ -1518,7 +1638,7 @@ ts_bound(Timestamp us, bool next)
 	int64		r;
 
 	if (TIMESTAMP_IS_NOEND(us))
-		return PG_INT64_MAX;	/* 0Wp */
+		return next ? KIPC_NULL_LONG : PG_INT64_MAX;	/* 0Np: no bound; 0Wp */
 	if (TIMESTAMP_IS_NOBEGIN(us))
 		return next ? PG_INT64_MIN + 2 : PG_INT64_MIN + 1;	/* -0Wp(+1) */
 	if (next)

@@ -191,6 +191,14 @@ qipc_fdw_validator(PG_FUNCTION_ARGS)
 				have_table = true;
 		}
 		else if (catalog == UserMappingRelationId &&
+				 strcmp(def->defname, "user") == 0 &&
+				 strchr(defGetString(def), ':') != NULL)
+			/* q splits "user:password" at the first colon */
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for option \"user\": q user names cannot contain \":\""),
+					 errhint("Put the password in the option \"password\".")));
+		else if (catalog == UserMappingRelationId &&
 				 strcmp(def->defname, "password_required") == 0 &&
 				 !defGetBoolean(def) && !superuser())
 			ereport(ERROR,

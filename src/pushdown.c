@@ -9,8 +9,11 @@
  * condition was pushed (deparse.c), every grouping key is a plain column of
  * a type q groups exactly as PostgreSQL does, and every aggregate has an
  * exact q translation.  q then answers with a keyed table (group keys, then
- * aggregates) that the scan decodes like any other result; HAVING is
- * checked locally on the (few) groups, by the ForeignScan's qual.
+ * aggregates) that the scan decodes like any other result.  HAVING
+ * conditions are translated like WHERE conditions (deparse.c, over the
+ * result columns g0.. a0..) and filter the groups in q; the others are
+ * checked locally on the (few) groups, by the ForeignScan's qual.  ORDER BY
+ * and LIMIT over the groups are done in q too (q sublist, never #).
  *
  * Where q and SQL aggregates disagree, the q side is written out:
  *	- count(x) counts non-nulls (q's count counts nulls): sum not null x;
@@ -24,6 +27,9 @@
  *	- avg(real/double precision) is sum%count in q, as PostgreSQL computes
  *	  it; floating-point sums may round differently (q need not add in row
  *	  order), so float sums and averages can differ in the last bits;
+ *	- a float sum over both +infinity and -infinity is NaN in PostgreSQL,
+ *	  but q's NaN is its null, which reads back as NULL: q signals an error
+ *	  instead (qipc_fdw_nan) - never a silent NULL;
  *	- avg of integers (numeric in SQL) and min/max of text stay local;
  *	- bool_and/bool_or only with GROUP BY (q booleans have no NULL for an
  *	  empty input);
@@ -166,7 +172,9 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 							 "if[(h>2147483647)|(h<(neg 2147483648)); '`qipc_fdw_sum_overflow]; "
 							 "sum y};%s)", colsym);
 		else if (qt == 'f' && argtype == FLOAT8OID)
-			appendStringInfo(&buf, "({[x] y:x where not null x; $[count y; sum y; first 0#x]};%s)",
+			appendStringInfo(&buf, "({[x] y:x where not null x; "
+							 "if[(any y=0w)&any y=-0w; '`qipc_fdw_nan]; "
+							 "$[count y; sum y; first 0#x]};%s)",
 							 colsym);
 		else
 			return NULL;		/* sum(real) is summed in real: keep local */
@@ -178,7 +186,9 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 		if ((qt == 'e' && argtype == FLOAT4OID) ||
 			(qt == 'f' && argtype == FLOAT8OID))
 		{
-			appendStringInfo(&buf, "({[x] y:\"f\"$x where not null x; $[count y; (sum y)%%count y; 0n]};%s)",
+			appendStringInfo(&buf, "({[x] y:\"f\"$x where not null x; "
+							 "if[(any y=0w)&any y=-0w; '`qipc_fdw_nan]; "
+							 "$[count y; (sum y)%%count y; 0n]};%s)",
 							 colsym);
 			return buf.data;
 		}
@@ -365,6 +375,52 @@ add_aggregates_of(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 		}
 	}
 	return true;
+}
+
+/*
+ * result_qtype
+ *		The q type letter of result column "expr" of the aggregation (a
+ *		grouping column or an Aggref), for the HAVING translation; '\0'
+ *		when its values are not plain q values of the declared type (sums
+ *		of bigint are numeric in PostgreSQL).
+ */
+static char
+result_qtype(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Expr *expr)
+{
+	if (IsA(expr, Var))
+	{
+		Var		   *var = scan_var(expr, uinfo->scanrel);
+
+		return var ? qipc_column_qtype(root, uinfo->scanrel, var->varattno) : '\0';
+	}
+	if (IsA(expr, Aggref))
+	{
+		Aggref	   *agg = (Aggref *) expr;
+		char	   *name = get_func_name(agg->aggfnoid);
+		char		qt = '\0';
+
+		if (list_length(agg->args) == 1)
+		{
+			Var		   *var = scan_var(linitial_node(TargetEntry, agg->args)->expr,
+									   uinfo->scanrel);
+
+			if (var)
+				qt = qipc_column_qtype(root, uinfo->scanrel, var->varattno);
+		}
+		if (name == NULL)
+			return '\0';
+		if (strcmp(name, "count") == 0)
+			return 'j';
+		if (strcmp(name, "sum") == 0)
+			return (qt == 'h' || qt == 'i') ? 'j' : (qt == 'f') ? 'f' : '\0';
+		if (strcmp(name, "avg") == 0)
+			return 'f';
+		if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
+			return qt;
+		if (strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0)
+			return 'b';
+	}
+	return '\0';
 }
 
 /*
@@ -663,6 +719,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	ListCell   *ln;
 	int			i;
 	char	   *query;
+	char	   *having = NULL;
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "?[");
@@ -717,6 +774,27 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		appendStringInfoString(&buf, ")]");
 	}
 
+	/* HAVING: the conditions q can evaluate filter the groups in q */
+	if (uinfo->local_conds != NIL)
+	{
+		StringInfoData hb;
+		char	   *qtypes = palloc0(list_length(uinfo->tlist) + 1);
+		List	   *still_local = NIL;
+
+		i = 0;
+		foreach(lc, uinfo->tlist)
+			qtypes[i++] = result_qtype(root, uinfo,
+									   ((TargetEntry *) lfirst(lc))->expr);
+		initStringInfo(&hb);
+		qipc_deparse_upper_conditions(root, scanrel, uinfo->tlist,
+									  uinfo->qnames, qtypes,
+									  uinfo->local_conds, &hb, &arg_exprs,
+									  &arg_convs, &still_local);
+		if (list_length(still_local) < list_length(uinfo->local_conds))
+			having = hb.data;
+		uinfo->local_conds = still_local;
+	}
+
 	/* ORDER BY and LIMIT over the groups */
 	{
 		List	   *pathkeys = best_path->path.pathkeys;
@@ -731,13 +809,17 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			arg_convs = lappend_int(arg_convs, QIPC_CONV_NATURAL);
 			limit_arg = list_length(arg_exprs) - 1;
 		}
-		if (pathkeys != NIL || limit_arg >= 0)
+		if (pathkeys != NIL || limit_arg >= 0 || having != NULL)
 		{
 			StringInfoData sb;
 			List	   *rev = NIL;
 
 			initStringInfo(&sb);
-			appendStringInfo(&sb, "t:0!%s; i:til count t", buf.data);
+			appendStringInfo(&sb, "t:0!%s", buf.data);
+			if (having != NULL)
+				appendStringInfo(&sb, "; t:?[t;%s;0b;()]", having);
+			if (pathkeys != NIL || limit_arg >= 0)
+				appendStringInfoString(&sb, "; i:til count t");
 			foreach(lc, pathkeys)
 				rev = lcons(lfirst(lc), rev);
 			foreach(lc, rev)
@@ -762,7 +844,8 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			}
 			if (limit_arg >= 0)
 				appendStringInfo(&sb, "; i:a%d sublist i", limit_arg);
-			appendStringInfoString(&sb, "; t i");
+			appendStringInfoString(&sb, (pathkeys != NIL || limit_arg >= 0) ?
+								   "; t i" : "; t");
 			if (arg_exprs == NIL)
 			{
 				resetStringInfo(&buf);

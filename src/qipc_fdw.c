@@ -239,9 +239,9 @@ qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
  *		Split input_conds (RestrictInfos) into those q can evaluate
  *		(remote_conds) and the rest (local_conds).
  *
- * XXX: without pushdown (deparse.c, issue 5) everything is local.  Issue 5
- * replaces this body with calls to its qipc_is_foreign_expr, and honours
- * qipc_enable_pushdown.
+ * The decision is deparse.c's (qipc_classify_conditions): everything is
+ * local when qipc_fdw.enable_pushdown is off, for "query" and "function"
+ * tables, and when q cannot tell the column types.
  */
 static void
 classify_conditions(PlannerInfo *root, RelOptInfo *baserel,

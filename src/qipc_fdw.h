@@ -147,8 +147,10 @@ typedef struct QipcConnInfo
  * the server option reconnect_attempts N, up to N further attempts follow,
  * each announced by a WARNING and preceded by an interruptible sleep of
  * reconnect_delay * reconnect_backoff^k seconds.  Raises 08001 (cannot
- * connect), 28P01 (credentials refused) or 2F003-like privilege errors
- * (non-superuser without password) on failure; never returns NULL.
+ * connect, connect_timeout), 28P01 (credentials refused) or 2F003
+ * (a non-superuser's mapping has no password; checked before connecting)
+ * on failure; never returns NULL.  The connection is owned by the cache:
+ * never free or close it.
  */
 extern QipcConnection *qipc_get_connection(UserMapping *user);
 
@@ -475,6 +477,12 @@ extern void qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel,
 									List *conds, StringInfo buf,
 									List **arg_exprs, List **arg_convs,
 									List **rejected);
+extern void qipc_deparse_upper_conditions(PlannerInfo *root,
+										  RelOptInfo *scanrel, List *tlist,
+										  List *qnames, const char *qtypes,
+										  List *conds, StringInfo buf,
+										  List **arg_exprs, List **arg_convs,
+										  List **rejected);
 extern char qipc_column_qtype(PlannerInfo *root, RelOptInfo *baserel,
 							  AttrNumber attnum);
 extern void qipc_append_symbol_list(StringInfo buf, List *names);

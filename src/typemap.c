@@ -682,6 +682,17 @@ pg_timestamp_value(QipcColumnConverter *cv, int64 us)
 	return TimestampGetDatum(us);
 }
 
+/* days since 2000 at midnight into timestamp, range-checked before the
+ * multiplication can overflow */
+static inline Datum
+pg_timestamp_from_days(QipcColumnConverter *cv, int64 days)
+{
+	if (days < MIN_TIMESTAMP / USECS_PER_DAY - 1 ||
+		days > END_TIMESTAMP / USECS_PER_DAY + 1)
+		out_of_range(cv, "timestamp");
+	return pg_timestamp_value(cv, days * USECS_PER_DAY);
+}
+
 /* days since 2000 into date */
 static inline Datum
 pg_date_value(QipcColumnConverter *cv, int64 days)
@@ -800,7 +811,7 @@ conv_date(QipcColumnConverter *cv, const KipcObject *col, int64 k, bool *isnull)
 	/* timestamp(tz): midnight UTC */
 	if (v == KIPC_INF_INT || v == KIPC_NINF_INT)
 		return temporal_us_to_target(cv, v == KIPC_INF_INT ? QV_POSINF : QV_NEGINF, 0);
-	return pg_timestamp_value(cv, (int64) v * USECS_PER_DAY);
+	return pg_timestamp_from_days(cv, v);
 }
 
 /* month (months since 2000.01) -> first day of the month */
@@ -830,7 +841,7 @@ conv_month(QipcColumnConverter *cv, const KipcObject *col, int64 k, bool *isnull
 	days = date2j((int) year, mon, 1) - POSTGRES_EPOCH_JDATE;
 	if (cv->typid == DATEOID)
 		return pg_date_value(cv, days);
-	return pg_timestamp_value(cv, days * USECS_PER_DAY);
+	return pg_timestamp_from_days(cv, days);
 }
 
 /* datetime (float days since 2000) -> timestamp, rounded to the µs */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317,SC2154  # cleanup() runs from the EXIT trap; QPORT_* are set with printf -v
 #
 # test/run_regress.sh
 #	Run the pg_regress suites (test/regress_schedule) against a throwaway
@@ -11,6 +12,11 @@
 #	    QIPC_TEST_PORT       plain
 #	    QIPC_TEST_AUTH_PORT  -U users file with regress_user:secret
 #	    QIPC_TEST_ZIP_PORT   -C always (compressed responses)
+#	- TLS q test servers with certificates made by openssl at start-up
+#	  (QIPC_TEST_CERTDIR; see "TLS" below): QIPC_TEST_TLS_PORT (-E 2,
+#	  fixtures loaded), QIPC_TEST_TLS_MIXED_PORT (-E 1),
+#	  QIPC_TEST_TLS_WRONGNAME_PORT, QIPC_TEST_TLS_EXPIRED_PORT and
+#	  QIPC_TEST_TLS_CLIENTCERT_PORT (client certificate required);
 # then runs the suites with pg_regress (as make installcheck does, but with
 # its output in the temp dir; RESULTS_DIR=dir keeps a copy) and stops
 # everything it started.
@@ -20,7 +26,20 @@
 # Last line: "pg_regress: N passed, M failed".  Exit status: 0 when all pass.
 #
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# bash reads a script while it runs it, so an edit to this file during a
+# run would derail the run: run a private copy (this "if" is parsed whole
+# before it executes)
+if [ -z "${QIPC_RUN_REGRESS_SRC:-}" ]; then
+	QIPC_RUN_REGRESS_SRC=$(cd "$(dirname "$0")/.." && pwd)
+	export QIPC_RUN_REGRESS_SRC
+	self_copy=$(mktemp /tmp/qipc_run_regress.XXXXXX)
+	cp "$0" "$self_copy"
+	rc=0
+	bash "$self_copy" "$@" || rc=$?
+	rm -f "$self_copy"
+	exit "$rc"
+fi
+cd "$QIPC_RUN_REGRESS_SRC"
 ROOT=$(pwd)
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -64,10 +83,12 @@ start_qserver() {
 	shift
 	local log="$TMP/qserver_$name.log"
 	local port=""
-	local i
+	# create the log first: the background job opens it only when it runs,
+	# and sed below must not find it missing (set -e would end the run)
+	: >"$log"
 	test/qserver/qserver -p 0 "$@" >"$log" 2>&1 &
 	QPIDS+=("$!")
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n 1)
 		[ -n "$port" ] && break
 		sleep 0.1
@@ -99,6 +120,86 @@ export QIPC_TEST_PYKX_PORT=$QPORT_pykx
 export QIPC_TEST_PORT=$QPORT_plain
 export QIPC_TEST_AUTH_PORT=$QPORT_auth
 export QIPC_TEST_ZIP_PORT=$QPORT_zip
+
+# TLS (sql/tls.sql, sql/credentials.sql): throwaway certificates made with
+# openssl in $TMP/certs, and q test servers using them.  EC P-256 keys;
+# "openssl ca" because it can back-date a certificate (-startdate/-enddate:
+# OpenSSL 3.0's x509 command cannot), which the expired one needs.
+#	ca        CA of the server certificates
+#	wrongca   another CA (verification against it must fail)
+#	server    CN localhost, SAN DNS:localhost IP:127.0.0.1, signed by ca
+#	wrongname CN/SAN wrong.example, signed by ca
+#	expired   like server, valid 2020-01-01 .. 2020-01-02 only
+#	clientca  CA of the client certificates
+#	client    CN regress_client, clientAuth, signed by clientca
+#	badclient CN regress_client, clientAuth, signed by wrongca
+# The client files are read by the PostgreSQL backend (user postgres): the
+# keys are owned by postgres with mode 0600, as libpq insists.
+CERTS="$TMP/certs"
+mkdir -p "$CERTS"
+chmod 755 "$CERTS"
+# mkca NAME CN: a self-signed CA and an "openssl ca" database for it
+mkca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$CERTS/$1.key" -out "$CERTS/$1.pem" -days 3 -subj "/CN=$2" &&
+		mkdir -p "$CERTS/$1.db" && touch "$CERTS/$1.db/index.txt" &&
+		echo 01 >"$CERTS/$1.db/serial" &&
+		cat >"$CERTS/$1.cnf" <<EOF
+[ca]
+default_ca = CA_default
+[CA_default]
+dir = $CERTS/$1.db
+database = $CERTS/$1.db/index.txt
+new_certs_dir = $CERTS/$1.db
+serial = $CERTS/$1.db/serial
+default_md = sha256
+policy = policy_any
+copy_extensions = copy
+unique_subject = no
+[policy_any]
+commonName = supplied
+EOF
+}
+# mkleaf CA NAME SUBJECT EXTENSION DATE-OPTIONS...: a key and a
+# certificate signed by CA
+mkleaf() {
+	local ca=$1 name=$2 subj=$3 ext=$4
+	shift 4
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$CERTS/$name.key" -out "$CERTS/$name.csr" -subj "$subj" -addext "$ext" &&
+		openssl ca -batch -notext -config "$CERTS/$ca.cnf" -cert "$CERTS/$ca.pem" \
+			-keyfile "$CERTS/$ca.key" -in "$CERTS/$name.csr" -out "$CERTS/$name.pem" "$@"
+}
+if ! {
+	mkca ca qipc-regress-ca &&
+		mkca wrongca qipc-regress-wrong-ca &&
+		mkca clientca qipc-regress-client-ca &&
+		mkleaf ca server /CN=localhost "subjectAltName=DNS:localhost,IP:127.0.0.1" -days 3 &&
+		mkleaf ca wrongname /CN=wrong.example "subjectAltName=DNS:wrong.example" -days 3 &&
+		mkleaf ca expired /CN=localhost "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+			-startdate 20200101000000Z -enddate 20200102000000Z &&
+		mkleaf clientca client /CN=regress_client "extendedKeyUsage=clientAuth" -days 3 &&
+		mkleaf wrongca badclient /CN=regress_client "extendedKeyUsage=clientAuth" -days 3
+} >"$TMP/certs.log" 2>&1; then
+	echo "could not make the test certificates with openssl:" >&2
+	tail -n 20 "$TMP/certs.log" >&2
+	exit 2
+fi
+chmod 644 "$CERTS"/*.pem
+chmod 600 "$CERTS"/*.key
+chown postgres: "$CERTS/client.key" "$CERTS/badclient.key"
+TLSOPT=(-cert "$CERTS/server.pem" -key "$CERTS/server.key")
+start_qserver tls -E 2 "${TLSOPT[@]}" "${FIXTURES[@]}"
+start_qserver tlsmixed -E 1 "${TLSOPT[@]}"
+start_qserver tlswrongname -E 2 -cert "$CERTS/wrongname.pem" -key "$CERTS/wrongname.key"
+start_qserver tlsexpired -E 2 -cert "$CERTS/expired.pem" -key "$CERTS/expired.key"
+start_qserver tlsclientcert -E 2 "${TLSOPT[@]}" -cafile "$CERTS/clientca.pem" -verify-client
+export QIPC_TEST_CERTDIR=$CERTS
+export QIPC_TEST_TLS_PORT=$QPORT_tls
+export QIPC_TEST_TLS_MIXED_PORT=$QPORT_tlsmixed
+export QIPC_TEST_TLS_WRONGNAME_PORT=$QPORT_tlswrongname
+export QIPC_TEST_TLS_EXPIRED_PORT=$QPORT_tlsexpired
+export QIPC_TEST_TLS_CLIENTCERT_PORT=$QPORT_tlsclientcert
 
 as_pg initdb -D "$TMP/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >"$TMP/initdb.log"
 as_pg pg_ctl -D "$TMP/data" -l "$TMP/server.log" -w -t 60 \

@@ -115,6 +115,11 @@ ssl_reason(unsigned long ecode)
 
 	if (ecode == 0)
 		return "no TLS error reported";
+#ifdef ERR_SYSTEM_ERROR
+	/* OpenSSL 3 packs errno into system errors (fopen of a missing file) */
+	if (ERR_SYSTEM_ERROR(ecode))
+		return strerror(ERR_GET_REASON(ecode));
+#endif
 	r = ERR_reason_error_string(ecode);
 	if (r != NULL)
 		return r;
@@ -151,7 +156,17 @@ kipc_tls_open(KipcConn *c)
 
 	if (c->sslmode == KIPC_SSL_VERIFY_CA || c->sslmode == KIPC_SSL_VERIFY_FULL)
 	{
-		if (SSL_CTX_load_verify_locations(ctx, c->sslrootcert, NULL) != 1)
+		/* "system": OpenSSL's default trust store, as in libpq 16 */
+		if (strcmp(c->sslrootcert, "system") == 0)
+		{
+			if (SSL_CTX_set_default_verify_paths(ctx) != 1)
+			{
+				kipc_conn_set_error(c, "could not load the system's trusted root certificates: %s",
+									ssl_reason(ERR_get_error()));
+				return KIPC_ERR_TLS;
+			}
+		}
+		else if (SSL_CTX_load_verify_locations(ctx, c->sslrootcert, NULL) != 1)
 		{
 			kipc_conn_set_error(c, "could not read root certificate file \"%s\": %s",
 								c->sslrootcert, ssl_reason(ERR_get_error()));

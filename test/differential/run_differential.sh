@@ -7,7 +7,7 @@
 #	test/differential/README.md.
 #
 # Usage (as root, after make && make install):
-#	test/differential/run_differential.sh            # CI: seeds 1-4 x 300 queries
+#	test/differential/run_differential.sh            # CI: seeds 1-4 x 500 queries
 #	test/differential/run_differential.sh --long     # 20 seeds x 1000 queries
 #	test/differential/run_differential.sh --seeds "7 8" --queries 500
 #	test/differential/run_differential.sh --show SEED K   # print one query
@@ -16,6 +16,9 @@
 #	DIFF_REQUIRE_PUSHDOWN=0    do not fail when no WHERE clause was pushed
 #	DIFF_PGPORT                port of the cluster started here (55435)
 #	DIFF_JOBS                  parallel workers (default 2)
+#	DIFF_TIMEOUT               statement_timeout of a batch of 25 queries
+#	                           (default 300s); a batch that fails is rerun
+#	                           query by query and the failing query reported
 #	PGHOST, PGPORT, QIPC_TEST_PORT   all three set: use that PostgreSQL
 #	                           cluster and q test server (which must have
 #	                           loaded test/fixtures/*.q) instead of starting
@@ -34,7 +37,7 @@ cd "$QIPC_ROOT" || exit 2
 export PATH="$PGBIN:$PATH"
 
 CI_SEEDS="1 2 3 4"
-CI_QUERIES=300
+CI_QUERIES=500
 LONG_SEEDS=$(seq -s ' ' 101 120)
 LONG_QUERIES=1000
 BATCH=25
@@ -86,6 +89,8 @@ else
 fi
 export PGUSER=${PGUSER:-postgres}
 export PGDATABASE=$DB
+# setup.sql holds UTF-8 text; the database is UTF-8 too
+export PGCLIENTENCODING=UTF8
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
 
 # psql_at SQL: run SQL, unaligned tuples only
@@ -132,7 +137,7 @@ wait_pg() {
 # run_batch SEED FROM TO
 run_batch() {
 	local seed=$1 from=$2 to=$3 k out
-	if out=$(timeout 600 "${PSQL[@]}" -c "SET statement_timeout = '300s'" \
+	if out=$(timeout 600 "${PSQL[@]}" -c "SET statement_timeout = '${DIFF_TIMEOUT:-300s}'" \
 		-c "SELECT diff_run($seed, $from, $to)" 2>&1); then
 		return 0
 	fi
@@ -200,7 +205,8 @@ recorded=$(psql_at "SELECT count(*) FROM diff_results") || recorded=0
 if [ "$recorded" -lt "$expected" ]; then
 	# crashed prepared statements record one row instead of one per execution
 	missing=$(psql_at "SELECT count(*) FROM (SELECT seed, k FROM diff_results GROUP BY seed, k) x")
-	echo "differential: $recorded results for $expected expected comparisons ($missing queries recorded)"
+	echo "differential: $recorded results for $expected comparisons planned ($missing queries recorded;"
+	echo "  a prepared statement that cannot be prepared, or whose run aborted, counts once)"
 fi
 pushed=$(psql_at "SELECT count(*) FROM diff_results WHERE where_any OR agg_pushed OR sort_pushed OR limit_pushed")
 if [ "${DIFF_REQUIRE_PUSHDOWN:-1}" != 0 ] && [ "${pushed:-0}" -eq 0 ]; then

@@ -8,6 +8,7 @@
 --	  with qipc_fdw.enable_pushdown off, i.e. plain scans):
 --	    diff_ft    / diff_lt     diff_t, text columns COLLATE "C"
 --	    diff_ft_dc / diff_lt_dc  diff_t, default collation (C.UTF-8 in CI)
+--	    diff_ft_icu / diff_lt_icu  diff_t, text in ICU collation "en"
 --	    diff_fe    / diff_le     diff_empty (no rows)
 --	    diff_ft_re / diff_lt     diff_t on server diff_q_re: use_remote_estimate,
 --	                             low startup cost (join parameters:
@@ -82,6 +83,22 @@ CREATE FOREIGN TABLE diff_ft_re (
 	p timestamp, pinf timestamp, t time, n interval, m date
 ) SERVER diff_q_re OPTIONS (table 'diff_t');
 
+-- a linguistic collation (ICU "en" when PostgreSQL has ICU, else the
+-- default): text ordering differs from q's byte order ('a' < 'B')
+DO $$
+DECLARE
+	coll text := CASE WHEN EXISTS (SELECT FROM pg_collation WHERE collname = 'en-x-icu')
+					  THEN 'COLLATE "en-x-icu"' ELSE '' END;
+BEGIN
+	EXECUTE format($f$
+		CREATE FOREIGN TABLE diff_ft_icu (
+			id bigint, g text %1$s, b boolean, h smallint, i integer, j bigint,
+			e real, f double precision, finf double precision, c "char",
+			s text %1$s, str text %1$s, d date, dinf date, p timestamp,
+			pinf timestamp, t time, n interval, m date
+		) SERVER diff_q OPTIONS (table 'diff_t')$f$, coll);
+END $$;
+
 CREATE FOREIGN TABLE diff_fe (
 	id bigint, g text COLLATE "C", b boolean, h smallint, i integer,
 	j bigint, e real, f double precision, finf double precision, c "char",
@@ -91,13 +108,15 @@ CREATE FOREIGN TABLE diff_fe (
 
 -- local copies: plain scans (pushdown off)
 SET qipc_fdw.enable_pushdown = off;
-DROP TABLE IF EXISTS diff_lt, diff_lt_dc, diff_le;
+DROP TABLE IF EXISTS diff_lt, diff_lt_dc, diff_lt_icu, diff_le;
 CREATE TABLE diff_lt AS SELECT * FROM diff_ft;
 CREATE TABLE diff_lt_dc AS SELECT * FROM diff_ft_dc;
+CREATE TABLE diff_lt_icu AS SELECT * FROM diff_ft_icu;
 CREATE TABLE diff_le AS SELECT * FROM diff_fe;
 RESET qipc_fdw.enable_pushdown;
 ANALYZE diff_lt;
 ANALYZE diff_lt_dc;
+ANALYZE diff_lt_icu;
 ANALYZE diff_le;
 
 -- table pairs (remote, local) the generator may use
@@ -107,7 +126,8 @@ INSERT INTO diff_tables VALUES
 	(1, 'diff_ft', 'diff_lt'),
 	(2, 'diff_ft_dc', 'diff_lt_dc'),
 	(3, 'diff_fe', 'diff_le'),
-	(4, 'diff_ft_re', 'diff_lt');
+	(4, 'diff_ft_re', 'diff_lt'),
+	(5, 'diff_ft_icu', 'diff_lt_icu');
 
 -- ===================================================================
 -- column catalog
@@ -179,7 +199,8 @@ INSERT INTO diff_cols VALUES
  ARRAY['0', '0.1', '0.2', '0.3', $$'0.30000000000000004'::float8$$, '-1.5',
 	   '2.5', '123456.789', '-0.001', '1e10', '0.25', '-3',
 	   $$'NaN'::float8$$, $$'Infinity'::float8$$, $$'-Infinity'::float8$$,
-	   $$'0.1'::real$$, '1e308', '-0.0::float8', '1', 'NULL::float8'],
+	   $$'0.1'::real$$, '1e308', '-0.0::float8', '1', $$'5e-324'::float8$$,
+	   '1e-300', 'NULL::float8'],
  ARRAY['0', '0.1', '0.3', '0.30000000000000004', '-1.5', '1e10', $$'NaN'$$,
 	   $$'Infinity'$$, $$'-Infinity'$$, 'NULL'],
  true, true, 'f8', 'f8'),
@@ -199,18 +220,18 @@ INSERT INTO diff_cols VALUES
 	   $$'it''s'$$, $$'a"b'$$, $$'50%'$$, $$'a_b'$$, $$'x*y'$$, $$'q?'$$,
 	   $$'[br]'$$, $$'back\slash'$$, $$'IBM'$$, $$'ibm'$$, $$'a b '$$,
 	   $$'a b'$$, $$''$$, $$'zzz'$$, $$E'a\nb'$$, $$'`a`b'$$, $$'";0N;"'$$,
-	   $$'x;y'$$, $$'a'::varchar$$, $$'abc'::name$$, $$'a'::bpchar$$,
+	   $$'x;y'$$, $$'a'::varchar$$, $$'abc'::name$$, $$'a'::bpchar$$, $$'café'$$,
 	   'NULL::text'],
  ARRAY[$$'a'$$, $$'abc'$$, $$'it''s'$$, $$'a"b'$$, $$'back\slash'$$, $$''$$,
-	   $$'a b '$$, $$'`a`b'$$, 'NULL', $$'x*y'$$],
+	   $$'a b '$$, $$'`a`b'$$, 'NULL', $$'x*y'$$, $$'[br]'$$, $$'q?'$$],
  true, false, NULL, NULL),
 ('str', 'text', 'text',
  ARRAY[$$''$$, $$'a'$$, $$'hello world'$$, $$'it''s'$$, $$'50% off'$$, $$'a_b'$$,
 	   $$'x*y?'$$, $$'[x]'$$, $$'AbC'$$, $$'abc'$$, $$'a"b'$$, $$'back\slash'$$,
 	   $$'  '$$, $$' '$$, $$'multi word string'$$, $$'%'$$, $$'ab'$$,
-	   $$'b'$$, $$E'\t'$$, $$'"'$$, 'NULL::text'],
+	   $$'b'$$, $$E'\t'$$, $$'"'$$, $$'café'$$, $$'été'$$, $$'cafe'$$, 'NULL::text'],
  ARRAY[$$''$$, $$'a'$$, $$'it''s'$$, $$'50% off'$$, $$'  '$$, $$'a"b'$$,
-	   $$'back\slash'$$, 'NULL', $$'%'$$],
+	   $$'back\slash'$$, 'NULL', $$'%'$$, $$'x*y?'$$, $$'[x]'$$],
  true, false, NULL, NULL),
 ('d', 'date', 'date',
  ARRAY[$$'2024-01-01'::date$$, $$'2024-02-29'::date$$, $$'1999-12-31'::date$$,
@@ -218,7 +239,8 @@ INSERT INTO diff_cols VALUES
 	   $$'2024-01-02'::date$$, $$'infinity'::date$$, $$'-infinity'::date$$,
 	   $$'0001-01-01'::date$$, $$'9999-12-31'::date$$,
 	   $$'2024-01-01 12:00'::timestamp$$, $$'2024-01-02'::timestamp$$,
-	   $$'2024-01-01'$$, 'NULL::date'],
+	   $$'2024-01-01'$$, $$'5874897-12-31'::date$$, $$'4713-01-01 BC'::date$$,
+	   'NULL::date'],
  ARRAY[$$'2024-01-01'$$, $$'2024-02-29'$$, $$'1999-12-31'$$, $$'2000-01-01'$$,
 	   $$'infinity'$$, $$'-infinity'$$, $$'0001-01-01'$$, 'NULL'],
  true, false, NULL, NULL),
@@ -239,7 +261,9 @@ INSERT INTO diff_cols VALUES
 	   $$'1970-01-01'::timestamp$$, $$'infinity'::timestamp$$,
 	   $$'-infinity'::timestamp$$, $$'1500-01-01'::timestamp$$,
 	   $$'2300-01-01'::timestamp$$, $$'2024-01-02'::date$$,
-	   $$'2024-01-02 09:30:00'$$, 'NULL::timestamp'],
+	   $$'2024-01-02 09:30:00'$$, $$'294276-12-31 23:59:59.999999'::timestamp$$,
+	   $$'4713-01-01 BC'::timestamp$$, $$'2262-04-11 23:47:16.854775'::timestamp$$,
+	   $$'1677-09-21 00:12:43.145225'::timestamp$$, 'NULL::timestamp'],
  ARRAY[$$'2024-01-02 09:30:00'$$, $$'2024-01-02 09:30:00.000001'$$,
 	   $$'1999-12-31 23:59:59.999999'$$, $$'2000-01-01'$$,
 	   $$'2024-01-02 16:00:00.123456'$$, $$'infinity'$$, $$'-infinity'$$,
@@ -265,6 +289,7 @@ INSERT INTO diff_cols VALUES
 	   $$'23:59:59.999999'::interval$$, $$'-1 second'::interval$$,
 	   $$'1 day'::interval$$, $$'24 hours'::interval$$,
 	   $$'1 mon'::interval$$, $$'-00:00:00.000001'::interval$$,
+	   $$'200000 days'::interval$$, $$'-200000 days'::interval$$,
 	   'NULL::interval'],
  ARRAY[$$'1 hour'$$, $$'0'$$, $$'00:00:00.000001'$$, $$'1 day'$$,
 	   $$'24 hours'$$, $$'1 mon'$$, $$'-1 second'$$, 'NULL'],
@@ -291,7 +316,8 @@ INSERT INTO diff_like VALUES (ARRAY[
 	$$'_b_'$$, $$'a b_'$$, $$'%r]'$$, $$'%"%'$$, $$'%c'$$, $$'[x]'$$,
 	$$'x*y?'$$, $$'%^%'$$, $$'%% off'$$, $$'IBM'$$, $$'i%'$$, $$'% %'$$,
 	$$'___'$$, $$'__'$$, $$'%[a-z]%'$$, $$'a\b'$$, $$'%\\'$$, $$'back\\%'$$,
-	$$'_%_'$$, $$'%a%b%'$$, $$'*'$$, $$'?'$$, $$'%x%'$$
+	$$'_%_'$$, $$'%a%b%'$$, $$'*'$$, $$'?'$$, $$'%x%'$$, $$'caf_'$$, $$'%é'$$,
+	$$'_t_'$$, $$'%é%'$$, $$'caf%'$$
 ]);
 
 -- ===================================================================
@@ -333,7 +359,8 @@ END $$;
 -- ===================================================================
 CREATE OR REPLACE FUNCTION diff_cmp_op() RETURNS text
 LANGUAGE sql VOLATILE AS
-$$ SELECT diff_pick(ARRAY['=', '<>', '<', '<=', '>', '>=', '!=', '=', '<', '>']) $$;
+$$ SELECT diff_pick(ARRAY['=', '<>', '<', '<=', '>', '>=', '!=', '=', '<', '>', '=', '<>', '<', '<=',
+						  '>', '>=', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM']) $$;
 
 -- columns of the same comparison family as c (c itself included)
 CREATE OR REPLACE FUNCTION diff_partner(c diff_cols) RETURNS text
@@ -453,6 +480,10 @@ DECLARE
 	op text;
 BEGIN
 	IF depth >= 3 OR r >= 0.38 - 0.1 * depth THEN
+		IF diff_chance(0.05) THEN
+			RETURN format('(%s) IS %s', diff_atom(),
+						  diff_pick(ARRAY['TRUE', 'NOT TRUE', 'FALSE', 'NOT FALSE', 'UNKNOWN', 'NOT UNKNOWN']));
+		END IF;
 		RETURN diff_atom();
 	END IF;
 	IF r < 0.08 THEN
@@ -846,7 +877,8 @@ BEGIN
 	q.has_order := false;
 	q.has_limit := false;
 	r := random();
-	q.tab := CASE WHEN r < 0.78 THEN 1 WHEN r < 0.88 THEN 2 WHEN r < 0.94 THEN 3 ELSE 4 END;
+	q.tab := CASE WHEN r < 0.72 THEN 1 WHEN r < 0.78 THEN 2 WHEN r < 0.88 THEN 5
+				  WHEN r < 0.94 THEN 3 ELSE 4 END;
 	q.gucs := '{}';
 	r := random();
 	IF r < 0.40 THEN
@@ -1228,18 +1260,32 @@ BEGIN
 	SELECT replace(q.sql, '@T@', remote), replace(q.sql, '@T@', local)
 		INTO rsql, lsql FROM diff_tables WHERE diff_tables.k = q.tab;
 	EXECUTE 'DEALLOCATE ALL';
+	-- a statement PostgreSQL rejects (e.g. an array of unknown literals
+	-- compared with a time column) must be rejected the same way on both
+	BEGIN
+		EXECUTE format('PREPARE diff_pl(%s) AS %s', ptypes, lsql);
+	EXCEPTION WHEN OTHERS THEN
+		loc.err := SQLERRM;
+		loc.state := SQLSTATE;
+	END;
 	BEGIN
 		EXECUTE format('PREPARE diff_pr(%s) AS %s', ptypes, rsql);
-		EXECUTE format('PREPARE diff_pl(%s) AS %s', ptypes, lsql);
 		EXECUTE format('PREPARE diff_po(%s) AS %s', ptypes, rsql);
 	EXCEPTION WHEN OTHERS THEN
-		r := diff_new_result(q, rsql, 1);
-		r.ok := false;
-		r.detail := format(E'MISMATCH seed %s query %s (%s): PREPARE failed: %s\n  %s', q.seed, q.k,
-						   q.kind, SQLERRM, rsql);
-		INSERT INTO diff_results SELECT r.*;
-		RETURN;
+		rem.err := SQLERRM;
+		rem.state := SQLSTATE;
 	END;
+	IF rem.err IS NOT NULL OR loc.err IS NOT NULL THEN
+		r := diff_new_result(q, rsql, 1);
+		r.ok := rem.state IS NOT DISTINCT FROM loc.state;
+		IF NOT r.ok THEN
+			r.detail := format(E'MISMATCH seed %s query %s (%s): PREPARE: remote %s, local %s\n  %s', q.seed, q.k,
+							   q.kind, coalesce(rem.err, 'ok'), coalesce(loc.err, 'ok'), rsql);
+		END IF;
+		INSERT INTO diff_results SELECT r.*;
+		EXECUTE 'DEALLOCATE ALL';
+		RETURN;
+	END IF;
 	FOREACH args IN ARRAY q.pvals LOOP
 		sub := sub + 1;
 		IF sub = 7 THEN

@@ -114,6 +114,7 @@ struct QSql
 	bool		exec_single;
 	bool		by_is_dict;		/* functional b given as a dict */
 	K		   *order;			/* functional 6th argument (idesc;`col) */
+	QNode	   *order_by;		/* select[n;>col]: the >col / <col */
 };
 
 /* ----------------------------------------------------------------

@@ -299,9 +299,16 @@ parse_num_word(const char *s, int len, int forced, Num *out)
 			return false;
 		if (c == 'n' || c == 'w')
 		{
-			if (rest != 0)
+			/* 0n 0w, and with a real/float/datetime suffix: 0we 0wf 0wz */
+			if (rest == 1 && (s[len - 1] == 'e' || s[len - 1] == 'f' || s[len - 1] == 'z'))
+			{
+				t = type_of_letter(s[len - 1]);
+				out->explicit_type = true;
+			}
+			else if (rest != 0)
 				return false;
-			t = KIPC_T_FLOAT;
+			else
+				t = KIPC_T_FLOAT;
 		}
 		else if (rest == 1)
 		{
@@ -1430,9 +1437,11 @@ parse_sql(Parser *P, QSqlKind kind)
 
 		P->p++;
 		a = parse_args(P, &na);
-		if (na != 1 || !a[0])
+		if (na < 1 || na > 2 || !a[0] || (na == 2 && !a[1]))
 			q_err("nyi");
 		s->limit = a[0];
+		if (na == 2)
+			s->order_by = a[1];	/* select[n;>col] */
 		free(a);
 	}
 	if (peek(P)->type == T_NAME && strcmp(peek(P)->text, "distinct") == 0 && kind == SQL_SELECT)

@@ -21,11 +21,19 @@
  * application).
  *
  * Column naming (docs/basics/qsql.md "Computed columns"): an unnamed
- * subphrase is named after its leftmost term -- a name, or for an
- * application the name of its first argument, recursively -- else x; the
- * virtual column i never names a column (x); a name already in use gets
- * the suffix 1, 2, ... .  A clash between a By name and a Select name is
- * 'dup names for cols/groups.
+ * subphrase is named after a column name found in it, else x.  A name
+ * names itself (time.minute names minute); an operator glyph applied
+ * (c2+c3, 2*c2, max[p]-min p) is named after its left argument, so 2*c2
+ * is x; a keyword or lambda applied (sum size, string c3, size wavg price,
+ * 5 xbar time.minute) after its last argument -- the rule that reproduces
+ * every example in KX's select, wavg and qsql pages.  The virtual column
+ * i never names a column (x); a name already in use gets the suffix 1,
+ * 2, ... .  A clash between a By name and a Select name is 'dup names for
+ * cols/groups.
+ *
+ * Sorting (xasc, xdesc, By groups, order arguments) is stable, nulls
+ * first: an LSD radix sort on order-preserving 64-bit keys for numeric and
+ * temporal columns, a merge sort otherwise (symbols, strings, guids).
  *
  * Date-partitioned mode (a stand-in for a kdb+ HDB, chosen for a test
  * server that has no disk database): .qserver.partition[`t;`date] marks
@@ -35,12 +43,13 @@
  * is contiguous -- and stays an ordinary table in memory, so every query
  * form keeps working (real kdb+ also answers unconstrained queries, only
  * slowly).  .Q.pf is the column name, .Q.pt the partitioned tables, .Q.PV
- * the sorted distinct partition values (kept in globals .qserver.pf,
- * .qserver.pt, .qserver.pv that q_eval.c's .Q lookups read).  The virtual
+ * the sorted distinct partition values (kept in the globals .qserver.pf,
+ * .qserver.parts and .qserver.pv that q_eval.c's .Q lookups read; they are
+ * also this file's registry, so every interpreter has its own).  The virtual
  * column i counts within each partition, as in kdb+.  A query whose first
  * Where subphrase does not name the partition column is answered but
  * counted in .qserver.unconstrained (a long), so tests can assert that the
- * FDW constrains the partition first.  Updating, deleting from or
+ * FDW constrains the partition first.  Updating, deleting from, sorting or
  * inserting into a partitioned table by name, and returning the bare table
  * itself as a request result, are the q error 'par ("unsupported operation
  * on a partitioned table", docs/basics/errors.md).
@@ -1939,6 +1948,131 @@ q_tables(void)
  * ----------------------------------------------------------------
  */
 
+/*
+ * Per-group evaluation reads each referenced column once, in group order:
+ * the rows are scattered (read sequentially, written to one stream per
+ * group) into a permuted copy where every group is a contiguous slice,
+ * and a group's column is then a plain copy of its slice.  Gathering each
+ * group's rows from the original column instead would sweep the whole
+ * column once per group.  The permutation belongs to one scope, checked
+ * by the scope's cache array, which is never freed while a query that
+ * failed part-way leaves this pointer behind.
+ */
+typedef struct GroupPerm
+{
+	QScope	   *sc;
+	K		  **cache;			/* sc->cache when set up */
+	K		   *idx;			/* the scope's rows before grouping */
+	int64_t		n;				/* rows grouped */
+	const int64_t *inv;			/* row position -> permuted position */
+	const int64_t *start;		/* per group: first permuted position */
+	K		  **pcols;			/* per table column: permuted copy */
+	int64_t		cur;			/* group being evaluated */
+	struct GroupPerm *prev;
+} GroupPerm;
+
+static GroupPerm *gperm;
+
+/* out[inv[k]] = col[row k] for the n rows of the scope */
+static K *
+scatter_rows(K *col, K *idx, const int64_t *inv, int64_t n)
+{
+	K		   *r;
+	int64_t		k;
+	int			sz;
+
+	if (col->type == KIPC_T_LIST)
+	{
+		r = kipc_new_list(n);
+		for (k = 0; k < n; k++)
+			r->v.objs[inv[k]] = kipc_ref(col->v.objs[row_at(idx, k)]);
+		return r;
+	}
+	if (col->type == KIPC_T_SYMBOL)
+	{
+		r = kipc_new_vector(KIPC_T_SYMBOL, n);
+		for (k = 0; k < n; k++)
+		{
+			const char *v = col->v.syms[row_at(idx, k)];
+
+			if (v[0])
+				kipc_set_symbol(r, inv[k], v);
+		}
+		return r;
+	}
+	r = kipc_new_vector(col->type, n);
+	sz = kipc_type_size(col->type);
+	switch (sz)
+	{
+		case 1:
+			for (k = 0; k < n; k++)
+				((uint8_t *) r->v.items)[inv[k]] = kipc_get_g(col, row_at(idx, k));
+			break;
+		case 2:
+			for (k = 0; k < n; k++)
+				kipc_set_h(r, inv[k], kipc_get_h(col, row_at(idx, k)));
+			break;
+		case 4:
+			for (k = 0; k < n; k++)
+				memcpy((char *) r->v.items + inv[k] * 4, (const char *) col->v.items + row_at(idx, k) * 4, 4);
+			break;
+		case 8:
+			for (k = 0; k < n; k++)
+				memcpy((char *) r->v.items + inv[k] * 8, (const char *) col->v.items + row_at(idx, k) * 8, 8);
+			break;
+		case 16:
+			for (k = 0; k < n; k++)
+				memcpy((char *) r->v.items + inv[k] * 16, (const char *) col->v.items + row_at(idx, k) * 16, 16);
+			break;
+		default:
+			q_err("nyi");
+	}
+	return r;
+}
+
+/* items from..from+cnt of vector or list v, as a new one */
+static K *
+slice(K *v, int64_t from, int64_t cnt)
+{
+	K		   *r;
+	int64_t		k;
+
+	if (v->type == KIPC_T_LIST)
+	{
+		r = kipc_new_list(cnt);
+		for (k = 0; k < cnt; k++)
+			r->v.objs[k] = kipc_ref(v->v.objs[from + k]);
+		return r;
+	}
+	r = kipc_new_vector(v->type, cnt);
+	if (v->type == KIPC_T_SYMBOL)
+	{
+		for (k = 0; k < cnt; k++)
+			if (v->v.syms[from + k][0])
+				kipc_set_symbol(r, k, v->v.syms[from + k]);
+		return r;
+	}
+	if (cnt)
+		memcpy(r->v.items, (const char *) v->v.items + from * kipc_type_size(v->type),
+			   cnt * kipc_type_size(v->type));
+	return r;
+}
+
+/* column c of the current group of sc, or NULL if sc is not grouped */
+static K *
+group_slice(QScope *sc, int64_t c)
+{
+	GroupPerm  *gp = gperm;
+
+	if (!gp || gp->sc != sc || gp->cache != sc->cache || gp->cur < 0)
+		return NULL;
+	if (!gp->pcols[c])
+		gp->pcols[c] = scatter_rows(tcols(sc->table)->v.objs[c], gp->idx, gp->inv, gp->n);
+	return slice(gp->pcols[c], gp->start[gp->cur], gp->start[gp->cur + 1] - gp->start[gp->cur]);
+}
+
+
+
 /* the virtual column i for the rows of a scope */
 static K *
 virtual_i(QScope *sc)
@@ -2012,7 +2146,11 @@ q_scope_lookup(const char *name)
 		return NULL;
 	}
 	if (!sc->cache[c])
-		sc->cache[c] = gather(tcols(sc->table)->v.objs[c], sc->idx);
+	{
+		sc->cache[c] = group_slice(sc, c);
+		if (!sc->cache[c])
+			sc->cache[c] = gather(tcols(sc->table)->v.objs[c], sc->idx);
+	}
 	return kipc_ref(sc->cache[c]);
 }
 
@@ -2181,6 +2319,7 @@ typedef struct Query
 	bool		distinct;
 	K		   *limit;			/* evaluated select[..] / 5th argument */
 	K		   *order;			/* (iasc;`c) / (idesc;`c) */
+	QNode	   *order_node;		/* select[n;>c]: evaluates to a grade */
 	bool		del_cols;		/* delete columns (names in colnames) */
 	char	   *owned[64];		/* names made by uniquify, freed at the end */
 	int			nowned;
@@ -2556,20 +2695,46 @@ eval_per_group(Query *Q, QScope *sc, ByGroups *bg)
 	int			c;
 	bool	   *cnt = q_alloc(Q->ncols + 1);
 
+	/* on the heap: a failed evaluation leaves gperm pointing at it */
+	GroupPerm  *gp = q_alloc(sizeof(GroupPerm));
+	int64_t		n = nrows_of(sc),
+				k;
+	int64_t    *inv = q_alloc(sizeof(int64_t) * (n + 1));
+
 	for (c = 0; c < Q->ncols; c++)
 	{
 		vals[c] = q_alloc(sizeof(K *) * (bg->ngroups + 1));
 		cnt[c] = is_count_rows(&Q->cols[c], sc->table);
 	}
+	for (k = 0; k < n; k++)
+		inv[bg->pos[k]] = k;
+	gp->sc = sc;
+	gp->cache = sc->cache;
+	gp->idx = saved;
+	gp->n = n;
+	gp->inv = inv;
+	gp->start = bg->pos_start;
+	gp->pcols = q_alloc(sizeof(K *) * (sc->ncols + 1));
+	gp->cur = -1;
+	gp->prev = gperm;
+	gperm = gp;
 	for (g = 0; g < bg->ngroups; g++)
 	{
 		scope_set_rows(sc, bg->rows[g]);
+		gp->cur = g;
 		for (c = Q->ncols - 1; c >= 0; c--)
 			vals[c][g] = cnt[c] ? kipc_new_long(bg->rows[g]->n) : eval_expr(&Q->cols[c]);
 		if ((g & 0x3ff) == 0x3ff)
 			q_check_deadline();
 	}
+	gp->cur = -1;
+	gperm = gp->prev;
 	scope_set_rows(sc, saved);
+	for (k = 0; k < sc->ncols; k++)
+		kipc_unref(gp->pcols[k]);
+	free(gp->pcols);
+	free(gp);
+	free(inv);
 	free(cnt);
 	return vals;
 }
@@ -3177,6 +3342,30 @@ run_query(Query *Q)
 		kipc_unref(idx);
 		idx = ni;
 	}
+	if (Q->order_node && Q->kind == SQL_SELECT)
+	{
+		/* >col / <col: idesc / iasc of the column, a grade of the rows */
+		K		   *g = q_eval(Q->order_node);
+		int64_t		n = nrows_of(&sc),
+					k;
+		K		   *ni;
+
+		if (g->type != KIPC_T_LONG || g->n != n)
+			q_err("type");
+		ni = kipc_new_vector(KIPC_T_LONG, n);
+		for (k = 0; k < n; k++)
+		{
+			int64_t		p = kipc_get_j(g, k);
+
+			if (p < 0 || p >= n)
+				q_err("index");
+			kipc_set_j(ni, k, row_at(sc.idx, p));
+		}
+		kipc_unref(g);
+		scope_set_rows(&sc, ni);
+		kipc_unref(idx);
+		idx = ni;
+	}
 	if (Q->order && Q->kind == SQL_SELECT)
 	{
 		K		   *ni = order_rows(Q->order, &sc);
@@ -3355,6 +3544,19 @@ query_source(Query *Q, K *v)
 		Q->src = kipc_ref(v);
 }
 
+/* >col / <col parse to the unary forms idesc / iasc applied */
+static bool
+is_grade_node(const QNode *n)
+{
+	const QNode *h;
+
+	if (n->kind != N_APPLY || n->n != 2)
+		return false;
+	h = n->kids[0];
+	return h->kind == N_CONST && h->val->type == KIPC_T_UNARY &&
+		(h->val->a.g == U_IASC || h->val->a.g == U_IDESC);
+}
+
 K *
 q_run_sql(QSql *s)
 {
@@ -3366,7 +3568,10 @@ q_run_sql(QSql *s)
 	memset(&Q, 0, sizeof(Q));
 	Q.kind = s->kind;
 	Q.distinct = s->distinct;
-	if (s->limit)
+	Q.order_node = s->order_by;
+	if (s->limit && !s->order_by && is_grade_node(s->limit))
+		Q.order_node = s->limit;	/* select[>col] */
+	else if (s->limit)
 		Q.limit = q_eval(s->limit);
 	from = q_eval(s->from);
 	query_source(&Q, from);

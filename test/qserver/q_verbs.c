@@ -139,8 +139,11 @@ is_dict(const K *x)
 static K *
 mk(int t, int64_t n, bool atom)
 {
-	K		   *r = atom ? kipc_new_atom(-t) : kipc_new_vector(t, n);
+	K		   *r;
 
+	if (n < 0 || n > (INT64_C(1) << 36))
+		q_err(n < 0 ? "domain" : "wsfull");
+	r = atom ? kipc_new_atom(-t) : kipc_new_vector(t, n);
 	if (!r)
 		q_err("wsfull");
 	return r;
@@ -149,18 +152,40 @@ mk(int t, int64_t n, bool atom)
 static K *
 mklist(int64_t n)
 {
-	K		   *r = kipc_new_list(n);
+	K		   *r;
 
+	if (n < 0 || n > (INT64_C(1) << 36))
+		q_err(n < 0 ? "domain" : "wsfull");
+	r = kipc_new_list(n);
 	if (!r)
 		q_err("wsfull");
 	return r;
 }
 
+/* memcpy/memset that accept a NULL pointer with a zero length (empty
+ * vectors have no item buffer) */
+static inline void
+qmemcpy(void *d, const void *s, size_t n)
+{
+	if (n)
+		memcpy(d, s, n);
+}
+
+static inline void
+qmemset(void *d, int c, size_t n)
+{
+	if (n)
+		memset(d, c, n);
+}
+
 static void *
 xmalloc(size_t n)
 {
-	void	   *p = malloc(n ? n : 1);
+	void	   *p;
 
+	if (n > (UINT64_C(1) << 40))
+		q_err("wsfull");
+	p = malloc(n ? n : 1);
 	if (!p)
 		q_err("wsfull");
 	return p;
@@ -353,7 +378,7 @@ q_null_atom(int type)
 			r->a.g = ' ';
 			break;
 		case 2:
-			memset(r->a.guid, 0, 16);
+			qmemset(r->a.guid, 0, 16);
 			break;
 		case 11:
 			break;				/* `` */
@@ -434,7 +459,7 @@ vec_item(const K *x, int64_t k)
 			r->a.g = kipc_get_g(x, k);
 			break;
 		case 2:
-			memcpy(r->a.guid, kipc_get_guid(x, k), 16);
+			qmemcpy(r->a.guid, kipc_get_guid(x, k), 16);
 			break;
 		case 5:
 			r->a.h = kipc_get_h(x, k);
@@ -484,15 +509,16 @@ q_item(const K *x, int64_t i)
 {
 	if (q_is_atom(x))
 		return kipc_ref((K *) x);
-	if (x->type == KIPC_T_TABLE || is_dict(x))
+	if (x->type == KIPC_T_TABLE)
 	{
 		K		   *ix = kipc_new_long(i);
-		K		   *r = x->type == KIPC_T_TABLE ? q_table_index((K *) x, ix) :
-			q_index((K *) x, ix);
+		K		   *r = q_table_index((K *) x, ix);
 
 		kipc_unref(ix);
 		return r;
 	}
+	if (is_dict(x))
+		return q_item(kipc_dict_values(x), i);	/* by position */
 	if (i < 0 || i >= x->n)
 		return proto_of(x);
 	if (x->type == KIPC_T_LIST)
@@ -525,11 +551,11 @@ copy_item(K *dst, int64_t k, const K *src, int64_t i)
 	}
 	sz = kipc_type_size(t);
 	if (i >= 0)
-		memcpy((char *) dst->v.items + k * sz, (const char *) src->v.items + i * sz, sz);
+		qmemcpy((char *) dst->v.items + k * sz, (const char *) src->v.items + i * sz, sz);
 	else if (t == KIPC_T_GUID)
-		memcpy((char *) dst->v.items + k * 16, src->a.guid, 16);
+		qmemcpy((char *) dst->v.items + k * 16, src->a.guid, 16);
 	else
-		memcpy((char *) dst->v.items + k * sz, &src->a, sz);
+		qmemcpy((char *) dst->v.items + k * sz, &src->a, sz);
 }
 
 K *
@@ -719,7 +745,11 @@ floordiv(int64_t a, int64_t b)
 static int64_t
 floormod(int64_t a, int64_t b)
 {
-	return a - floordiv(a, b) * b;
+	int64_t		r = a % b;		/* no overflow near INT64_MIN */
+
+	if (r != 0 && ((r < 0) != (b < 0)))
+		r += b;
+	return r;
 }
 
 /* days from 2000.01.01 of a proleptic Gregorian y.m.d */
@@ -865,7 +895,7 @@ load_j(const K *x, int64_t conv, int64_t **tofree)
 			case 7:
 			case 12:
 			case 16:
-				memcpy(r, x->v.items, sizeof(int64_t) * n);
+				qmemcpy(r, x->v.items, sizeof(int64_t) * n);
 				break;
 			default:
 				q_err("type");
@@ -890,8 +920,8 @@ load_j(const K *x, int64_t conv, int64_t **tofree)
 				r[k] = month_to_days(v);
 			else if (conv == CONV_M2NS)
 				r[k] = month_to_days(v) * NS_DAY;
-			else
-				r[k] = v * conv;
+			else if (__builtin_mul_overflow(v, conv, &r[k]))
+				r[k] = v > 0 ? WJ : -WJ;	/* out of range: an infinity */
 		}
 	}
 	return r;
@@ -919,7 +949,7 @@ load_f(const K *x, double div, double **tofree)
 		for (k = 0; k < n; k++)
 			r[k] = kipc_get_e(x, k);
 	else if (f64_t(t))
-		memcpy(r, x->v.items, sizeof(double) * n);
+		qmemcpy(r, x->v.items, sizeof(double) * n);
 	else
 	{
 		int64_t    *tf;
@@ -949,8 +979,8 @@ store_j(K *r, const int64_t *R, int64_t n)
 	}
 	if (j64_t(t))
 	{
-		if ((const void *) R != r->v.items)
-			memcpy(r->v.items, R, sizeof(int64_t) * n);
+		if ((const void *) R != r->v.items && n > 0)
+			qmemcpy(r->v.items, R, sizeof(int64_t) * n);
 		return;
 	}
 	switch (t)
@@ -1001,8 +1031,8 @@ store_f(K *r, const double *R, int64_t n)
 	}
 	if (f64_t(r->type))
 	{
-		if ((const void *) R != r->v.items)
-			memcpy(r->v.items, R, sizeof(double) * n);
+		if ((const void *) R != r->v.items && n > 0)
+			qmemcpy(r->v.items, R, sizeof(double) * n);
 		return;
 	}
 	if (r->type == 8)
@@ -1113,13 +1143,15 @@ plan_arith(int op, int tx, int ty, Plan *p)
 		p->fdom = true;
 		return true;
 	}
-	if (tx == 15 && ty == 15 && op == OP_SUB)
+	/* p+p, p-p -> n; m, d -> i; z -> f (both tables, KX add.md and
+	 * subtract.md; datatypes.md shows 0p+ -0W 0Wp+1 -1 as timespans) */
+	if (tx == 15 && ty == 15)
 	{
 		p->rt = 9;
 		p->fdom = true;
 		return true;
 	}
-	if (op == OP_SUB && tx == ty && (tx == 12 || tx == 13 || tx == 14))
+	if (tx == ty && (tx == 12 || tx == 13 || tx == 14))
 	{
 		p->rt = tx == 12 ? 16 : 6;
 		return true;
@@ -2170,9 +2202,10 @@ agg(int a, K *x)
 		default:
 			break;
 	}
-	/* float statistics over the non-null items */
-	if (!numeric_t(t))
-		q_err(temporal_t(t) ? "nyi" : "type");
+	/* float statistics over the non-null items; temporals by their
+	 * underlying values (KX avg.md, med.md, var.md ranges: f) */
+	if (!numeric_t(t) && !temporal_t(t) && t != 10)
+		q_err("type");
 	{
 		double	   *f,
 				   *X = load_f(x, 1, &f);
@@ -2191,7 +2224,7 @@ agg(int a, K *x)
 			double		lo,
 						hi;
 
-			memcpy(v, X, sizeof(double) * n);
+			qmemcpy(v, X, sizeof(double) * n);
 			qsort(v, n, sizeof(double), cmpd);
 			lo = n ? v[(n - 1) / 2] : NAN;
 			hi = n ? v[n / 2] : NAN;
@@ -2408,7 +2441,7 @@ running(int m, K *x)
 			/* first item: x0 - 0 */
 			int			sz = kipc_type_size(t);
 
-			memset(prev->v.items, 0, sz);
+			qmemset(prev->v.items, 0, sz);
 			res = q_binary(B_MINUS, x, prev);
 		}
 		else
@@ -2572,7 +2605,7 @@ gather(const K *x, const int64_t *I, int64_t n)
 		case 16:
 			for (k = 0; k < n; k++)
 				if (I[k] >= 0 && I[k] < cnt)
-					memcpy((uint8_t *) r->v.items + 16 * k, kipc_get_guid(x, I[k]), 16);
+					qmemcpy((uint8_t *) r->v.items + 16 * k, kipc_get_guid(x, I[k]), 16);
 			break;
 	}
 	return r;
@@ -2609,7 +2642,7 @@ index_array(const K *i, int64_t **tofree)
 			{
 				int64_t    *c = xmalloc(sizeof(int64_t) * n);
 
-				memcpy(c, I, sizeof(int64_t) * n);
+				qmemcpy(c, I, sizeof(int64_t) * n);
 				*tofree = I = c;
 			}
 			for (k = 0; k < n; k++)
@@ -2676,7 +2709,7 @@ item_hash(const K *x, int64_t k)
 					return mix64(0x7ff8 + t);
 				if (f == 0)
 					f = 0;		/* -0.0 */
-				memcpy(&b, &f, 8);
+				qmemcpy(&b, &f, 8);
 				return mix64(b + t);
 			}
 		default:
@@ -2759,7 +2792,7 @@ hs_init(HSet *h, const K *x, int64_t expect)
 	h->x = x;
 	h->mask = cap - 1;
 	h->slot = xmalloc(sizeof(int64_t) * cap);
-	memset(h->slot, 0xff, sizeof(int64_t) * cap);
+	qmemset(h->slot, 0xff, sizeof(int64_t) * cap);
 }
 
 static void
@@ -3120,51 +3153,37 @@ filter_in(K *x, K *y, bool keep_in)
 			return q_empty_of(x->type);
 		return kipc_ref(x);
 	}
-	if (x->type == KIPC_T_LIST)
+	if (x->type == KIPC_T_LIST || !is_simple(y))
 	{
-		int64_t		k;
+		/* item by item: an item of x is in y if it matches an item of y */
+		K		   *yy = q_is_atom(y) ? q_enlist(y) : kipc_ref(y);
+		int64_t		k,
+					j,
+					ny = q_count(yy);
 
 		m = mk(1, x->n, false);
 		for (k = 0; k < x->n; k++)
 		{
-			K		   *yy = q_is_atom(y) ? q_enlist(y) : kipc_ref(y);
-			K		   *p = find(yy->type == KIPC_T_LIST || is_simple(yy) ? yy : yy, x->v.objs[k]);
-			bool		found = p->type == -KIPC_T_LONG && p->a.j < q_count(yy);
+			K		   *xi = q_item(x, k);
+			bool		found = false;
 
-			if (p->type != -KIPC_T_LONG)
+			for (j = 0; j < ny && !found; j++)
 			{
-				/* a list item searched in a vector: it is no item */
-				found = false;
+				K		   *yj = q_item(yy, j);
+
+				found = q_match(xi, yj);
+				kipc_unref(yj);
 			}
 			((uint8_t *) m->v.items)[k] = found;
-			kipc_unref(p);
-			kipc_unref(yy);
+			kipc_unref(xi);
 		}
+		kipc_unref(yy);
 	}
 	else
 	{
 		K		   *yy = q_is_atom(y) ? q_enlist(y) : kipc_ref(y);
 
-		if (yy->type == KIPC_T_LIST)
-		{
-			/* simple x against a general list */
-			int64_t		k,
-						j;
-
-			m = mk(1, x->n, false);
-			for (k = 0; k < x->n; k++)
-			{
-				bool		found = false;
-
-				for (j = 0; j < yy->n && !found; j++)
-					if (is_simple(yy->v.objs[j]) && yy->v.objs[j]->type < 0 &&
-						item_eq(x, k, yy->v.objs[j], -1))
-						found = true;
-				((uint8_t *) m->v.items)[k] = found;
-			}
-		}
-		else
-			m = in(x, yy);
+		m = in(x, yy);
 		kipc_unref(yy);
 	}
 	if (!keep_in)
@@ -3241,7 +3260,7 @@ group(K *x)
 		((int64_t *) v->v.items)[cnt[gid[k]]++] = k;
 	}
 	fi = mk(KIPC_T_LONG, ng, false);
-	memcpy(fi->v.items, first, sizeof(int64_t) * ng);
+	qmemcpy(fi->v.items, first, sizeof(int64_t) * ng);
 	keys = gather(x, fi->v.items, ng);
 	kipc_unref(fi);
 	free(gid);
@@ -3292,7 +3311,7 @@ q_group_ids(K **cols, int ncols, int64_t n, int64_t *ngroups, K **firstp)
 		cap <<= 1;
 	mask = cap - 1;
 	slot = xmalloc(sizeof(int64_t) * cap);
-	memset(slot, 0xff, sizeof(int64_t) * cap);
+	qmemset(slot, 0xff, sizeof(int64_t) * cap);
 	for (k = 0; k < n; k++)
 	{
 		uint64_t	h = 0x12345;
@@ -3322,7 +3341,7 @@ q_group_ids(K **cols, int ncols, int64_t n, int64_t *ngroups, K **firstp)
 	}
 	free(slot);
 	f = mk(KIPC_T_LONG, ng, false);
-	memcpy(f->v.items, first, sizeof(int64_t) * ng);
+	qmemcpy(f->v.items, first, sizeof(int64_t) * ng);
 	free(first);
 	*ngroups = ng;
 	if (firstp)
@@ -3429,7 +3448,7 @@ radix_sort(uint64_t *key, int64_t *idx, int64_t n)
 		int64_t		sum = 0;
 		uint64_t	d;
 
-		memset(cnt, 0, sizeof(int64_t) * nb);
+		qmemset(cnt, 0, sizeof(int64_t) * nb);
 		for (j = 0; j < n; j++)
 			cnt[(key[j] >> shift) & mask]++;
 		for (d = 0; d < nb; d++)
@@ -3446,8 +3465,8 @@ radix_sort(uint64_t *key, int64_t *idx, int64_t n)
 			k2[p] = key[j];
 			i2[p] = idx[j];
 		}
-		memcpy(key, k2, sizeof(uint64_t) * n);
-		memcpy(idx, i2, sizeof(int64_t) * n);
+		qmemcpy(key, k2, sizeof(uint64_t) * n);
+		qmemcpy(idx, i2, sizeof(int64_t) * n);
 	}
 	free(k2);
 	free(i2);
@@ -3500,7 +3519,7 @@ merge_sort(int64_t *idx, int64_t n, IdxCmp cmp, const void *ctx)
 			while (b < e)
 				tmp[o++] = idx[b++];
 		}
-		memcpy(idx, tmp, sizeof(int64_t) * n);
+		qmemcpy(idx, tmp, sizeof(int64_t) * n);
 	}
 	free(tmp);
 }
@@ -3618,7 +3637,7 @@ sort_keys(const K *x, bool desc)
 			{
 				if (f == 0)
 					f = 0;
-				memcpy(&b, &f, 8);
+				qmemcpy(&b, &f, 8);
 				b = (b >> 63) ? ~b : (b | (UINT64_C(1) << 63));
 			}
 			key[k] = b;
@@ -3867,11 +3886,11 @@ q_join(K *x, K *y)
 			if (x->type < 0)
 				copy_item(r, 0, x, -1);
 			else if (nx)
-				memcpy(r->v.items, x->v.items, sz * nx);
+				qmemcpy(r->v.items, x->v.items, sz * nx);
 			if (y->type < 0)
 				copy_item(r, nx, y, -1);
 			else if (ny)
-				memcpy((char *) r->v.items + sz * nx, y->v.items, sz * ny);
+				qmemcpy((char *) r->v.items + sz * nx, y->v.items, sz * ny);
 		}
 		return r;
 	}
@@ -3912,12 +3931,13 @@ take_positions(int64_t n, int64_t c)
 K *
 q_take(int64_t n, K *x)
 {
-	int64_t		m = n < 0 ? -n : n,
+	int64_t		m,
 				k;
 	K		   *r;
 
 	if (n == NJ)
 		q_err("domain");
+	m = n < 0 ? -n : n;
 	if (q_is_atom(x))
 	{
 		if (is_simple(x))
@@ -3938,7 +3958,7 @@ q_take(int64_t n, K *x)
 		int64_t    *I = take_positions(n, c);
 		K		   *iv = mk(KIPC_T_LONG, m, false);
 
-		memcpy(iv->v.items, I, sizeof(int64_t) * m);
+		qmemcpy(iv->v.items, I, sizeof(int64_t) * m);
 		free(I);
 		if (x->type == KIPC_T_TABLE)
 			r = q_table_rows(x, iv);
@@ -4115,7 +4135,7 @@ cut_at(K *x, K *y)
 		{
 			K		   *iv = mk(KIPC_T_LONG, b - a, false);
 
-			memcpy(iv->v.items, I, sizeof(int64_t) * (b - a));
+			qmemcpy(iv->v.items, I, sizeof(int64_t) * (b - a));
 			r->v.objs[k] = q_table_rows(y, iv);
 			kipc_unref(iv);
 		}
@@ -4406,7 +4426,7 @@ reverse(K *x)
 	{
 		K		   *iv = mk(KIPC_T_LONG, n, false);
 
-		memcpy(iv->v.items, I, sizeof(int64_t) * n);
+		qmemcpy(iv->v.items, I, sizeof(int64_t) * n);
 		r = q_table_rows(x, iv);
 		kipc_unref(iv);
 	}
@@ -4470,7 +4490,7 @@ sb_putn(SB *b, const char *s, size_t n)
 			q_err("wsfull");
 		b->cap = cap;
 	}
-	memcpy(b->p + b->n, s, n);
+	qmemcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = 0;
 }
@@ -4503,25 +4523,14 @@ static const char *const type_names[] = {
 	"minute", "second", "time"
 };
 
-/* q's float text with 7 significant digits (\P 7) */
+/*
+ * q's text of a finite float: 7 significant digits (the default \P 7),
+ * which is C's %.7g: 0.6666667, 100, 1e+10, 1e-05 all read as q shows them
+ */
 static void
-fmt_float(char *buf, size_t len, double f, bool is_real)
+fmt_float(char *buf, size_t len, double f)
 {
-	if (isnan(f))
-		snprintf(buf, len, "0%c", is_real ? 'N' : 'n');
-	else if (isinf(f))
-		snprintf(buf, len, "%s0w", f < 0 ? "-" : "");
-	else
-	{
-		char	   *e;
-
-		snprintf(buf, len, "%.7g", f);
-		/* C writes e+07 where q writes e+07 too; nothing to change */
-		e = buf;
-		(void) e;
-	}
-	if (is_real && isnan(f))
-		snprintf(buf, len, "0N");
+	snprintf(buf, len, "%.7g", f);
 }
 
 static void
@@ -4545,7 +4554,8 @@ fmt_date(SB *b, int64_t d)
 				dd;
 
 	civil_from_days(d, &y, &m, &dd);
-	if (y < 0 || y > 9999)
+	/* valid dates are 0001.01.01 to 9999.12.31 (KX datatypes.md) */
+	if (y < 1 || y > 9999)
 		sb_puts(b, "0000.00.00");
 	else
 		sb_printf(b, "%04lld.%02d.%02d", (long long) y, m, dd);
@@ -4598,7 +4608,7 @@ fmt_item(SB *b, const K *x, int64_t k, bool in_vec)
 					sb_puts(b, f < 0 ? "-0w" : "0w");
 					return true;
 				}
-				fmt_float(buf, sizeof(buf), f, t == 8);
+				fmt_float(buf, sizeof(buf), f);
 				sb_puts(b, buf);
 				return strchr(buf, '.') || strchr(buf, 'e');
 			}
@@ -4710,7 +4720,9 @@ fmt_charq(SB *b, uint8_t c)
 		case '\r': sb_puts(b, "\\r"); break;
 		case '\t': sb_puts(b, "\\t"); break;
 		default:
-			if (c < 32 || c == 127)
+			/* q shows control and non-ASCII bytes in octal (KX
+			 * datatypes.md: "Z\303\274rich") */
+			if (c < 32 || c >= 127)
 				sb_printf(b, "\\%03o", c);
 			else
 				sb_putn(b, (const char *) &c, 1);
@@ -5003,8 +5015,9 @@ string_atom(const K *x)
 		return q_enlist((K *) x);
 	if (t == 11)
 		return kipc_new_cstring(x->a.s);
+	/* a null is the empty string: `string 0Nd` is "" (observed kdb+) */
 	if (t != 1 && t != 4 && t != 2 && item_null(x, -1))
-		q_err("nyi");			/* string of a null: text unverified */
+		return kipc_new_string("", 0);
 	if (t == 1)
 		sb_puts(&b, x->a.g ? "1" : "0");
 	else if (t == 4)
@@ -5106,7 +5119,13 @@ tconv(int s, int T, int64_t v, int64_t *out)
 		case 14:
 			switch (T)
 			{
-				case 12: *out = v * NS_DAY; return true;
+				case 12:
+					/* outside the timestamp range: +-0Wp (KX datatypes.md) */
+					if (v > 106751 || v < -106751)
+						*out = v > 0 ? WJ : -WJ;
+					else
+						*out = v * NS_DAY;
+					return true;
 				case 13: *out = days_to_month(v); return true;
 				case 17:
 				case 18:
@@ -5449,7 +5468,7 @@ tok(int T, K *x)
 			if (len < sizeof(buf) - 8 && (T == 12 || T == 14 || T == 15) && len >= 10 &&
 				s[4] == '-' && s[7] == '-')
 			{
-				memcpy(buf, s, len);
+				qmemcpy(buf, s, len);
 				buf[4] = buf[7] = '.';
 				s = buf;
 			}
@@ -5461,7 +5480,7 @@ tok(int T, K *x)
 
 				if (T == 16)
 				{
-					memcpy(buf, "0D", 2);
+					qmemcpy(buf, "0D", 2);
 					o = 2;
 				}
 				for (i = 0; i < len; i++)
@@ -5557,7 +5576,7 @@ q_cast(K *t, K *x)
 		if (T < 0)
 			q_err("type");
 	}
-	else if (t->type == -KIPC_T_SHORT || t->type == -KIPC_T_INT)
+	else if (t->type == -KIPC_T_SHORT)
 	{
 		int64_t		v = getJ(t, -1);
 
@@ -5714,8 +5733,11 @@ static K *
 like(K *x, K *y)
 {
 	const char *p;
-	size_t		m;
+	size_t		m,
+				i;
 	int64_t		k;
+	int			stars = 0,
+				middle = 0;
 
 	if (y->type == KIPC_T_CHAR)
 	{
@@ -5734,6 +5756,35 @@ like(K *x, K *y)
 	}
 	else
 		q_err("type");
+	/*
+	 * KX regex.md: "*the*" matches but "*the*the" and "*the*the*" are
+	 * 'nyi in kdb+: a * inside the pattern cannot be combined with another
+	 */
+	for (i = 0; i < m; i++)
+	{
+		if (p[i] == '[')
+		{
+			size_t		e = i + 1;
+
+			if (e < m && p[e] == '^')
+				e++;
+			if (e < m && p[e] == ']')
+				e++;
+			while (e < m && p[e] != ']')
+				e++;
+			if (e < m)
+				i = e;
+			continue;
+		}
+		if (p[i] == '*')
+		{
+			stars++;
+			if (i != 0 && i != m - 1)
+				middle++;
+		}
+	}
+	if (middle > 0 && stars > 1)
+		q_err("nyi");
 	switch (x->type)
 	{
 		case -KIPC_T_SYMBOL:
@@ -5855,10 +5906,11 @@ xbar(K *x, K *y)
 			{
 				if (!span_t(tx) || ty == 13 || (ty == 14 && tx != 16))
 					q_err("nyi");
-				/* bucket of a span over a finer/coarser temporal unit */
-				if (ns_unit(tx) % ns_unit(ty) != 0)
-					q_err("nyi");
-				cx = ns_unit(tx) / ns_unit(ty);
+				/* a span bucket over another temporal unit: x in y's unit */
+				if (ns_unit(tx) % ns_unit(ty) == 0)
+					cx = ns_unit(tx) / ns_unit(ty);
+				else
+					cx = -(ns_unit(ty) / ns_unit(tx));	/* divide, below */
 			}
 		}
 		else if (temporal_t(tx))
@@ -5872,7 +5924,27 @@ xbar(K *x, K *y)
 			rt = p.rt;
 		}
 		n = atom ? 1 : len;
-		X = load_j(x, cx, &fx);
+		X = load_j(x, cx > 0 ? cx : 1, &fx);
+		if (cx < 0)
+		{
+			/* x is a finer span: it must be a whole number of y's units */
+			int64_t		nx = x->type < 0 ? 1 : x->n,
+						d = -cx;
+
+			if (!fx)
+			{
+				fx = xmalloc(sizeof(int64_t) * nx);
+				qmemcpy(fx, X, sizeof(int64_t) * nx);
+				X = fx;
+			}
+			for (k = 0; k < nx; k++)
+				if (X[k] != NJ)
+				{
+					if (X[k] % d != 0)
+						q_err("nyi");
+					X[k] /= d;
+				}
+		}
 		Y = load_j(y, cy, &fy);
 		r = mk(rt, n, atom);
 		{
@@ -5957,6 +6029,16 @@ q_fill_value(K *x, K *y)
 	if (n < 0)
 	{
 		r = item_null(y, -1) ? kipc_ref(xx) : kipc_ref(y);
+		kipc_unref(xx);
+		return r;
+	}
+	if (y->type < 0)
+	{
+		/* vector x, atom y: y everywhere, x where y is null */
+		if (!item_null(y, -1))
+			r = q_take(n, y);
+		else
+			r = kipc_ref(xx);
 		kipc_unref(xx);
 		return r;
 	}
@@ -6053,7 +6135,10 @@ q_rand(K *x, K *y)
 		{
 			if (!(y->type < 0 && intlike_t(-y->type)))
 				q_err("type");
-			n = -getJ(y, -1);
+			n = getJ(y, -1);
+			if (n == NJ || n < 0)
+				q_err("domain");
+			n = -n;
 		}
 		else
 			n = -q_count(y);
@@ -6063,6 +6148,8 @@ q_rand(K *x, K *y)
 		deal = true;
 		n = -n;
 	}
+	else if (n == NJ)
+		q_err("domain");
 	if (!q_is_atom(y))
 	{
 		int64_t		c = q_count(y);
@@ -6082,7 +6169,7 @@ q_rand(K *x, K *y)
 		if (y->type == KIPC_T_TABLE || is_dict(y))
 		{
 			iv = mk(7, n, false);
-			memcpy(iv->v.items, I, sizeof(int64_t) * n);
+			qmemcpy(iv->v.items, I, sizeof(int64_t) * n);
 			r = q_index(y, iv);
 			kipc_unref(iv);
 		}
@@ -6101,7 +6188,7 @@ q_rand(K *x, K *y)
 			{
 				uint64_t	v = rnd();
 
-				memcpy((uint8_t *) r->v.items + 8 * k, &v, 8);
+				qmemcpy((uint8_t *) r->v.items + 8 * k, &v, 8);
 			}
 			return r;
 		case 8:
@@ -6109,7 +6196,7 @@ q_rand(K *x, K *y)
 			{
 				double		m = getF(y, -1);
 
-				if (deal)
+				if (deal || isnan(m) || m < 0)
 					q_err("nyi");
 				r = mk(-y->type, n, false);
 				for (k = 0; k < n; k++)
@@ -6389,7 +6476,7 @@ vs(K *x, K *y)
 		uint8_t		b[8];
 		K		   *r;
 
-		memcpy(b, &y->a, (size_t) w);
+		qmemcpy(b, &y->a, (size_t) w);
 		r = mk(4, w, false);
 		for (i = 0; i < w; i++)
 			((uint8_t *) r->v.items)[i] = b[w - 1 - i];
@@ -6543,7 +6630,7 @@ sv(K *x, K *y)
 					k;
 
 		for (k = 0; k < y->n; k++)
-			acc = acc * (k ? getJ(x, k) : 1) + getJ(y, k);
+			acc = (int64_t) ((uint64_t) acc * (uint64_t) (k ? getJ(x, k) : 1) + (uint64_t) getJ(y, k));
 		return kipc_new_long(acc);
 	}
 	if (x->type < 0 && intlike_t(-x->type) && is_vec(y) && intlike_t(y->type))
@@ -6554,11 +6641,13 @@ sv(K *x, K *y)
 					k;
 
 		for (k = 0; k < y->n; k++)
-			acc = acc * base + getJ(y, k);
+			acc = (int64_t) ((uint64_t) acc * (uint64_t) base + (uint64_t) getJ(y, k));
 		return kipc_new_long(acc);
 	}
 	q_err("nyi");
 }
+
+static bool like_match(const char *s, size_t n, const char *p, size_t m);
 
 static K *
 ss(K *x, K *y)
@@ -6582,19 +6671,43 @@ ss(K *x, K *y)
 	}
 	else
 		q_err("type");
-	for (i = 0; i < m; i++)
-		if (p[i] == '[' || p[i] == '?' || p[i] == '*')
-			q_err("nyi");
-	r = mk(7, 0, false);
-	if (m == 0)
-		q_err("length");
-	for (i = 0; i + m <= (size_t) x->n; i++)
-		if (memcmp((const char *) x->v.items + i, p, m) == 0)
+	{
+		/* the pattern's length in characters: a [..] list is one; a *
+		 * is a length error (KX regex.md) */
+		size_t		units = 0,
+					j = 0;
+
+		while (j < m)
 		{
-			kipc_resize(r, r->n + 1);
-			kipc_set_j(r, r->n - 1, (int64_t) i);
-			i += m - 1;
+			if (p[j] == '*')
+				q_err("length");
+			if (p[j] == '[')
+			{
+				size_t		e = j + 1;
+
+				if (e < m && p[e] == '^')
+					e++;
+				if (e < m && p[e] == ']')
+					e++;
+				while (e < m && p[e] != ']')
+					e++;
+				j = e < m ? e + 1 : j + 1;
+			}
+			else
+				j++;
+			units++;
 		}
+		if (units == 0)
+			q_err("length");
+		r = mk(7, 0, false);
+		for (i = 0; i + units <= (size_t) x->n; i++)
+			if (like_match((const char *) x->v.items + i, units, p, m))
+			{
+				kipc_resize(r, r->n + 1);
+				kipc_set_j(r, r->n - 1, (int64_t) i);
+				i += units - 1;
+			}
+	}
 	return r;
 }
 
@@ -6679,7 +6792,7 @@ cut(K *x, K *y)
 
 		if (sz <= 0 || sz == NJ)
 			q_err("domain");
-		pos = mk(7, (c + sz - 1) / sz, false);
+		pos = mk(7, c / sz + (c % sz != 0), false);
 		for (k = 0; k < pos->n; k++)
 			((int64_t *) pos->v.items)[k] = k * sz;
 		r = cut_at(pos, y);
@@ -6705,8 +6818,12 @@ rotate(K *x, K *y)
 	n = getJ(x, -1);
 	c = q_count(y);
 	I = xmalloc(sizeof(int64_t) * (c ? c : 1));
+	if (n == NJ)
+		q_err("domain");
+	if (c > 0)
+		n = floormod(n, c);
 	for (k = 0; k < c; k++)
-		I[k] = floormod(k + n, c);
+		I[k] = (k + n) % c;
 	r = gather(y, I, c);
 	free(I);
 	return r;
@@ -6889,8 +7006,11 @@ xprev(K *x, K *y)
 	n = getJ(x, -1);
 	c = q_count(y);
 	I = xmalloc(sizeof(int64_t) * (c ? c : 1));
+	if (n == NJ)
+		q_err("domain");
 	for (k = 0; k < c; k++)
-		I[k] = k - n;
+		if (__builtin_sub_overflow(k, n, &I[k]))
+			I[k] = -1;
 	r = gather(y, I, c);
 	free(I);
 	return r;
@@ -7027,8 +7147,6 @@ key_of(K *x)
 		return kipc_ref(kipc_dict_keys(x));
 	if (x->type < 0 && intlike_t(-x->type))
 		return q_til(getJ(x, -1));
-	if (x->type == KIPC_T_TABLE)
-		return q_keys(x);
 	q_err("nyi");
 }
 
@@ -7193,7 +7311,7 @@ q_unary(int idx, K *x)
 			{
 				int64_t		n;
 
-				if (!(x->type < 0 && intlike_t(-x->type) && x->type != -1))
+				if (!(x->type < 0 && intlike_t(-x->type)))
 					q_err("type");
 				n = getJ(x, -1);
 				return q_til(n);
@@ -7320,7 +7438,7 @@ q_binary(int idx, K *x, K *y)
 		case B_LE: return compare(C_LE, x, y);
 		case B_GE: return compare(C_GE, x, y);
 		case B_CAST:
-			if (x->type == -7 && (y->type == KIPC_T_CHAR || y->type == -KIPC_T_CHAR))
+			if (x->type == -7 && x->a.j != NJ && (y->type == KIPC_T_CHAR || y->type == -KIPC_T_CHAR))
 			{
 				/* pad: 5$"abc" */
 				int64_t		w = x->a.j,
@@ -7329,11 +7447,13 @@ q_binary(int idx, K *x, K *y)
 				const char *s = y->type < 0 ? (const char *) &y->a.g : (const char *) y->v.items;
 				K		   *r = mk(10, m, false);
 
-				memset(r->v.items, ' ', m);
+				if (m == 0)
+					return r;
+				qmemset(r->v.items, ' ', m);
 				if (w >= 0)
-					memcpy(r->v.items, s, len < m ? len : m);
+					qmemcpy(r->v.items, s, len < m ? len : m);
 				else
-					memcpy((char *) r->v.items + (len < m ? m - len : 0),
+					qmemcpy((char *) r->v.items + (len < m ? m - len : 0),
 						   s + (len > m ? len - m : 0), len < m ? len : m);
 				return r;
 			}
@@ -7347,6 +7467,16 @@ q_binary(int idx, K *x, K *y)
 			{
 				int64_t		n = getJ(x, -1);
 
+				if (n == NJ)
+				{
+					/* 0N!x: show x on the console, return it */
+					char	   *s = q_show(y);
+
+					printf("%s\n", s);
+					fflush(stdout);
+					free(s);
+					return kipc_ref(y);
+				}
 				if (n == -3)
 				{
 					char	   *s = q_show(y);
