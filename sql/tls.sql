@@ -120,6 +120,10 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER regress_tls_noroot;
 SELECT qipc_exec('regress_tls_noroot', '1+1');                 -- ERROR
 ALTER SERVER regress_tls_noroot OPTIONS (ADD sslrootcert '/nonexistent/ca.pem');
 SELECT qipc_exec('regress_tls_noroot', '1+1');                 -- ERROR
+-- sslrootcert 'system': OpenSSL's default trust store, which does not
+-- know the test CA
+ALTER SERVER regress_tls_noroot OPTIONS (SET sslrootcert 'system');
+SELECT qipc_exec('regress_tls_noroot', '1+1');                 -- ERROR
 
 -- ===================================================================
 -- client certificates (server started with -verify-client)

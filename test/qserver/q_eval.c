@@ -988,11 +988,33 @@ apply_adverb(K *d, K **args, int n)
 							b = kipc_ref(args[0]);
 						else
 						{
-							/* first item: f[x0; first-item-null]: q uses the
-							 * verb's identity; keep it simple */
-							out->v.objs[0] = kipc_ref(a);
-							kipc_unref(a);
-							continue;
+							/*
+							 * unary f': the seed is the identity of an
+							 * operator q knows (0 for + -, 1 for * %, () for
+							 * ,), typed like x; otherwise first 0#x, the null
+							 * of x's type (KX maps.md "Each Prior")
+							 */
+							int			op = f->type == KIPC_T_BINARY ? f->a.g : -1;
+							int			t = x->type;
+
+							if ((op == B_PLUS || op == B_MINUS || op == B_TIMES || op == B_DIVIDE) &&
+								t >= 1 && t <= 19)
+							{
+								K		   *ty = kipc_new_short((int16_t) t);
+								K		   *v = kipc_new_long(op == B_PLUS || op == B_MINUS ? 0 : 1);
+
+								b = q_cast(ty, v);
+								kipc_unref(ty);
+								kipc_unref(v);
+							}
+							else if (op == B_JOIN)
+								b = kipc_new_list(0);
+							else if (t >= 1 && t <= 19)
+								b = q_null_atom(-t);
+							else if (t == KIPC_T_LIST && a->type < 0 && a->type >= -19)
+								b = q_null_atom(a->type);	/* 0#x takes x0's type */
+							else
+								b = kipc_new_list(0);
 						}
 					}
 					else

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# bench/qserver_bench.sh -- q test server benchmark (issue 3).
+#
+# 1. Builds the 5,000,000-row table trade (sym, time, price, size, ex) with
+#    a q expression and reports how long q took (measured inside q with .z.p).
+# 2. Sends `select from trade` to a client over loopback TCP and over the
+#    abstract Unix socket RUNS times each (after one warm-up) and reports
+#    MB/s as measured by the client (request sent -> whole reply received).
+#
+# Run as root or any user:  bench/qserver_bench.sh   (RUNS=5 by default)
+set -euo pipefail
+. "$(dirname "$0")/../tools/lib.sh"
+cd "$QIPC_ROOT"
+trap qipc_cleanup EXIT
+RUNS=${RUNS:-5}
+make -s test/qserver/qserver test/qserver/tests/qclient
+
+qipc_qserver_start QBENCH_PORT
+QC=test/qserver/tests/qclient
+
+build='st:.z.p; n:5000000; trade:([] sym:n?`AAPL`MSFT`GOOG`IBM`AMZN`TSLA`NVDA`META; time:2024.01.02D09:30:00.000000000+asc n?23400000000000; price:100+0.01*n?10000; size:100*1+n?50; ex:n?"NQAB"); (.z.p-st)%1000000'
+ms=$($QC -p "$QBENCH_PORT" -t 120 "$build")
+rows=$($QC -p "$QBENCH_PORT" 'count trade')
+printf 'build trade (%s rows) in q: %.0f ms   (target < 5000 ms)\n' "$rows" "$ms"
+
+run() {
+	local label=$1 host=$2 i
+	local -a q=()
+	for i in $(seq 0 "$RUNS"); do q+=("select from trade"); done
+	$QC -h "$host" -p "$QBENCH_PORT" -q --bench -t 120 "${q[@]}" | grep '^#' | tail -n "$RUNS" |
+		awk '{ print $2, $(NF-1) }' | sort -k2 -g |
+		awk -v l="$label" '{ mb[NR]=$2; bytes=$1 }
+			END { printf "%-24s %6.1f MB reply: median %6.1f MB/s, best %6.1f MB/s (%d runs)\n", l, bytes/1e6, mb[int((NR+1)/2)], mb[NR], NR }'
+}
+run "select from trade, TCP" 127.0.0.1
+run "select from trade, UDS" unix
+echo "target: >= 500 MB/s on loopback"
