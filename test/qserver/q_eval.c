@@ -524,6 +524,8 @@ q_apply(K *f, K **args, int n)
 			/* .qserver.partition[`t;`date] is the one binary hook */
 			if (f->a.g == U_QS_PARTITION && n == 2 && !elided)
 				return q_partition(args[0], args[1]);
+			if (n > 1 && (f->a.g == U_ENLIST || f->a.g == U_ENLIST1) && !elided)
+				return q_vec_from_items(args, n);	/* enlist[a;b;..] is variadic */
 			if (n != 1)
 				q_err("rank");
 			if (f->a.g == U_IDENTITY)
@@ -927,6 +929,54 @@ apply_adverb(K *d, K **args, int n)
 						return kipc_ref(x);
 					acc = q_item(x, 0);
 					start = 1;
+				}
+				else if (n == 2 && rank_of(f) == 1)
+				{
+					/* n f/ x: do n times; c f/ x: while c (KX accumulators.md) */
+					K		   *c = args[0];
+					bool		is_do = c->type == -KIPC_T_LONG || c->type == -KIPC_T_INT ||
+						c->type == -KIPC_T_SHORT;
+					int64_t		times = is_do ? q_to_long(c) : 0,
+								it = 0;
+
+					if (!is_do && !q_is_function(c))
+						q_err("type");
+					acc = kipc_ref(args[1]);
+					out = scan ? kipc_new_list(0) : NULL;
+					for (;;)
+					{
+						K		   *nx;
+
+						if (scan)
+						{
+							kipc_resize(out, out->n + 1);
+							out->v.objs[out->n - 1] = kipc_ref(acc);
+						}
+						if (is_do)
+						{
+							if (it++ >= times)
+								break;
+						}
+						else
+						{
+							K		   *t = q_apply1(c, acc);
+							bool		go = q_true(t);
+
+							kipc_unref(t);
+							if (!go)
+								break;
+						}
+						nx = q_apply1(f, acc);
+						kipc_unref(acc);
+						acc = nx;
+						q_check_deadline();
+					}
+					if (scan)
+					{
+						kipc_unref(acc);
+						return q_collapse(out);
+					}
+					return acc;
 				}
 				else if (n == 2)
 				{

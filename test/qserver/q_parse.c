@@ -1795,6 +1795,27 @@ parse_term(Parser *P, int stop)
 	return n;
 }
 
+/*
+ * Does a derived function start here: a lambda or a name with an iterator
+ * straight after it ({x*2}/ or f/)?  Between two nouns it is used infix,
+ * as in 3 {x*2}/ 1 (do) or 0 f/ list (fold).
+ */
+static bool
+derived_follows(Parser *P)
+{
+	Tok		   *t = peek(P);
+	int			i = P->p;
+
+	if (t->type == T_NAME && infix_index(t->text) < 0 &&
+		!is_stop_word(t, STOP_BY | STOP_FROM | STOP_WHERE))
+		i = P->p + 1;
+	else if (t->type == T_LBRACE)
+		i = match_brace(P, P->p) + 1;
+	else
+		return false;
+	return i < P->ntoks && P->toks[i].type == T_ADVERB;
+}
+
 static QNode *
 parse_expr(Parser *P, int stop)
 {
@@ -1886,7 +1907,7 @@ parse_expr(Parser *P, int stop)
 	if (at_end(P, stop))
 		return left;
 	if (t->type == T_VERB || t->type == T_ADVERB ||
-		(t->type == T_NAME && infix_index(t->text) >= 0))
+		(t->type == T_NAME && infix_index(t->text) >= 0) || derived_follows(P))
 	{
 		QNode	   *v = parse_term(P, stop);
 		QNode	   *args[2];

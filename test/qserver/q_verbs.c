@@ -3772,9 +3772,32 @@ sort_values(K *x, bool desc)
 		q_err("rank");
 	if (x->type == KIPC_T_TABLE)
 	{
+		/* sorted by its first column only, stably (KX asc.md, desc.md) */
 		K		   *names = kipc_dict_keys(x->v.objs[0]);
+		K		   *first,
+				   *r;
 
-		return q_xasc(names, x, desc);
+		if (names->n == 0)
+			return kipc_ref(x);
+		first = vec_item(names, 0);
+		r = q_xasc(first, x, desc);
+		kipc_unref(first);
+		if (r->type == KIPC_T_TABLE && names->n > 1)
+		{
+			/* asc of a wider table sets `p#, desc no attribute (KX asc.md) */
+			K		   *c0 = kipc_dict_values(r->v.objs[0])->v.objs[0];
+
+			if (c0->refcount == 1 && is_vec(c0))
+				c0->attr = desc ? KIPC_ATTR_NONE : KIPC_ATTR_PARTED;
+		}
+		else if (r->type == KIPC_T_TABLE && desc)
+		{
+			K		   *c0 = kipc_dict_values(r->v.objs[0])->v.objs[0];
+
+			if (c0->refcount == 1 && is_vec(c0))
+				c0->attr = KIPC_ATTR_NONE;
+		}
+		return r;
 	}
 	if (is_dict(x))
 	{
