@@ -180,6 +180,26 @@ SELECT q, pd_check(q) FROM (VALUES
 ) v(q);
 -- a pattern ending in the escape character is an error, as locally
 SELECT id FROM pd_like WHERE s LIKE 'a\';
+-- a run of % is one * (q's like rejects **); an escaped % stays literal;
+-- q's like cannot combine a * inside the pattern with another (*a*c*):
+-- those patterns, and patterns given as parameters, stay local
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pd_t WHERE str LIKE '%%\%%%';
+SELECT id, str FROM pd_t WHERE str LIKE '%%\%%%';
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pd_t WHERE str LIKE '%a%c%';
+SELECT q, pd_check(q) FROM (VALUES
+ ('SELECT id FROM pd_t WHERE str LIKE ''%%c'''), ('SELECT id FROM pd_t WHERE str LIKE ''%\%%'''),
+ ('SELECT id FROM pd_t WHERE str LIKE ''a%%%'''), ('SELECT id FROM pd_t WHERE str NOT LIKE ''%%%'''),
+ ('SELECT id FROM pd_t WHERE str LIKE ''%%b%%'''), ('SELECT id FROM pd_t WHERE str LIKE ''a%%c'''),
+ ('SELECT id FROM pd_t WHERE str LIKE ''%a%c%'''), ('SELECT id FROM pd_t WHERE str LIKE ''a%b%'''),
+ ('SELECT id FROM pd_t WHERE str LIKE ''%\%%\%%''')
+) v(q);
+PREPARE pd_like1(text) AS SELECT id FROM pd_t WHERE str LIKE $1 ORDER BY id;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_like1('%a%c%');
+EXECUTE pd_like1('%a%c%');
+RESET plan_cache_mode;
+EXECUTE pd_like1('%%c');
+DEALLOCATE pd_like1;
 
 -- ===================================================================
 -- hostile strings never change the query: they are typed arguments
@@ -308,8 +328,8 @@ SELECT count(*), count(n), sum(n), avg(v), min(v), max(n) FROM pd_agg WHERE n > 
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT k, count(DISTINCT n), bool_and(flag), bool_or(flag) FROM pd_agg GROUP BY k HAVING count(*) > 1;
 SELECT k, count(DISTINCT n), bool_and(flag), bool_or(flag) FROM pd_agg GROUP BY k HAVING count(*) > 1 ORDER BY k;
--- HAVING: translated like WHERE over the groups; sum(bigint) is numeric,
--- so that condition stays local
+-- HAVING: translated like WHERE over the groups; sum(bigint) is numeric
+-- and a float average may be NaN (q's null), so those conditions stay local
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT k, sum(n) FROM pd_agg GROUP BY k HAVING count(*) > 1 AND sum(n) > 2 AND NOT (min(d) < '2024-01-02');
 SELECT k, sum(n) FROM pd_agg GROUP BY k HAVING count(*) > 1 AND sum(n) > 2 AND NOT (min(d) < '2024-01-02');
@@ -340,22 +360,55 @@ SELECT q, pd_check_ordered(q) FROM (VALUES
  ('SELECT k, count(*) FROM pd_agg GROUP BY k HAVING count(*) > 1 ORDER BY 2, 1 LIMIT 1')
 ) v(q);
 
--- sum(bigint) is numeric: q checks for overflow instead of wrapping around
+-- sum(bigint) is numeric: q sums the high and low 32-bit parts apart
+-- (hidden column f0) and the scan computes high * 2^32 + low, exactly
 SELECT sum(w) FROM pd_agg WHERE k = 'x';
-SELECT sum(w) FROM pd_agg;   -- ERROR
+SELECT sum(w) FROM pd_agg;   -- beyond 64 bits
 SET qipc_fdw.enable_pushdown = off;
 SELECT sum(w) FROM pd_agg;
 RESET qipc_fdw.enable_pushdown;
--- +infinity plus -infinity is NaN in PostgreSQL; q's NaN is its null (it
--- would read back as NULL), so q raises an error instead
+CREATE FOREIGN TABLE pd_big (k text COLLATE "C", j bigint) SERVER regress_pd;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT k, sum(j) s FROM pd_big GROUP BY k ORDER BY s DESC LIMIT 2;
+SELECT k, sum(j) s FROM pd_big GROUP BY k ORDER BY s DESC LIMIT 2;
+SELECT q, pd_check_ordered(q) FROM (VALUES
+ ('SELECT k, sum(j) s FROM pd_big GROUP BY k ORDER BY s, k'),
+ ('SELECT k, sum(j) s FROM pd_big GROUP BY k ORDER BY s DESC NULLS LAST LIMIT 2'),
+ ('SELECT sum(j), count(j), min(j) FROM pd_big'),
+ ('SELECT sum(j) FROM pd_big WHERE j < 0'),
+ ('SELECT sum(j) FROM pd_big WHERE j > 0'),
+ ('SELECT k, sum(w) s FROM pd_agg GROUP BY k ORDER BY s DESC')
+) v(q);
+-- +infinity plus -infinity is NaN in PostgreSQL; q's NaN is its null, so a
+-- hidden boolean column (f0) flags it and the scan returns NaN
 SELECT avg(f) FROM pd_t WHERE f < 'Infinity';
-SELECT avg(f) FROM pd_t;   -- ERROR
+EXPLAIN (VERBOSE, COSTS OFF) SELECT avg(f) FROM pd_t;
+SELECT avg(f) FROM pd_t;
 SET qipc_fdw.enable_pushdown = off;
 SELECT avg(f) FROM pd_t;
 RESET qipc_fdw.enable_pushdown;
--- a q infinity is an error, as when the rows are read (never 2^63-1)
-CREATE FOREIGN TABLE pd_inf (k text, j bigint) SERVER regress_pd;
-SELECT sum(j) FROM pd_inf WHERE k = 'b';
+SELECT q, pd_check(q) FROM (VALUES
+ ('SELECT sum(f), avg(f) a, avg(e) b, count(*) FROM pd_t'),
+ ('SELECT b, sum(f), avg(f) a, avg(e) b2 FROM pd_t GROUP BY b'),
+ ('SELECT b, sum(f) FROM pd_t WHERE f > 0 GROUP BY b'),
+ ('SELECT b FROM pd_t GROUP BY b HAVING avg(f) > 0'),
+ ('SELECT b FROM pd_t GROUP BY b HAVING sum(f) IS NULL OR avg(e) < 1'),
+ ('SELECT sum(f), avg(e) FROM pd_t WHERE id > 100'),
+ ('SELECT h, sum(f) FROM pd_t GROUP BY h')
+) v(q);
+SELECT b, sum(f), avg(f), avg(e) FROM pd_t GROUP BY b ORDER BY b;
+-- a q integer infinity is error 22003, as when a plain scan reads it
+-- (never 2^63-1)
+CREATE FOREIGN TABLE pd_inf (k text, j bigint, i integer) SERVER regress_pd;
+SELECT sum(j), sum(i) FROM pd_inf WHERE k = 'b';
+\set VERBOSITY sqlstate
+SELECT sum(j) FROM pd_inf;   -- ERROR
+SELECT k, sum(i) FROM pd_inf GROUP BY k;   -- ERROR
+SET qipc_fdw.enable_pushdown = off;
+SELECT sum(j) FROM pd_inf;   -- ERROR
+SELECT k, sum(i) FROM pd_inf GROUP BY k;   -- ERROR
+RESET qipc_fdw.enable_pushdown;
+\set VERBOSITY default
 SELECT sum(j) FROM pd_inf;   -- ERROR
 SELECT q, pd_check(q) FROM (VALUES
  ('SELECT k, count(*) FROM pd_agg GROUP BY k'), ('SELECT k, count(n), sum(n) FROM pd_agg GROUP BY k'),
@@ -388,6 +441,19 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT l.lid, t.id FROM pd_local l JOIN pd_t_est t ON t.i = l.lid;
 SELECT l.lid, t.id FROM pd_local l JOIN pd_t_est t ON t.i = l.lid ORDER BY 1, 2;
 SELECT l.lsym, t.id FROM pd_local l JOIN pd_t_est t ON t.s = l.lsym ORDER BY 1, 2;
+-- a generic plan: a parameter has no value at plan time, so q counts only
+-- the conditions without parameters for the estimate
+SET plan_cache_mode = force_generic_plan;
+PREPARE pd_est(int) AS SELECT id FROM pd_t_est WHERE i = $1 AND id > 1 ORDER BY id;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_est(20);
+EXECUTE pd_est(20);
+EXECUTE pd_est(NULL);
+PREPARE pd_est2(text, int) AS SELECT count(*) FROM pd_t_est WHERE s = $1 OR i > $2;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_est2('a', 40);
+EXECUTE pd_est2('a', 40);
+DEALLOCATE pd_est;
+DEALLOCATE pd_est2;
+RESET plan_cache_mode;
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 RESET enable_material;

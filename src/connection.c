@@ -665,7 +665,7 @@ run_exchange(QipcConnCacheEntry *volatile entry, const KipcObject *request,
 			ereport(NOTICE,
 					(errmsg("closed the connection to q server \"%s\" in the middle of a request",
 							entry->server_name),
-					 errdetail("q has no cancel message: the q server may still be computing the interrupted request.")));
+					 errdetail("The q server may still be computing the interrupted request: q has no cancel message.")));
 		}
 		PG_RE_THROW();
 	}

@@ -30,9 +30,11 @@
  *	- text ordering only under the "C" collation, equality under any
  *	  deterministic collation; symbols are null-tested with x=`$"" (null is
  *	  always 0b on enumerated symbols in a kdb+ database);
- *	- LIKE is translated to q like patterns (% -> *, _ -> ?, q's * ? [ ]
- *	  escaped in brackets); since q's ? matches one byte, patterns with _
- *	  are pushed only in single-byte database encodings.
+ *	- LIKE is translated to q like patterns (a run of % -> one *, _ -> ?,
+ *	  q's * ? [ ] escaped in brackets); since q's ? matches one byte,
+ *	  patterns with _ are pushed only in single-byte database encodings;
+ *	  only constant patterns within the limits of q's like on * are pushed
+ *	  (like_within_q_limits), parameters' patterns stay local.
  *
  * Each remote condition becomes one where subphrase of the functional
  * select: a q lambda applied to the columns it reads, with the constants it
@@ -163,14 +165,16 @@ typedef struct DeparseCxt
 
 	/*
 	 * HAVING (pushdown.c): the "columns" are the aggregation's result
-	 * columns: upper_tlist entry k is column k+1, named upper_names[k] in
-	 * q, with q type letter qtypes[k].  NIL for a base scan.
+	 * columns: upper_tlist entry k is column k+1, named upper_names[k] in q,
+	 * with q type letter qtypes[k].  NIL for a base scan.
 	 */
 	List	   *upper_tlist;	/* TargetEntries */
 	List	   *upper_names;	/* String per entry */
 } DeparseCxt;
 
 static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt);
+static char *like_pattern(const char *pat, int len, bool exact);
+static bool like_within_q_limits(const char *qpat);
 static int64 scan_limit(PlannerInfo *root, RelOptInfo *baserel,
 						ForeignPath *best_path, List *local_exprs);
 static char *append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel,
@@ -714,9 +718,20 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 						return false;	/* q's ? is one byte, _ one character */
 				}
 			}
+			/* q's like cannot evaluate every combination of * */
+			if (!like_within_q_limits(like_pattern(pat, len, false)))
+				return false;
 		}
-		else if (pg_database_encoding_max_length() > 1)
-			return false;		/* the pattern might hold _ */
+		else
+		{
+			/*
+			 * A parameter's pattern is only known at execution, when it could
+			 * be one that q cannot evaluate (see like_within_q_limits): keep
+			 * it local.  Custom plans of prepared statements see a constant
+			 * and push it.
+			 */
+			return false;
+		}
 
 		if (!want_true)
 			positive = !positive;
@@ -913,11 +928,12 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 				int			hi = -1;
 
 				/*
-				 * With c in microseconds and n the q nanoseconds, floor(n/1000)
-				 * < c <=> n < lo where lo = c*1000, and floor(n/1000) <= c <=>
-				 * n < hi where hi = (c+1)*1000 (both clamped to q's range, see
-				 * ts_bound).  +infinity has no upper bound in q's range: its
-				 * hi is sent as null, and n < hi is then true for every n.
+				 * With c in microseconds and n the q nanoseconds,
+				 * floor(n/1000) < c <=> n < lo where lo = c*1000, and
+				 * floor(n/1000) <= c <=> n < hi where hi = (c+1)*1000 (both
+				 * clamped to q's range, see ts_bound).  +infinity has no
+				 * upper bound in q's range: its hi is sent as null, and n <
+				 * hi is then true for every n.
 				 */
 				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LT ||
 					cmp == CMP_GE)
@@ -1425,9 +1441,10 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			appendStringInfo(buf, "%sx%d", firstp ? "" : ";", lfirst_int(l2));
 			firstp = false;
 		}
+
 		/*
-		 * A string column is a general list: with no row left, q's like
-		 * gives () rather than a boolean vector; "b"$ makes it one.
+		 * A string column is a general list: with no row left, q's like gives
+		 * () rather than a boolean vector; "b"$ makes it one.
 		 */
 		{
 			bool		reads_strings = false;
@@ -1583,6 +1600,7 @@ like_pattern(const char *pat, int len, bool exact)
 {
 	StringInfoData buf;
 	int			i;
+	bool		last_star = false;	/* the last output is a wildcard * */
 
 	initStringInfo(&buf);
 	for (i = 0; i < len; i++)
@@ -1601,15 +1619,20 @@ like_pattern(const char *pat, int len, bool exact)
 			}
 			else if (ch == '%')
 			{
-				appendStringInfoChar(&buf, '*');
+				/* a run of % is one * (q's like rejects ** on vectors) */
+				if (!last_star)
+					appendStringInfoChar(&buf, '*');
+				last_star = true;
 				continue;
 			}
 			else if (ch == '_')
 			{
 				appendStringInfoChar(&buf, '?');
+				last_star = false;
 				continue;
 			}
 		}
+		last_star = false;
 		if (ch == '*' || ch == '?' || ch == '[' || ch == ']')
 		{
 			appendStringInfoChar(&buf, '[');
@@ -1620,6 +1643,40 @@ like_pattern(const char *pat, int len, bool exact)
 			appendStringInfoChar(&buf, ch);
 	}
 	return buf.data;
+}
+
+/*
+ * like_within_q_limits
+ *		Can q's like evaluate the q pattern qpat (from like_pattern)?  kdb+
+ *		limits patterns containing * (code.kx.com/q/basics/regex, "Arbitrary
+ *		sequence": "*the*the" and "*the*the*" are 'nyi): a * that is neither
+ *		the first nor the last character cannot be combined with another *.
+ *		like_pattern writes literal specials as one-character classes [c],
+ *		skipped here.
+ */
+static bool
+like_within_q_limits(const char *qpat)
+{
+	int			m = strlen(qpat);
+	int			stars = 0;
+	int			middle = 0;
+	int			i;
+
+	for (i = 0; i < m; i++)
+	{
+		if (qpat[i] == '[')
+		{
+			i += 2;				/* [c] */
+			continue;
+		}
+		if (qpat[i] == '*')
+		{
+			stars++;
+			if (i != 0 && i != m - 1)
+				middle++;
+		}
+	}
+	return !(middle > 0 && stars > 1);
 }
 
 /*
@@ -2014,6 +2071,24 @@ append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
 }
 
 /*
+ * uses_runtime_value
+ *		expression_tree_walker: does the expression use a value only known
+ *		at execution, a Param of any kind or a column of another relation
+ *		(context: the range table index of the scanned relation)?
+ */
+static bool
+uses_runtime_value(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param))
+		return true;
+	if (IsA(node, Var) && ((Var *) node)->varno != *(Index *) context)
+		return true;
+	return expression_tree_walker(node, uses_runtime_value, context);
+}
+
+/*
  * qipc_estimate_rel_size
  *		use_remote_estimate: ask q for the table's row count and the number
  *		of rows the pushed conditions keep (count is cheap in q), and set
@@ -2049,7 +2124,13 @@ qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
 	{
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
 
-		if (bms_is_empty(pull_paramids(ri->clause)))
+		/*
+		 * A parameter has no value at plan time (generic plans, and the join
+		 * parameters of parameterized paths): such conditions are not counted
+		 * by q but estimated below.  (pull_paramids, used before, missed the
+		 * PARAM_EXTERN parameters of generic plans.)
+		 */
+		if (!uses_runtime_value((Node *) ri->clause, &baserel->relid))
 			conds = lappend(conds, ri);
 	}
 
@@ -2063,6 +2144,13 @@ qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
 							&rejected);
 	appendStringInfoString(&buf, ";0b;()])");
 	query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
+
+	/* only constants can be sent at plan time (see above) */
+	foreach(lv, arg_exprs)
+	{
+		if (!IsA(lfirst(lv), Const))
+			return;				/* keep the local estimates */
+	}
 
 	if (arg_exprs == NIL)
 		req = qipc_track_object(kipc_new_cstring(query));

@@ -144,10 +144,9 @@ argument_expr(Expr *clause, Index relid, AttrNumber attnum, Oid coltype)
 
 		/*
 		 * Another type converts to the column's type when an implicit cast
-		 * exists (day = a date, bigint = an int literal, timestamp = a
-		 * date): such casts are exact, so the argument equals what the
-		 * operator compared.  Lossy casts (timestamp to date) are never
-		 * implicit.
+		 * exists (day = a date, bigint = an int literal, timestamp = a date):
+		 * such casts are exact, so the argument equals what the operator
+		 * compared.  Lossy casts (timestamp to date) are never implicit.
 		 */
 		if (can_coerce_type(1, &othertype, &coltype, COERCION_IMPLICIT))
 		{
@@ -278,7 +277,7 @@ qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
 		return buf.data;
 	}
 
-	/*
+	/*----------
 	 * {[a1;...;aN] r:f[a1;...;aN];
 	 *	if[99h=type r; if[98h=type key r; r:0!r]];
 	 *	if[98h<>type r; :r];
@@ -288,6 +287,7 @@ qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
 	 * A keyed table is unkeyed and anything that is not a table is returned
 	 * as is, for the scan to report.  A missing column is added by joining
 	 * the column dictionaries (flip), which works on every kdb+ version.
+	 *----------
 	 */
 	appendStringInfoString(&buf, "{[");
 	for (k = 1; k <= nparams; k++)

@@ -129,8 +129,8 @@ connect_by_name(Name servername)
 		aclcheck_error(aclresult, OBJECT_FOREIGN_SERVER, server->servername);
 
 	/*
-	 * The server's options are read as qipc_fdw options, so it must really
-	 * be one of ours: compare the wrapper's handler with our own.
+	 * The server's options are read as qipc_fdw options, so it must really be
+	 * one of ours: compare the wrapper's handler with our own.
 	 */
 	fdw = GetForeignDataWrapper(server->fdwid);
 	if (!OidIsValid(fdw->fdwhandler))

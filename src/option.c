@@ -386,7 +386,7 @@ check_option_value(DefElem *def, const QipcFdwOption *opt)
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("invalid value for option \"%s\": \"%s\"",
 									def->defname, value),
-							 errdetail("q functions take 1 to 8 parameters.")));
+							 errdetail("A q function takes 1 to 8 parameters.")));
 				break;
 			}
 	}

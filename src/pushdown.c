@@ -21,15 +21,21 @@
  *	  0W, -0W): the lambda returns the null of the type when no non-null
  *	  value is left;
  *	- sum(smallint/integer) is bigint: summed as q longs (no overflow below
- *	  2^31 rows); sum(bigint) is numeric: summed as q longs with an exact
- *	  overflow check (high and low 32-bit halves), and q signals an error
- *	  instead of wrapping around - never a wrong value;
+ *	  2^31 rows); sum(bigint) is numeric, beyond 64 bits: q sums the high
+ *	  and low 32-bit parts of the values separately (no overflow below 2^31
+ *	  rows) into two result columns, and the scan computes high * 2^32 +
+ *	  low exactly (QIPC_FIX_SUM128, qipc_fdw.h);
+ *	- a sum over a q integer infinity (0W, -0W) raises error 22003, as a
+ *	  plain scan raises when it reads that value (QIPC_FIX_INF, and the
+ *	  null low part of QIPC_FIX_SUM128);
  *	- avg(real/double precision) is sum%count in q, as PostgreSQL computes
  *	  it; floating-point sums may round differently (q need not add in row
  *	  order), so float sums and averages can differ in the last bits;
  *	- a float sum over both +infinity and -infinity is NaN in PostgreSQL,
- *	  but q's NaN is its null, which reads back as NULL: q signals an error
- *	  instead (qipc_fdw_nan) - never a silent NULL;
+ *	  but q's NaN is its null, which reads back as NULL: a hidden boolean
+ *	  result column, computed in q, flags it and the scan sets NaN
+ *	  (QIPC_FIX_NAN); HAVING and ORDER BY on float sums and averages are
+ *	  therefore evaluated locally;
  *	- avg of integers (numeric in SQL) and min/max of text stay local;
  *	- bool_and/bool_or only with GROUP BY (q booleans have no NULL for an
  *	  empty input);
@@ -65,6 +71,7 @@
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
 #include "parser/parsetree.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 #include "utils/memutils.h"
@@ -86,6 +93,13 @@ typedef struct QipcFdwUpperInfo
 	List	   *qnames;			/* String per tlist entry: q result column */
 	int			ngroup;			/* the first ngroup entries are group keys */
 	List	   *local_conds;	/* HAVING, checked locally (Exprs) */
+	List	   *fixkinds;		/* IntList per tlist entry: QIPC_FIX_* or 0 */
+	List	   *auxexprs;		/* String per tlist entry: q parse tree of its
+								 * hidden column, or NULL */
+	List	   *auxcols;		/* String per tlist entry: local name of the
+								 * aggregated column, or NULL */
+	List	   *auxtypes;		/* String per tlist entry: its type's name, or
+								 * NULL */
 } QipcFdwUpperInfo;
 
 /* q null test of column "x" of meta type qt (as in deparse.c) */
@@ -98,14 +112,19 @@ null_test(char qt)
 /*
  * aggregate_q
  *		The q parse tree (text) computing Aggref "agg" over column "col" of
- *		meta type qt, or NULL if it cannot be pushed exactly.
+ *		meta type qt, or NULL if it cannot be pushed exactly.  When the value
+ *		needs a fixup (QIPC_FIX_*, see qipc_fdw.h), sets *fixkind and *aux to
+ *		the kind and the q parse tree of the hidden column it reads.
  */
 static char *
 aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
-			bool grouped)
+			bool grouped, int *fixkind, char **aux)
 {
 	char	   *name;
 	StringInfoData buf;
+
+	*fixkind = 0;
+	*aux = NULL;
 
 	if (agg->aggfnoid >= FirstGenbkiObjectId || agg->aggorder != NIL ||
 		agg->aggfilter != NULL || agg->aggvariadic ||
@@ -154,28 +173,53 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 	if (strcmp(name, "sum") == 0)
 	{
 		/*
-		 * Integer infinities (0W...) cannot be read into PostgreSQL (the
-		 * scan raises an error), so a sum over one raises an error too
-		 * rather than adding 2^31-1 or 2^63-1.
+		 * Integer infinities (0W...) cannot be read into PostgreSQL (a plain
+		 * scan raises error 22003), so a sum over one raises that error too
+		 * (QIPC_FIX_INF, QIPC_FIX_SUM128) rather than adding 2^31-1 or
+		 * 2^63-1.
 		 */
 		if ((qt == 'h' || qt == 'i') &&
 			(argtype == INT2OID || argtype == INT4OID))
+		{
+			/* bigint in SQL: q longs cannot overflow below 2^31 rows */
 			appendStringInfo(&buf, "({[x] y:x where not null x; "
-							 "if[any 0W%c=abs y; '`qipc_fdw_infinity]; "
-							 "$[count y; sum \"j\"$y; 0N]};%s)",
-							 qt, colsym);
+							 "$[count y; sum \"j\"$y; 0N]};%s)", colsym);
+			*aux = psprintf("({[x] any 0W%c=abs x where not null x};%s)",
+							qt, colsym);
+			*fixkind = QIPC_FIX_INF;
+		}
 		else if (qt == 'j' && argtype == INT8OID)
-			appendStringInfo(&buf,
-							 "({[x] y:x where not null x; if[0=count y; :0N]; "
-							 "if[any 0W=abs y; '`qipc_fdw_infinity]; "
-							 "h:(sum y div 4294967296)+(sum y mod 4294967296) div 4294967296; "
-							 "if[(h>2147483647)|(h<(neg 2147483648)); '`qipc_fdw_sum_overflow]; "
-							 "sum y};%s)", colsym);
-		else if (qt == 'f' && argtype == FLOAT8OID)
+		{
+			/*
+			 * numeric in SQL, beyond 64 bits: q sums the high parts (y div
+			 * 2^32, in [-2^31, 2^31)) and the low parts (y mod 2^32, in [0,
+			 * 2^32)) separately, which cannot overflow below 2^31 rows, and
+			 * carries the low sum's excess into the high one: the value is
+			 * high * 2^32 + low with low in [0, 2^32), computed exactly by
+			 * the scan, and (high, low) sort like the value.  The low part is
+			 * null when an infinity was summed.
+			 */
 			appendStringInfo(&buf, "({[x] y:x where not null x; "
-							 "if[(any y=0w)&any y=-0w; '`qipc_fdw_nan]; "
+							 "$[count y; (sum y div 4294967296)+(sum y mod 4294967296) div 4294967296; 0N]};%s)",
+							 colsym);
+			*aux = psprintf("({[x] y:x where not null x; "
+							"$[any 0W=abs y; 0N; (sum y mod 4294967296) mod 4294967296]};%s)",
+							colsym);
+			*fixkind = QIPC_FIX_SUM128;
+		}
+		else if (qt == 'f' && argtype == FLOAT8OID)
+		{
+			/*
+			 * +inf plus -inf is NaN in PostgreSQL, but q's NaN is its null
+			 * (NULL here): a hidden flag tells the scan (QIPC_FIX_NAN)
+			 */
+			appendStringInfo(&buf, "({[x] y:x where not null x; "
 							 "$[count y; sum y; first 0#x]};%s)",
 							 colsym);
+			*aux = psprintf("({[x] y:x where not null x; "
+							"(any y=0w)&any y=-0w};%s)", colsym);
+			*fixkind = QIPC_FIX_NAN;
+		}
 		else
 			return NULL;		/* sum(real) is summed in real: keep local */
 		return buf.data;
@@ -186,13 +230,16 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 		if ((qt == 'e' && argtype == FLOAT4OID) ||
 			(qt == 'f' && argtype == FLOAT8OID))
 		{
+			/* NaN from +inf and -inf as for sum (QIPC_FIX_NAN) */
 			appendStringInfo(&buf, "({[x] y:\"f\"$x where not null x; "
-							 "if[(any y=0w)&any y=-0w; '`qipc_fdw_nan]; "
 							 "$[count y; (sum y)%%count y; 0n]};%s)",
 							 colsym);
+			*aux = psprintf("({[x] y:\"f\"$x where not null x; "
+							"(any y=0w)&any y=-0w};%s)", colsym);
+			*fixkind = QIPC_FIX_NAN;
 			return buf.data;
 		}
-		return NULL;
+		return NULL;			/* avg of integers is numeric: keep local */
 	}
 
 	if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
@@ -249,9 +296,12 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 			  Aggref *agg, bool grouped)
 {
 	char	   *colsym = NULL;
+	char	   *colname = NULL;
 	char		qt = '\0';
 	Oid			argtype = InvalidOid;
 	char	   *q;
+	char	   *aux;
+	int			fixkind;
 	ListCell   *lc;
 
 	foreach(lc, uinfo->tlist)
@@ -321,11 +371,18 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 				return false;
 		}
 		colsym = column_symbol(relid, var->varattno);
+		colname = get_attname(relid, var->varattno, false);
 	}
 
-	q = aggregate_q(agg, colsym, qt, argtype, grouped);
+	q = aggregate_q(agg, colsym, qt, argtype, grouped, &fixkind, &aux);
 	if (q == NULL)
 		return false;
+	uinfo->fixkinds = lappend_int(uinfo->fixkinds, fixkind);
+	uinfo->auxexprs = lappend(uinfo->auxexprs, aux ? makeString(aux) : NULL);
+	uinfo->auxcols = lappend(uinfo->auxcols,
+							 aux && colname ? makeString(colname) : NULL);
+	uinfo->auxtypes = lappend(uinfo->auxtypes,
+							  aux && colname ? makeString(format_type_be(argtype)) : NULL);
 	uinfo->tlist = lappend(uinfo->tlist,
 						   makeTargetEntry((Expr *) agg,
 										   list_length(uinfo->tlist) + 1,
@@ -381,8 +438,10 @@ add_aggregates_of(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
  * result_qtype
  *		The q type letter of result column "expr" of the aggregation (a
  *		grouping column or an Aggref), for the HAVING translation; '\0'
- *		when its values are not plain q values of the declared type (sums
- *		of bigint are numeric in PostgreSQL).
+ *		when its values are not plain q values of the declared type: sums
+ *		of bigint are numeric in PostgreSQL (two q columns, QIPC_FIX_SUM128),
+ *		and float sums and averages may be NaN, which q holds as null
+ *		(QIPC_FIX_NAN); HAVING conditions on those are checked locally.
  */
 static char
 result_qtype(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Expr *expr)
@@ -412,9 +471,9 @@ result_qtype(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Expr *expr)
 		if (strcmp(name, "count") == 0)
 			return 'j';
 		if (strcmp(name, "sum") == 0)
-			return (qt == 'h' || qt == 'i') ? 'j' : (qt == 'f') ? 'f' : '\0';
+			return (qt == 'h' || qt == 'i') ? 'j' : '\0';
 		if (strcmp(name, "avg") == 0)
-			return 'f';
+			return '\0';
 		if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
 			return qt;
 		if (strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0)
@@ -438,6 +497,7 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 	EquivalenceClass *ec = pk->pk_eclass;
 	ListCell   *lc;
 
+	*is_sym = false;			/* also when the key cannot be shipped */
 	if (ec->ec_has_volatile ||
 		(pk->pk_strategy != BTLessStrategyNumber &&
 		 pk->pk_strategy != BTGreaterStrategyNumber))
@@ -461,6 +521,9 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 				pos++;
 				continue;
 			}
+			/* NaN is q's null: q would sort it with the NULLs */
+			if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_NAN)
+				return -1;
 			opclass = GetDefaultOpClass(typid, BTREE_AM_OID);
 			if (!OidIsValid(opclass) ||
 				get_opclass_family(opclass) != pk->pk_opfamily)
@@ -598,6 +661,10 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 									makeString(column_symbol(rte->relid, var->varattno)));
 			uinfo->qnames = lappend(uinfo->qnames,
 									makeString(psprintf("g%d", uinfo->ngroup)));
+			uinfo->fixkinds = lappend_int(uinfo->fixkinds, 0);
+			uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
+			uinfo->auxcols = lappend(uinfo->auxcols, NULL);
+			uinfo->auxtypes = lappend(uinfo->auxtypes, NULL);
 			uinfo->ngroup++;
 		}
 	}
@@ -714,6 +781,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	List	   *arg_convs = NIL;
 	List	   *rejected = NIL;
 	List	   *retrieved_attrs = NIL;
+	List	   *fixups = NIL;
 	List	   *fdw_private;
 	ListCell   *lc;
 	ListCell   *ln;
@@ -753,24 +821,52 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	}
 	appendStringInfoChar(&buf, ';');
 
-	/* aggregates: (`a0`a1)!(expr;expr) */
+	/*
+	 * aggregates: (`a0`a1`f1)!(expr;expr;aux): aK is the aggregate's value,
+	 * fK the hidden column of its fixup, if any (QIPC_FIX_*)
+	 */
 	{
-		int			nagg = list_length(uinfo->tlist) - uinfo->ngroup;
-		int			k = 0;
+		List	   *names = NIL;
+		List	   *exprs = NIL;
+		ListCell   *la;
 
-		appendStringInfoChar(&buf, '(');
-		for (i = 0; i < nagg; i++)
-			appendStringInfo(&buf, "%s`a%d", nagg == 1 ? "enlist " : "", i);
-		appendStringInfoString(&buf, ")!(");
 		i = 0;
-		foreach(lc, uinfo->qexprs)
+		forboth(lc, uinfo->qexprs, la, uinfo->auxexprs)
 		{
-			if (i++ < uinfo->ngroup)
+			int			pos = i++;
+			int			k = pos - uinfo->ngroup;
+			int			fixkind = list_nth_int(uinfo->fixkinds, pos);
+
+			if (k < 0)
 				continue;
-			appendStringInfo(&buf, "%s%s", k == 0 ? (nagg == 1 ? "enlist " : "") : ";",
-							 strVal(lfirst(lc)));
-			k++;
+			names = lappend(names, psprintf("a%d", k));
+			exprs = lappend(exprs, strVal(lfirst(lc)));
+			if (fixkind == 0)
+				continue;
+			names = lappend(names, psprintf("f%d", k));
+			exprs = lappend(exprs, strVal(lfirst(la)));
+			fixups = lappend(fixups,
+							 list_make5(makeInteger(fixkind),
+										makeInteger(pos + 1),
+										makeString(psprintf("f%d", k)),
+										list_nth(uinfo->auxcols, pos) ?
+										list_nth(uinfo->auxcols, pos) :
+										makeString("?"),
+										list_nth(uinfo->auxtypes, pos) ?
+										list_nth(uinfo->auxtypes, pos) :
+										makeString("?")));
 		}
+		appendStringInfoChar(&buf, '(');
+		if (list_length(names) == 1)
+			appendStringInfoString(&buf, "enlist ");
+		foreach(lc, names)
+			appendStringInfo(&buf, "`%s", (char *) lfirst(lc));
+		appendStringInfoString(&buf, ")!(");
+		if (list_length(exprs) == 1)
+			appendStringInfoString(&buf, "enlist ");
+		foreach(lc, exprs)
+			appendStringInfo(&buf, "%s%s", lc == list_head(exprs) ? "" : ";",
+							 (char *) lfirst(lc));
 		appendStringInfoString(&buf, ")]");
 	}
 
@@ -834,6 +930,11 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 
 				if (pos < 0)
 					elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
+				/* a two-part sum: the low part first, stable passes */
+				if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_SUM128)
+					appendStringInfo(&sb, "; k:t[`f%d] i; i:i %s k",
+									 pos - uinfo->ngroup,
+									 desc ? "idesc" : "iasc");
 				appendStringInfo(&sb, "; k:t[`%s] i; i:i %s k",
 								 strVal(list_nth(uinfo->qnames, pos)),
 								 desc ? "idesc" : "iasc");
@@ -869,6 +970,8 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							 uinfo->qnames, arg_convs,
 							 makeString(qipc_display_query(query, arg_exprs,
 														   arg_convs)));
+	if (fixups != NIL)
+		fdw_private = lappend(fdw_private, fixups);
 
 	return make_foreignscan(tlist,
 							uinfo->local_conds,
@@ -937,8 +1040,8 @@ qipc_add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 
 			/*
 			 * Timestamps sort on nanoseconds in q: values equal in
-			 * microseconds could come out in the wrong order for a later
-			 * key, so a timestamp may only be the last key.
+			 * microseconds could come out in the wrong order for a later key,
+			 * so a timestamp may only be the last key.
 			 */
 			if (!qipc_sort_key(root, baserel, pk, &attnum, &qt) ||
 				(qt == 'p' && lnext(root->query_pathkeys, lc) != NULL))

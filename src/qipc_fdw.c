@@ -52,8 +52,10 @@
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/rel.h"
 
 #include "qipc_fdw.h"
@@ -80,6 +82,7 @@ typedef struct QipcFdwScanState
 	List	   *param_types;	/* their type OIDs (OidList) */
 	List	   *arg_convs;		/* QIPC_CONV_* per fdw_exprs item (IntList,
 								 * NIL = natural types; deparse.c) */
+	List	   *fixups;			/* QIPC_FIX_* items (pushdown.c), or NIL */
 
 	QipcConnection *conn;
 	bool		idempotent;		/* a plain select we built: safe to resend */
@@ -91,6 +94,8 @@ typedef struct QipcFdwScanState
 	const char **attnames;		/* local names, for messages */
 	const KipcObject **cols;	/* q column vector of each */
 	QipcColumnConverter *converters;
+	const KipcObject **fix_cols;	/* per fixup: the result column */
+	const KipcObject **fix_aux; /* per fixup: its hidden q column */
 	int64		nrows;
 	int64		next_row;
 
@@ -100,6 +105,9 @@ typedef struct QipcFdwScanState
 	MemoryContext batch_cxt;	/* result message, converter caches */
 	MemoryContext temp_cxt;		/* per-row by-reference values */
 } QipcFdwScanState;
+
+static void apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
+						 bool *isnull);
 
 /* FDW callback routines */
 static void qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -312,8 +320,8 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 
 	/*
 	 * Remote conditions are checked by q (deparse.c puts them into the
-	 * request); everything else stays in the plan's qual.  Join clauses of
-	 * a parameterized path are remote when q can evaluate them.
+	 * request); everything else stays in the plan's qual.  Join clauses of a
+	 * parameterized path are remote when q can evaluate them.
 	 */
 	foreach(lc, scan_clauses)
 	{
@@ -332,8 +340,8 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	}
 
 	/*
-	 * Pushdown: conditions that do not fit into the q lambda's arguments
-	 * stay local, and their columns must be fetched.
+	 * Pushdown: conditions that do not fit into the q lambda's arguments stay
+	 * local, and their columns must be fetched.
 	 */
 	if (remote_list != NIL && fpinfo->topts.table != NULL &&
 		fpinfo->topts.query == NULL && fpinfo->topts.function == NULL)
@@ -357,8 +365,8 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 
 	/*
 	 * Function-backed tables (funcscan.c): every condition is checked
-	 * locally, the argument ones included, so that a q function that
-	 * ignores or widens an argument cannot return wrong rows.
+	 * locally, the argument ones included, so that a q function that ignores
+	 * or widens an argument cannot return wrong rows.
 	 */
 	if (fpinfo->topts.function != NULL)
 		local_exprs = extract_actual_clauses(scan_clauses, false);
@@ -489,6 +497,9 @@ qipcBeginForeignScan(ForeignScanState *node, int eflags)
 	if (list_length(fsplan->fdw_private) > QipcScanPrivateArgConvs)
 		fsstate->arg_convs = (List *) list_nth(fsplan->fdw_private,
 											   QipcScanPrivateArgConvs);
+	if (list_length(fsplan->fdw_private) > QipcScanPrivateFixups)
+		fsstate->fixups = (List *) list_nth(fsplan->fdw_private,
+											QipcScanPrivateFixups);
 
 	fsstate->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
 											   "qipc_fdw batch data",
@@ -544,11 +555,80 @@ qipcIterateForeignScan(ForeignScanState *node)
 		values[a] = cv->convert(cv, fsstate->cols[i], row, &isnull[a]);
 	}
 	fsstate->cur_col = -1;
+	if (fsstate->fixups != NIL)
+		apply_fixups(fsstate, row, values, isnull);
 
 	error_context_stack = errcallback.previous;
 	MemoryContextSwitchTo(oldcxt);
 
 	return ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * apply_fixups
+ *		Complete the values of pushed aggregates that q delivers in two
+ *		columns (QIPC_FIX_*, see qipc_fdw.h) for row "row".
+ */
+static void
+apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
+			 bool *isnull)
+{
+	ListCell   *lc;
+	int			f = 0;
+
+	foreach(lc, fsstate->fixups)
+	{
+		List	   *fix = (List *) lfirst(lc);
+		int			kind = intVal(linitial(fix));
+		int			a = intVal(lsecond(fix)) - 1;
+		const char *colname = strVal(lfourth(fix));
+		const char *coltype = strVal(list_nth(fix, 4));
+		const KipcObject *aux = fsstate->fix_aux[f];
+		const KipcObject *col = fsstate->fix_cols[f];
+		bool		infinity = false;
+
+		f++;
+		switch (kind)
+		{
+			case QIPC_FIX_NAN:
+				if (kipc_get_g(aux, row))
+				{
+					values[a] = Float8GetDatum(get_float8_nan());
+					isnull[a] = false;
+				}
+				break;
+			case QIPC_FIX_INF:
+				infinity = (kipc_get_g(aux, row) != 0);
+				break;
+			case QIPC_FIX_SUM128:
+				if (isnull[a])
+					break;		/* no value was summed */
+				if (kipc_get_j(aux, row) == KIPC_NULL_LONG)
+					infinity = true;
+				else
+				{
+					/* high * 2^32 + low, exactly */
+					Datum		high = NumericGetDatum(int64_to_numeric(kipc_get_j(col, row)));
+					Datum		low = NumericGetDatum(int64_to_numeric(kipc_get_j(aux, row)));
+					Datum		scale = NumericGetDatum(int64_to_numeric(INT64CONST(4294967296)));
+
+					values[a] = DirectFunctionCall2(numeric_add,
+													DirectFunctionCall2(numeric_mul,
+																		high, scale),
+													low);
+				}
+				break;
+			default:
+				elog(ERROR, "unrecognized qipc_fdw fixup: %d", kind);
+		}
+		if (infinity)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("q infinity cannot be represented as type %s",
+							coltype),
+					 errdetail("Column \"%s\" of foreign table \"%s\" holds a q infinity (0W or -0W) in the rows summed by q, and type %s has no infinity.",
+							   colname, fsstate->relname, coltype)));
+	}
 }
 
 /*
@@ -727,6 +807,48 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 							NameStr(attr->attname), fsstate->relname,
 							fsstate->batch_cxt);
 		i++;
+	}
+
+	/* fixups of pushed aggregates: their hidden columns (pushdown.c) */
+	if (fsstate->fixups != NIL)
+	{
+		int			f = 0;
+
+		fsstate->fix_cols = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
+		fsstate->fix_aux = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
+		foreach(lc, fsstate->fixups)
+		{
+			List	   *fix = (List *) lfirst(lc);
+			int			kind = intVal(linitial(fix));
+			AttrNumber	attnum = (AttrNumber) intVal(lsecond(fix));
+			const char *auxname = strVal(lthird(fix));
+			ListCell   *n2;
+			ListCell   *c2;
+			int			c;
+
+			for (c = 0; c < fsstate->ncols; c++)
+			{
+				if (fsstate->attnums[c] == attnum)
+					fsstate->fix_cols[f] = fsstate->cols[c];
+			}
+			forboth(n2, names, c2, cols)
+			{
+				if (strcmp((const char *) lfirst(n2), auxname) == 0)
+					fsstate->fix_aux[f] = (const KipcObject *) lfirst(c2);
+			}
+			if (fsstate->fix_cols[f] == NULL || fsstate->fix_aux[f] == NULL ||
+				(nrows > 0 &&
+				 (kind == QIPC_FIX_SUM128 ?
+				  (fsstate->fix_aux[f]->type != KIPC_T_LONG ||
+				   fsstate->fix_cols[f]->type != KIPC_T_LONG) :
+				  fsstate->fix_aux[f]->type != KIPC_T_BOOLEAN)))
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+						 errmsg("unexpected q result for an aggregate of foreign table \"%s\"",
+								fsstate->relname),
+						 errcontext("remote q: %s", fsstate->query)));
+			f++;
+		}
 	}
 	fsstate->nrows = nrows;
 }

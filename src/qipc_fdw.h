@@ -59,8 +59,8 @@ typedef struct QipcFdwServerOptions
 	double		reconnect_delay;	/* seconds before the first extra attempt;
 									 * default 0.5 */
 	double		reconnect_backoff;	/* delay multiplier per attempt; default 2 */
-	bool		keep_connections;	/* keep the connection across transactions;
-									 * default on */
+	bool		keep_connections;	/* keep the connection across
+									 * transactions; default on */
 	double		fdw_startup_cost;	/* default QIPC_DEFAULT_FDW_STARTUP_COST */
 	double		fdw_tuple_cost; /* default QIPC_DEFAULT_FDW_TUPLE_COST */
 	int			max_message_size;	/* bytes; 0 = libkipc default (2^31-1) */
@@ -107,8 +107,8 @@ typedef struct QipcConnCacheEntry QipcConnection;
 typedef struct QipcConnStats
 {
 	TimestampTz connected_since;	/* 0 if not connected */
-	uint64		requests;		/* sync + async messages sent (lifetime of
-								 * the cache entry) */
+	uint64		requests;		/* sync + async messages sent (lifetime of the
+								 * cache entry) */
 	uint64		bytes_in;		/* wire bytes received, all connections */
 	uint64		bytes_out;		/* wire bytes sent, all connections */
 	uint64		reconnects;		/* successful re-establishments */
@@ -131,9 +131,9 @@ typedef struct QipcConnInfo
 } QipcConnInfo;
 
 /* flags for qipc_request_ext */
-#define QIPC_REQUEST_IDEMPOTENT		0x01	/* safe to resend once if the
-											 * link drops before any response
-											 * byte arrived */
+#define QIPC_REQUEST_IDEMPOTENT		0x01	/* safe to resend once if the link
+											 * drops before any response byte
+											 * arrived */
 #define QIPC_REQUEST_ALLOW_ERROR	0x02	/* return a q error object (root
 											 * type KIPC_T_ERROR) instead of
 											 * raising ERRCODE_FDW_ERROR */
@@ -315,9 +315,31 @@ enum QipcScanPrivateIndex
 	QipcScanPrivateColumnNames,
 	/* optional (pushdown, deparse.c); absent in scans without arguments */
 	QipcScanPrivateArgConvs,	/* IntList: QIPC_CONV_* per fdw_exprs item */
-	QipcScanPrivateDisplay		/* String: the q for EXPLAIN, arguments
+	QipcScanPrivateDisplay,		/* String: the q for EXPLAIN, arguments
 								 * rendered */
+	/* optional (aggregate pushdown, pushdown.c) */
+	QipcScanPrivateFixups		/* List: one QIPC_FIX_* fixup per item */
 };
+
+/*
+ * Fixups of pushed aggregates whose value q cannot deliver as one column
+ * (pushdown.c plans them, the scan in qipc_fdw.c applies them after the
+ * row's conversion).  Each item of the QipcScanPrivateFixups list is a
+ * List (Integer kind, Integer attnum of the result column, String name of
+ * the hidden q result column "aux", String local name and String type name
+ * of the aggregated column, for messages):
+ *	- QIPC_FIX_NAN: aux is boolean; true: the value is NaN (q's NaN is its
+ *	  null, which reads back as NULL), e.g. the sum of +inf and -inf;
+ *	- QIPC_FIX_SUM128: the result column holds the long H, aux the long L,
+ *	  and the numeric value is H * 2^32 + L (exact beyond 64 bits); a null
+ *	  L means that a q integer infinity was summed: error 22003, as a
+ *	  plain scan reading that value raises;
+ *	- QIPC_FIX_INF: aux is boolean; true: a q integer infinity was summed
+ *	  (error 22003, as above).
+ */
+#define QIPC_FIX_NAN		1
+#define QIPC_FIX_SUM128		2
+#define QIPC_FIX_INF		3
 
 /* ----------------------------------------------------------------
  * q text helpers (qipc_fdw.c)

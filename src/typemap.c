@@ -579,9 +579,9 @@ conv_symbol_text(QipcColumnConverter *cv, const KipcObject *col, int64 k, bool *
 	}
 
 	/*
-	 * Convert into the cache context.  The evicted value may still be in
-	 * the previous row's slot, which is no longer needed once the next row
-	 * is being built (the FDW slot contract), so it can be freed.
+	 * Convert into the cache context.  The evicted value may still be in the
+	 * previous row's slot, which is no longer needed once the next row is
+	 * being built (the FDW slot contract), so it can be freed.
 	 */
 	oldcxt = MemoryContextSwitchTo(cv->cache_cxt);
 	d = make_text(cv, s, len);
@@ -1296,14 +1296,13 @@ natural_qtype(Oid typid)
 		case UUIDOID:
 			return -KIPC_T_GUID;
 		case BYTEAOID:
-			return KIPC_T_BYTE;	/* byte vector */
+			return KIPC_T_BYTE; /* byte vector */
 		default:
 			return 0;
 	}
 }
 
-static void
-arg_out_of_range(Oid typid, int qtype) pg_attribute_noreturn();
+static void arg_out_of_range(Oid typid, int qtype) pg_attribute_noreturn();
 
 static void
 arg_out_of_range(Oid typid, int qtype)
@@ -1546,7 +1545,8 @@ scalar_to_kipc(Datum value, bool isnull, Oid typid, int qtype)
 						ereport(ERROR,
 								(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 								 errmsg("cannot send an interval with months or years to q"),
-								 errdetail("q timespans have no months; use days instead.")));
+								 errdetail("A q timespan has no months."),
+								 errhint("Express the interval in days.")));
 					iv = i->time;
 					if (pg_add_s64_overflow(iv,
 											scale_exact(i->day, USECS_PER_DAY, typid, qtype),

@@ -53,13 +53,16 @@ typedef enum KipcStatus
 {
 	KIPC_OK = 0,				/* done */
 	KIPC_INCOMPLETE = 1,		/* reader: need more bytes */
-	KIPC_WANT_READ = 2,			/* transport: wait until the socket is readable */
-	KIPC_WANT_WRITE = 3,		/* transport: wait until the socket is writable */
+	KIPC_WANT_READ = 2,			/* transport: wait until the socket is
+								 * readable */
+	KIPC_WANT_WRITE = 3,		/* transport: wait until the socket is
+								 * writable */
 	KIPC_ERR_IO = -1,			/* socket error, peer closed, connect failed */
 	KIPC_ERR_PROTOCOL = -2,		/* malformed message or limit exceeded */
 	KIPC_ERR_TLS = -3,			/* TLS handshake / certificate failure */
 	KIPC_ERR_NOMEM = -4,		/* allocator returned NULL */
-	KIPC_ERR_AUTH = -5,			/* server closed the socket during the handshake */
+	KIPC_ERR_AUTH = -5,			/* server closed the socket during the
+								 * handshake */
 	KIPC_ERR_TIMEOUT = -6,		/* connect timeout (only set by callers) */
 	KIPC_ERR_ARG = -7			/* invalid argument / unencodable object */
 } KipcStatus;
@@ -181,8 +184,8 @@ struct KipcObject
 		const char **syms;		/* symbol vector: n NUL-terminated strings */
 		KipcObject **objs;		/* general list: n objects; dict: [0] keys,
 								 * [1] values; table: [0] the column dict;
-								 * lambda: [0] source char vector; 104..111:
-								 * n parts */
+								 * lambda: [0] source char vector; 104..111: n
+								 * parts */
 	}			v;
 };
 
@@ -289,6 +292,7 @@ kipc_dict_values(const KipcObject *d)
 {
 	return d->v.objs[1];
 }
+
 /* true for a dict (99/127) whose keys and values are both tables */
 extern bool kipc_is_keyed_table(const KipcObject *o);
 
@@ -301,7 +305,7 @@ extern bool kipc_is_null(const KipcObject *o, int64_t k);
  * caller's reference (like k.h's knk/xD/xT).
  * ----------------------------------------------------------------
  */
-extern KipcObject *kipc_new_atom(int type);		/* type < 0; value zeroed */
+extern KipcObject *kipc_new_atom(int type); /* type < 0; value zeroed */
 extern KipcObject *kipc_new_bool(bool x);
 extern KipcObject *kipc_new_byte(uint8_t x);
 extern KipcObject *kipc_new_short(int16_t x);
@@ -319,15 +323,15 @@ extern KipcObject *kipc_new_string(const char *s, size_t len);	/* char vector */
 extern KipcObject *kipc_new_cstring(const char *s);
 extern KipcObject *kipc_new_vector(int type, int64_t n);	/* 1..19; items zeroed,
 															 * symbols = "" */
-extern KipcObject *kipc_new_list(int64_t n);	/* general list, objs NULL-filled */
+extern KipcObject *kipc_new_list(int64_t n);	/* general list, objs
+												 * NULL-filled */
 extern KipcObject *kipc_new_dict(KipcObject *keys, KipcObject *values);
 extern KipcObject *kipc_new_sorted_dict(KipcObject *keys, KipcObject *values);
-extern KipcObject *kipc_new_table(KipcObject *colnames, KipcObject *columns);	/* symbols,
-																				 * list */
+extern KipcObject *kipc_new_table(KipcObject *colnames, KipcObject *columns);	/* symbols, list */
 extern KipcObject *kipc_new_error(const char *text);
-extern KipcObject *kipc_new_identity(void);		/* :: */
+extern KipcObject *kipc_new_identity(void); /* :: */
 extern KipcObject *kipc_new_lambda(const char *context, const char *source);
-extern KipcObject *kipc_new_primitive(int type, uint8_t index);	/* 101..103 */
+extern KipcObject *kipc_new_primitive(int type, uint8_t index); /* 101..103 */
 extern KipcObject *kipc_new_compound(int type, int64_t n);	/* 104..111 */
 
 /*
@@ -365,8 +369,8 @@ extern KipcStatus kipc_set_symbol(KipcObject *symvec, int64_t k, const char *s);
 /* grow/shrink a heap vector or list to n items (new items zeroed) */
 extern KipcStatus kipc_resize(KipcObject *o, int64_t n);
 
-extern KipcObject *kipc_ref(KipcObject *o);		/* no-op on arena objects */
-extern void kipc_unref(KipcObject *o);			/* NULL-safe */
+extern KipcObject *kipc_ref(KipcObject *o); /* no-op on arena objects */
+extern void kipc_unref(KipcObject *o);	/* NULL-safe */
 extern KipcObject *kipc_copy(const KipcObject *o);	/* deep copy to heap */
 
 /* q's match (~): same type and same values, deep */

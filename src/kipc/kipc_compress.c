@@ -195,8 +195,8 @@ kipc_decompress(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen,
 			/*
 			 * Slot 0 means "never filled" (positions start at 8).  Filled
 			 * slots always hold positions below o - 1, so the source is
-			 * already written; overlap with the destination is how runs
-			 * are encoded and the forward byte loop below handles it.
+			 * already written; overlap with the destination is how runs are
+			 * encoded and the forward byte loop below handles it.
 			 */
 			if (src == 0)
 			{

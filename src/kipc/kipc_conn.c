@@ -267,6 +267,7 @@ start_unix(KipcConn *c)
 		kipc_conn_set_error(c, "could not create Unix socket: %s", strerror(errno));
 		return fail(c, KIPC_ERR_IO);
 	}
+
 	/*
 	 * A Unix-socket connect completes at once or fails; EAGAIN means the
 	 * server's backlog is full, and nothing is in progress then.

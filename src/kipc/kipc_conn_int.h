@@ -63,8 +63,7 @@ struct KipcConn
 								 * SSL_is_init_finished: that turns false
 								 * again while TLS 1.3 session tickets are
 								 * processed) */
-	bool		tls_fatal;		/* a fatal TLS error occurred: no
-								 * SSL_shutdown */
+	bool		tls_fatal;		/* a fatal TLS error occurred: no SSL_shutdown */
 
 	/* handshake */
 	uint8_t		capability;		/* negotiated: min(server reply, ours) */

@@ -621,8 +621,8 @@ kipc_compressed_check(const uint8_t *wire, size_t wire_len,
 
 	/*
 	 * A group of 17 input bytes yields at most 8 * 257 output bytes, so the
-	 * stream can expand at most ~121 times.  Refusing anything claiming
-	 * more keeps a tiny message from making us allocate a huge buffer.
+	 * stream can expand at most ~121 times.  Refusing anything claiming more
+	 * keeps a tiny message from making us allocate a huge buffer.
 	 */
 	if ((uint64_t) (u - KIPC_HEADER_SIZE) > (uint64_t) (wire_len - 12) * 121 + 257)
 	{

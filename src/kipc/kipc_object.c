@@ -129,8 +129,8 @@ kipc_arena_alloc(KipcArena *arena, size_t size)
 	{
 		/*
 		 * Big requests (pointer arrays of long lists) get a chunk of their
-		 * own; small ones share chunks that double up to 1 MB, so a
-		 * message with many small objects needs few allocations.
+		 * own; small ones share chunks that double up to 1 MB, so a message
+		 * with many small objects needs few allocations.
 		 */
 		csize = arena->next_size;
 		if (size > csize)
@@ -307,8 +307,8 @@ kipc_table_column(const KipcObject *t, int64_t c)
 	vals = d->v.objs[1];
 
 	/*
-	 * A splayed table referenced by name carries a path symbol instead of
-	 * a column list (kdb-ipc-protocol.md 3.4): no columns to hand out.
+	 * A splayed table referenced by name carries a path symbol instead of a
+	 * column list (kdb-ipc-protocol.md 3.4): no columns to hand out.
 	 */
 	if (vals->type != KIPC_T_LIST || vals->n != d->v.objs[0]->n)
 		return NULL;
@@ -806,7 +806,7 @@ kipc_new_null(int type)
 	switch (type)
 	{
 		case -KIPC_T_GUID:
-			return kipc_new_atom(type);	/* all-zero */
+			return kipc_new_atom(type); /* all-zero */
 		case -KIPC_T_SHORT:
 			return kipc_new_short(KIPC_NULL_SHORT);
 		case -KIPC_T_INT:
@@ -822,7 +822,7 @@ kipc_new_null(int type)
 		case -KIPC_T_CHAR:
 			return kipc_new_char(KIPC_NULL_CHAR);
 		case -KIPC_T_SYMBOL:
-			return kipc_new_atom(type);	/* empty symbol */
+			return kipc_new_atom(type); /* empty symbol */
 		case -KIPC_T_TIMESTAMP:
 		case -KIPC_T_TIMESPAN:
 			return kipc_new_temporal(type, KIPC_NULL_LONG);

@@ -286,9 +286,9 @@ kipc_reader_buffer(KipcReader *r, uint8_t **ptr, size_t *avail)
 	want = *avail ? *avail : 4096;
 
 	/*
-	 * Straight into the message buffer when nothing is staged ahead of it
-	 * and the message still needs at least what the caller wants to read:
-	 * then the recv cannot run into the next message.
+	 * Straight into the message buffer when nothing is staged ahead of it and
+	 * the message still needs at least what the caller wants to read: then
+	 * the recv cannot run into the next message.
 	 */
 	if (r->cur != NULL && !message_complete(r) && r->pend_off == r->pend_len &&
 		r->cur_len - r->cur_have >= want)

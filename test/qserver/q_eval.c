@@ -490,6 +490,85 @@ call_lambda(K *f, K **args, int n)
 
 static K *apply_adverb(K *f, K **args, int n);
 
+/* write text for handle application on 1/-1 (stdout) and 2/-2 (stderr) */
+static void
+write_text(FILE *fp, K *x, bool lines)
+{
+	if (x->type == KIPC_T_CHAR || x->type == KIPC_T_BYTE)
+		fwrite(x->v.items, 1, (size_t) x->n, fp);
+	else if (x->type == -KIPC_T_CHAR)
+		fputc(x->a.g, fp);
+	if (lines)
+		fputc('\n', fp);
+}
+
+/*
+ * Handle application h x (KX basics/handles.md, ref/hopen.md): 1 and 2
+ * write a string to stdout/stderr, -1 and -2 also append a newline (a list
+ * of strings is written one line each); each returns h.  The caller's
+ * handle .z.w sends x as a sync request and returns the caller's
+ * response; neg .z.w sends it async and returns ::.  Returns NULL for
+ * other handles (the caller then indexes, as before).
+ */
+static K *
+apply_handle(K *f, K *x)
+{
+	QInterp    *q = q_cur;
+	int64_t		h = f->type == -KIPC_T_LONG ? f->a.j : f->a.i;
+
+	if (h == 1 || h == 2 || h == -1 || h == -2)
+	{
+		FILE	   *fp = h == 1 || h == -1 ? stdout : stderr;
+		bool		lines = h < 0;
+
+		if (x->type == KIPC_T_CHAR || x->type == -KIPC_T_CHAR ||
+			(x->type == KIPC_T_BYTE && !lines))
+			write_text(fp, x, lines);
+		else if (lines && x->type == KIPC_T_LIST)
+		{
+			int64_t		k;
+
+			for (k = 0; k < x->n; k++)
+				if (x->v.objs[k]->type != KIPC_T_CHAR &&
+					x->v.objs[k]->type != -KIPC_T_CHAR)
+					q_err("type");
+			for (k = 0; k < x->n; k++)
+				write_text(fp, x->v.objs[k], true);
+		}
+		else
+			q_err("type");
+		fflush(fp);
+		return kipc_ref(f);
+	}
+	if (q->zw > 0 && (h == q->zw || h == -(int64_t) q->zw))
+	{
+		char		err[256];
+		K		   *r;
+
+		if (!q->hooks.send_to_caller)
+			q_err("nyi");
+		err[0] = 0;
+		r = q->hooks.send_to_caller(q->hooks.arg, x, h > 0, err, sizeof(err));
+		if (!r)
+			q_err(err[0] ? err : "io");
+		return r;
+	}
+	return NULL;
+}
+
+/* an int/long atom naming a handle apply_handle() serves */
+static bool
+is_handle(const K *x)
+{
+	int64_t		h;
+
+	if (x->type != -KIPC_T_LONG && x->type != -KIPC_T_INT)
+		return false;
+	h = x->type == -KIPC_T_LONG ? x->a.j : x->a.i;
+	return h == 1 || h == 2 || h == -1 || h == -2 ||
+		(q_cur->zw > 0 && (h == q_cur->zw || h == -(int64_t) q_cur->zw));
+}
+
 K *
 q_apply(K *f, K **args, int n)
 {
@@ -570,7 +649,7 @@ q_apply(K *f, K **args, int n)
 				/* amend / trap */
 				K		   *x = args[0];
 
-				if (n == 3 && q_is_function(x))
+				if (n == 3 && (q_is_function(x) || is_handle(x)))
 				{
 					/* @[f;x;handler] / .[f;args;handler]: trap */
 					K		   *res;
@@ -715,6 +794,14 @@ q_apply(K *f, K **args, int n)
 		default:
 			break;
 	}
+	/* an int or long atom applied to one argument is a handle */
+	if (n == 1 && (f->type == -KIPC_T_LONG || f->type == -KIPC_T_INT) && !elided)
+	{
+		K		   *r = apply_handle(f, args[0]);
+
+		if (r)
+			return r;
+	}
 	/* data: indexing */
 	if (n == 1)
 	{
@@ -819,6 +906,39 @@ each2(K *f, K *x, K *y, int mode)
 		xa = false;
 	if (mode == 2)
 		ya = false;
+	if (mode == 0 && x->type == KIPC_T_TABLE && y->type == KIPC_T_TABLE &&
+		f->type == KIPC_T_BINARY && f->a.g == B_JOIN)
+	{
+		/*
+		 * t,'r on tables of the same count joins them column-wise (KX
+		 * ref/join.md): flip (flip t),flip r, the columns of r replacing
+		 * those of t with the same name; 0-row tables included
+		 */
+		K		   *fx,
+				   *fy,
+				   *d,
+				   *t;
+
+		if (q_count(x) != q_count(y))
+			q_err("length");
+		fx = q_flip(x);
+		fy = q_flip(y);
+		d = q_join(fx, fy);
+		kipc_unref(fx);
+		kipc_unref(fy);
+		t = q_flip(d);
+		kipc_unref(d);
+		return t;
+	}
+	if (mode == 0 && x->type == KIPC_T_DICT && y->type == KIPC_T_DICT)
+	{
+		/* dictionaries (keyed tables too) with the same keys: each over the
+		 * values, keys kept; other key sets are not modelled */
+		if (!q_match(kipc_dict_keys(x), kipc_dict_keys(y)))
+			q_err("nyi");
+		return q_dict_new(kipc_ref(kipc_dict_keys(x)),
+						  each2(f, kipc_dict_values(x), kipc_dict_values(y), 0));
+	}
 	if (mode == 1 && q_is_atom(x))
 		return q_apply2(f, x, y);
 	if (mode == 2 && q_is_atom(y))

@@ -1738,8 +1738,10 @@ parse_term(Parser *P, int stop)
 
 						n = c;
 					}
-					else if (n->kind == N_DERIVED)
+					else if (n->kind == N_DERIVED || n->kind == N_QSQL)
 					{
+						/* (f') and (select ..) are nouns: the expression
+						 * goes on after the ')' */
 						QNode	   *w = q_node(N_SEQ, 1);
 
 						w->kids[0] = n;

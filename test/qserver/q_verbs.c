@@ -3844,8 +3844,15 @@ dict_join(K *x, K *y)
 	for (k = 0; k < m; k++)
 		if (P[k] == n)
 			extra++;
-	nk = to_list(kx);
-	nv = to_list(vx);
+	/* fresh lists: to_list() shares a general list, which is resized and
+	 * written below (a table's column list, for one) */
+	nk = mklist(n);
+	nv = mklist(n);
+	for (k = 0; k < n; k++)
+	{
+		nk->v.objs[k] = q_item(kx, k);
+		nv->v.objs[k] = q_item(vx, k);
+	}
 	kipc_resize(nk, n + extra);
 	kipc_resize(nv, n + extra);
 	extra = 0;
@@ -7514,6 +7521,11 @@ q_binary(int idx, K *x, K *y)
 						return q_unkey(y);
 					return q_xkey(x, y);
 				}
+				/* n!x keys a table only: an atom or a vector is a type error
+				 * (0!42 is 'type in kdb+) */
+				if (y->type != KIPC_T_LIST && y->type != KIPC_T_DICT &&
+					y->type >= -19 && y->type <= 19)
+					q_err("type");
 				q_err("nyi");
 			}
 			if (q_is_atom(x) && !q_is_atom(y))

@@ -43,6 +43,18 @@ typedef struct QServerHooks
 	/* .qserver.restart[ms]: close every connection and the listeners,
 	 * listen again after ms milliseconds (a server restart) */
 	void		(*restart) (void *arg, int64_t ms);
+
+	/*
+	 * Handle application on the caller's handle inside a request, as kdb+
+	 * does: neg[.z.w] x (sync false) sends x to the caller as an async
+	 * message and returns :: at once (a new reference); .z.w x (sync true)
+	 * sends x as a sync request and waits for the caller's response,
+	 * returning it (a new reference).  On failure (the caller replied with
+	 * an error, closed, timed out, or no caller) returns NULL with the q
+	 * error text in errbuf, which the interpreter signals.
+	 */
+	KipcObject *(*send_to_caller) (void *arg, const KipcObject *x, bool sync,
+								   char *errbuf, size_t errlen);
 } QServerHooks;
 
 extern QInterp *q_interp_new(const QServerHooks *hooks);
