@@ -1022,48 +1022,6 @@ qipc_append_symbol(StringInfo buf, const char *name)
 }
 
 /*
- * append_symbol_list
- *		A symbol vector literal: `a`b`c when all are plain, otherwise a
- *		general list of symbol atoms (which q collapses to a symbol vector);
- *		a single name is enlisted.
- */
-static void
-append_symbol_list(StringInfo buf, List *names)
-{
-	ListCell   *lc;
-	bool		all_plain = true;
-
-	foreach(lc, names)
-	{
-		if (!qipc_is_plain_identifier(strVal(lfirst(lc))))
-			all_plain = false;
-	}
-
-	if (list_length(names) == 1)
-	{
-		appendStringInfoString(buf, "(enlist ");
-		qipc_append_symbol(buf, strVal(linitial(names)));
-		appendStringInfoChar(buf, ')');
-	}
-	else if (all_plain)
-	{
-		foreach(lc, names)
-			qipc_append_symbol(buf, strVal(lfirst(lc)));
-	}
-	else
-	{
-		appendStringInfoChar(buf, '(');
-		foreach(lc, names)
-		{
-			if (lc != list_head(names))
-				appendStringInfoChar(buf, ';');
-			qipc_append_symbol(buf, strVal(lfirst(lc)));
-		}
-		appendStringInfoChar(buf, ')');
-	}
-}
-
-/*
  * qipc_build_select
  *		See qipc_fdw.h.  With no columns the query counts the rows:
  *		count ?[t;();0b;()] (the result is a long atom).
@@ -1085,9 +1043,9 @@ qipc_build_select(const char *table, List *colnames)
 	appendStringInfoString(&buf, "?[");
 	qipc_append_symbol(&buf, table);
 	appendStringInfoString(&buf, ";();0b;");
-	append_symbol_list(&buf, colnames);
+	qipc_append_symbol_list(&buf, colnames);
 	appendStringInfoChar(&buf, '!');
-	append_symbol_list(&buf, colnames);
+	qipc_append_symbol_list(&buf, colnames);
 	appendStringInfoChar(&buf, ']');
 	return buf.data;
 }

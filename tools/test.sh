@@ -56,6 +56,9 @@ run_suite unit make -s unitcheck
 if [ -x test/qserver/tests/run_conformance.sh ]; then
 	run_suite conformance test/qserver/tests/run_conformance.sh
 fi
+if [ -x test/qserver/tests/run_conformance_ipc.sh ]; then
+	run_suite conformance-ipc test/qserver/tests/run_conformance_ipc.sh
+fi
 if [ -x test/qserver/tests/run_network_tests.sh ]; then
 	run_suite network test/qserver/tests/run_network_tests.sh
 fi

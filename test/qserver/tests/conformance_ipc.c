@@ -148,6 +148,12 @@ request_obj(const KipcObject *o)
 
 			kipc_conn_send(conn, KIPC_MSG_RESPONSE, e);
 			kipc_unref(e);
+			while ((st = kipc_conn_flush(conn)) != KIPC_OK)
+			{
+				if (st < 0)
+					die("send failed");
+				wait_for(st, deadline);
+			}
 		}
 		kipc_msg_free(msg);
 	}
@@ -377,15 +383,15 @@ static const char *const must_differ[][2] = {
 	{"`s#1 2 3", "1 2 3"},		/* attribute (q's ~ ignores it) */
 	{"`a`b", "`a`c"},			/* symbol */
 	{"\"ab\"", "`ab"},			/* string vs symbol */
-	{"0.6666667", "0.666667"},	/* float beyond display precision */
-	{"2000.01.01T00:00:00.001", "2000.01.01T00:00:00.002"},	/* datetime ms */
+	{"0.6666667", "0.666667"},	/* one float digit */
+	{"2000.01.01T00:00:00.001", "2000.01.01T00:00:00.002"}, /* datetime ms */
 	{"`a`b!1 2", "`a`b!1 3"},	/* dict value */
 	{"([] a:1 2)", "([] b:1 2)"},	/* table column name */
 	{"([k:1 2] v:3 4)", "`k xkey ([] k:1 2; v:3 5)"},	/* keyed table */
 	{"(1;`a)", "(1;`b)"},		/* general list */
 	{"{x+y}", "{x+z}"},			/* lambda source */
 	{"+", "-"},					/* primitive */
-	{"2000.01.01D00:00:00.000000001", "2000.01.01D00:00:00.000000002"},	/* ns */
+	{"2000.01.01D00:00:00.000000001", "2000.01.01D00:00:00.000000002"}, /* ns */
 };
 
 static bool
@@ -507,7 +513,10 @@ run_file(const char *path)
 
 				ok = d != NULL && strcmp(d, want) == 0;
 				if (ok)
+				{
 					nechoed++;
+					printf("# by display: %s:%d: %s\n", path, lineno, expr);
+				}
 				else
 				{
 					snprintf(whybuf, sizeof(whybuf),
