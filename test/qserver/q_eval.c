@@ -12,9 +12,15 @@
  * values of type 100 carrying their source text, so they cross IPC exactly
  * like kdb+'s; their parse trees are cached by source text.
  *
- * q errors longjmp to the innermost protected frame (q_protect); the frame
- * restores the interpreter's stack state.  Deadlines (-T) are checked every
- * few thousand evaluation steps and inside every loop and sleep.
+ * q errors longjmp to the innermost protected frame (q_protect, or a trap
+ * @[f;x;h]); the frame restores the interpreter's stack state and frees
+ * what the abandoned evaluation held: parse arenas pushed since (value
+ * pushes one per parse and frees it after the evaluation; cached lambdas
+ * keep their own), lambda frames, and the values on the in-flight stack
+ * (q_vpush).  Deadlines (-T) are checked every few thousand evaluation
+ * steps and inside every loop and sleep.  An int atom applied to a value
+ * is a handle: 1/2 and -1/-2 write to stdout/stderr, the caller's .z.w
+ * (and neg .z.w) send through QServerHooks.send_to_caller.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -26,6 +32,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +92,238 @@ q_strndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
+}
+
+/* ----------------------------------------------------------------
+ * Parse arenas
+ * ----------------------------------------------------------------
+ */
+typedef struct QChunk
+{
+	struct QChunk *next;
+	size_t		used;
+	size_t		cap;
+	max_align_t data[];
+} QChunk;
+
+struct QArena
+{
+	QChunk	   *chunks;
+	K		  **refs;			/* values the arena holds a reference to */
+	int64_t		nrefs;
+	int64_t		caprefs;
+	void		(*cleanup) (void *arg);	/* run first when freed, or NULL */
+	void	   *cleanup_arg;
+	QArena	   *prev;			/* next one down the stack */
+};
+
+#define ARENA_CHUNK		8192
+
+static void
+arena_free(QArena *a)
+{
+	QChunk	   *c = a->chunks;
+	int64_t		i;
+
+	if (a->cleanup)
+		a->cleanup(a->cleanup_arg);
+	while (c)
+	{
+		QChunk	   *next = c->next;
+
+		free(c);
+		c = next;
+	}
+	for (i = 0; i < a->nrefs; i++)
+		kipc_unref(a->refs[i]);
+	free(a->refs);
+	free(a);
+}
+
+QArena *
+q_arena_push(void)
+{
+	QInterp    *q = q_cur;
+	QArena	   *a = calloc(1, sizeof(QArena));
+
+	if (!a)
+		q_err("wsfull");
+	a->prev = q->arena;
+	q->arena = a;
+	return a;
+}
+
+void
+q_arena_pop(QArena *a)
+{
+	QInterp    *q = q_cur;
+
+	q->arena = a->prev;
+	arena_free(a);
+}
+
+QArena *
+q_arena_detach(QArena *a)
+{
+	QInterp    *q = q_cur;
+
+	q->arena = a->prev;
+	a->prev = NULL;
+	return a;
+}
+
+void
+q_arena_unwind(QArena *to)
+{
+	QInterp    *q = q_cur;
+
+	while (q->arena && q->arena != to)
+	{
+		QArena	   *a = q->arena;
+
+		q->arena = a->prev;
+		arena_free(a);
+	}
+}
+
+void *
+q_palloc(size_t n)
+{
+	QArena	   *a = q_cur->arena;
+	QChunk	   *c;
+	size_t		need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+
+	if (!a)
+		return q_alloc(n);		/* no arena: lives for good */
+	if (need == 0)
+		need = sizeof(max_align_t);
+	c = a->chunks;
+	if (!c || c->cap - c->used < need)
+	{
+		size_t		cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+
+		c = malloc(sizeof(QChunk) + cap);
+		if (!c)
+			q_err("wsfull");
+		c->used = 0;
+		c->cap = cap;
+		c->next = a->chunks;
+		a->chunks = c;
+	}
+	{
+		void	   *p = (char *) c->data + c->used;
+
+		c->used += need;
+		memset(p, 0, n);
+		return p;
+	}
+}
+
+char *
+q_pstrndup(const char *s, size_t n)
+{
+	char	   *p = q_palloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+void *
+q_pgrow(void *old, size_t oldn, size_t n)
+{
+	void	   *p = q_palloc(n);
+
+	if (old && oldn)
+		memcpy(p, old, oldn < n ? oldn : n);
+	return p;
+}
+
+void
+q_arena_cleanup(void (*fn) (void *arg), void *arg)
+{
+	QArena	   *a = q_cur->arena;
+
+	if (a)
+	{
+		a->cleanup = fn;
+		a->cleanup_arg = arg;
+	}
+}
+
+void
+q_arena_own(K *v)
+{
+	QArena	   *a = q_cur->arena;
+
+	if (!a || !v)
+		return;					/* no arena: the value lives for good */
+	if (a->nrefs == a->caprefs)
+	{
+		int64_t		ncap = a->caprefs ? a->caprefs * 2 : 32;
+		K		  **nr = realloc(a->refs, sizeof(K *) * ncap);
+
+		if (!nr)
+			q_err("wsfull");
+		a->refs = nr;
+		a->caprefs = ncap;
+	}
+	a->refs[a->nrefs++] = v;
+}
+
+void
+q_vpush(K *v)
+{
+	QInterp    *q = q_cur;
+
+	if (q->vsp == q->vcap)
+	{
+		int64_t		ncap = q->vcap ? q->vcap * 2 : 256;
+		K		  **nv = realloc(q->vstack, sizeof(K *) * ncap);
+
+		if (!nv)
+		{
+			kipc_unref(v);
+			q_err("wsfull");
+		}
+		q->vstack = nv;
+		q->vcap = ncap;
+	}
+	q->vstack[q->vsp++] = v;
+}
+
+void
+q_vpop(int64_t base)
+{
+	QInterp    *q = q_cur;
+
+	while (q->vsp > base)
+		kipc_unref(q->vstack[--q->vsp]);
+}
+
+void
+q_vdrop(int64_t base)
+{
+	q_cur->vsp = base;
+}
+
+/* an error unwinds to a catching frame: drop what the abandoned
+ * evaluation held (frames newer than ftop, values above vsp, arenas) */
+static void
+unwind_to(QInterp *q, QFrame *ftop, int64_t vsp, QArena *arena)
+{
+	while (q->ftop && q->ftop != ftop)
+	{
+		QFrame	   *fr = q->ftop;
+		int			i;
+
+		q->ftop = fr->below;
+		for (i = 0; i < fr->nvars; i++)
+			kipc_unref(fr->vars[i].val);
+		free(fr);
+	}
+	q_vpop(vsp);
+	q_arena_unwind(arena);
 }
 
 int64_t
@@ -468,6 +707,8 @@ call_lambda(K *f, K **args, int n)
 	}
 	fr->nvars = L->nparams;
 	fr->up = q->frame;
+	fr->below = q->ftop;
+	q->ftop = fr;
 	q->frame = fr;
 	/* a lambda does not see the caller's qSQL columns */
 	q->scope = NULL;
@@ -481,6 +722,7 @@ call_lambda(K *f, K **args, int n)
 	}
 	q->scope = saved_scope;
 	q->frame = fr->up;
+	q->ftop = fr->below;
 	for (i = 0; i < fr->nvars; i++)
 		kipc_unref(fr->vars[i].val);
 	free(fr);
@@ -494,7 +736,7 @@ static K *apply_adverb(K *f, K **args, int n);
 static void
 write_text(FILE *fp, K *x, bool lines)
 {
-	if (x->type == KIPC_T_CHAR || x->type == KIPC_T_BYTE)
+	if ((x->type == KIPC_T_CHAR || x->type == KIPC_T_BYTE) && x->n > 0)
 		fwrite(x->v.items, 1, (size_t) x->n, fp);
 	else if (x->type == -KIPC_T_CHAR)
 		fputc(x->a.g, fp);
@@ -556,7 +798,11 @@ apply_handle(K *f, K *x)
 	return NULL;
 }
 
-/* an int/long atom naming a handle apply_handle() serves */
+/*
+ * Is @[x;y;h] a trap of handle application x y?  Yes when x is a handle
+ * apply_handle() serves (1, 2, -1, -2, the caller's .z.w or its negation):
+ * a handle is applicable (KX basics/handles.md); other int atoms stay data.
+ */
 static bool
 is_handle(const K *x)
 {
@@ -565,8 +811,9 @@ is_handle(const K *x)
 	if (x->type != -KIPC_T_LONG && x->type != -KIPC_T_INT)
 		return false;
 	h = x->type == -KIPC_T_LONG ? x->a.j : x->a.i;
-	return h == 1 || h == 2 || h == -1 || h == -2 ||
-		(q_cur->zw > 0 && (h == q_cur->zw || h == -(int64_t) q_cur->zw));
+	if (q_cur->zw > 0 && (h == q_cur->zw || h == -(int64_t) q_cur->zw))
+		return true;
+	return h == 1 || h == 2 || h == -1 || h == -2;
 }
 
 K *
@@ -657,6 +904,9 @@ q_apply(K *f, K **args, int n)
 					QInterp    *q = q_cur;
 					QFrame	   *fr = q->frame;
 					QScope	   *sc = q->scope;
+					QArena	   *arena = q->arena;
+					QFrame	   *ftop = q->ftop;
+					int64_t		vsp = q->vsp;
 					int			depth = q->depth;
 
 					jb.prev = q->jmp;
@@ -687,6 +937,7 @@ q_apply(K *f, K **args, int n)
 					q->scope = sc;
 					q->depth = depth;
 					q->returning = false;
+					unwind_to(q, ftop, vsp, arena);
 					{
 						K		   *msg = kipc_new_cstring(q->errbuf);
 
@@ -880,15 +1131,18 @@ each1(K *f, K *x)
 		return q_apply1(f, x);
 	n = q_count(x);
 	r = kipc_new_list(n);
+	q_vpush(r);
 	for (k = 0; k < n; k++)
 	{
 		K		   *it = q_item(x, k);
 
+		q_vpush(it);
 		r->v.objs[k] = q_apply1(f, it);
-		kipc_unref(it);
+		q_vpop(q_cur->vsp - 1);
 		if ((k & 0x3ff) == 0x3ff)
 			q_check_deadline();
 	}
+	q_vdrop(q_cur->vsp - 1);
 	return q_collapse(r);
 }
 
@@ -949,17 +1203,20 @@ each2(K *f, K *x, K *y, int mode)
 		q_err("length");
 	n = xa ? q_count(y) : q_count(x);
 	r = kipc_new_list(n);
+	q_vpush(r);
 	for (k = 0; k < n; k++)
 	{
 		K		   *xi = xa ? kipc_ref(x) : q_item(x, k);
 		K		   *yi = ya ? kipc_ref(y) : q_item(y, k);
 
+		q_vpush(xi);
+		q_vpush(yi);
 		r->v.objs[k] = q_apply2(f, xi, yi);
-		kipc_unref(xi);
-		kipc_unref(yi);
+		q_vpop(q_cur->vsp - 2);
 		if ((k & 0x3ff) == 0x3ff)
 			q_check_deadline();
 	}
+	q_vdrop(q_cur->vsp - 1);
 	return q_collapse(r);
 }
 
@@ -1368,8 +1625,11 @@ q_eval(QNode *n)
 			}
 		case N_LAMBDA:
 			{
+				/* the cache keeps its own parse: n lives in a request's
+				 * arena, freed after the request */
 				if (!q_hash_get(&q->lambdas, n->lam->src))
-					q_hash_put(&q->lambdas, n->lam->src, n->lam);
+					q_hash_put(&q->lambdas, n->lam->src,
+							   q_parse_lambda(n->lam->src, strlen(n->lam->src)));
 				return kipc_new_lambda("", n->lam->src);
 			}
 		case N_DERIVED:
@@ -1388,8 +1648,10 @@ q_eval(QNode *n)
 				if (n->op > 0)
 					return eval_table_literal(n);
 				l = kipc_new_list(n->n);
+				q_vpush(l);
 				for (i = n->n - 1; i >= 0; i--)
 					l->v.objs[i] = n->kids[i] ? q_eval(n->kids[i]) : kipc_new_identity();
+				q_vdrop(q->vsp - 1);
 				return q_collapse(l);
 			}
 		case N_APPLY:
@@ -1401,16 +1663,24 @@ q_eval(QNode *n)
 				K		   *f,
 						   *r;
 
+				int64_t		base = q->vsp;
+
+				/* the stack holds the arguments and f while they apply */
 				for (i = na - 1; i >= 0; i--)
+				{
 					args[i] = n->kids[i + 1] ? q_eval(n->kids[i + 1]) : NULL;
+					q_vpush(args[i]);
+				}
 				f = q_eval(n->kids[0]);
+				q_vpush(f);
 				if (na == 1 && args[0] == NULL && f->type != KIPC_T_BINARY &&
 					f->type != KIPC_T_PROJECTION)
+				{
 					args[0] = kipc_new_identity();
+					q_vpush(args[0]);
+				}
 				r = q_apply(f, args, na);
-				kipc_unref(f);
-				for (i = 0; i < na; i++)
-					kipc_unref(args[i]);
+				q_vpop(base);
 				if (args != argv)
 					free(args);
 				return r;
@@ -1505,12 +1775,15 @@ q_eval(QNode *n)
 			{
 				K		   *v = q_eval(n->kids[0]);
 
+				q_vpush(v);		/* q_err copies the text; the unwind drops v */
 				if (v->type == -KIPC_T_SYMBOL)
 					q_err(v->a.s);
 				if (v->type == KIPC_T_CHAR)
 				{
-					char	   *s = q_strndup((const char *) v->v.items, (size_t) v->n);
+					char		s[256];
 
+					snprintf(s, sizeof(s), "%.*s", (int) (v->n < 255 ? v->n : 255),
+							 (const char *) v->v.items);
 					q_err(s);
 				}
 				if (v->type == -KIPC_T_CHAR)
@@ -1610,7 +1883,7 @@ tree_to_node(K *t)
 	{
 		QNode	   *n = q_node(N_VAR, 0);
 
-		n->name = q_strdup(t->a.s);
+		n->name = q_pstrndup(t->a.s, strlen(t->a.s));
 		return n;
 	}
 	if (t->type == KIPC_T_LIST && t->n > 0)
@@ -1629,9 +1902,12 @@ tree_to_node(K *t)
 K *
 q_parse_tree_eval(K *tree)
 {
+	QArena	   *a = q_arena_push();
 	QNode	   *n = tree_to_node(tree);
+	K		   *r = q_eval(n);
 
-	return q_eval(n);
+	q_arena_pop(a);
+	return r;
 }
 
 /* ----------------------------------------------------------------
@@ -1644,6 +1920,7 @@ q_value_string(const char *src, size_t len)
 	QNode	   *n;
 	QInterp    *q = q_cur;
 	QFrame	   *saved_frame;
+	QArena	   *arena;
 	K		   *r;
 
 	if (len > 0 && src[0] == '\\')
@@ -1679,6 +1956,7 @@ q_value_string(const char *src, size_t len)
 	 */
 	saved_frame = q->frame;
 	q->frame = NULL;
+	arena = q_arena_push();
 	n = q_parse(src, len);
 	r = q_eval(n);
 	if (q->returning && !q->frame)
@@ -1689,6 +1967,8 @@ q_value_string(const char *src, size_t len)
 		q->returning = false;
 	}
 	q->frame = saved_frame;
+	/* the tree goes; lambdas defined in it were cached with their own */
+	q_arena_pop(arena);
 	return r;
 }
 
@@ -1706,6 +1986,9 @@ q_protect(QInterp *qarg, QProtFn fn, void *arg)
 	QInterp    *volatile saved = q_cur;
 	QFrame	   *fr;
 	QScope	   *sc;
+	QArena	   *arena;
+	QFrame	   *ftop;
+	int64_t		vsp;
 	int			depth;
 	K		   *r;
 
@@ -1713,6 +1996,9 @@ q_protect(QInterp *qarg, QProtFn fn, void *arg)
 	fr = q->frame;
 	sc = q->scope;
 	depth = q->depth;
+	arena = q->arena;
+	ftop = q->ftop;
+	vsp = q->vsp;
 	jb.prev = q->jmp;
 	q->jmp = &jb;
 	if (setjmp(jb.jb) == 0)
@@ -1727,6 +2013,7 @@ q_protect(QInterp *qarg, QProtFn fn, void *arg)
 		q->scope = sc;
 		q->depth = depth;
 		q->returning = false;
+		unwind_to(q, ftop, vsp, arena);
 		if (q->retval)
 		{
 			kipc_unref(q->retval);
@@ -1769,9 +2056,18 @@ q_interp_free(QInterp *q)
 	free(q->globals.keys);
 	free(q->globals.vals);
 	for (i = 0; i < q->lambdas.cap; i++)
-		free(q->lambdas.keys[i]);
+		if (q->lambdas.keys[i])
+		{
+			QLambda    *L = q->lambdas.vals[i];
+
+			/* the lambda itself lives in its arena */
+			if (L && L->arena)
+				arena_free(L->arena);
+			free(q->lambdas.keys[i]);
+		}
 	free(q->lambdas.keys);
 	free(q->lambdas.vals);
+	free(q->vstack);
 	free(q->zu);
 	free(q->za);
 	if (q_cur == q)
@@ -1914,11 +2210,12 @@ request_fn(void *arg)
 
 	if (!x)
 		q_err("wsfull");
+	q_vpush(x);					/* dropped by q_protect on an error */
 	if (h)
 		r = q_apply1(h, x);
 	else
 		r = value_of(x);
-	kipc_unref(x);
+	q_vpop(q_cur->vsp - 1);
 	/* kdb+ does not ship a partitioned table itself (q_table.c) */
 	if (q_is_parted_table(r))
 		q_err("par");

@@ -11,8 +11,11 @@
  * Values are libkipc heap objects.  Convention everywhere: arguments are
  * borrowed, results are new references.  Errors are q signals: q_err()
  * longjmps to the innermost protected frame (the top of a request, or a
- * trap); objects in flight at that moment are leaked on purpose, because a
- * test server favours a short correct evaluator over a leak-free error path.
+ * trap).  That path frees the parse trees (QArena), the lambda frames and
+ * the values the evaluator holds in flight (application arguments, partial
+ * lists and each results: q_vpush); temporaries private to a primitive in
+ * q_verbs.c / q_table.c are not tracked and may leak on an error, because
+ * a test server favours a short correct evaluator there.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -68,6 +71,18 @@ typedef struct QNode QNode;
 typedef struct QLambda QLambda;
 typedef struct QSql QSql;
 
+/*
+ * Parse trees live in arenas: every node, name, array and literal value
+ * (a reference the arena owns) of one parse.  Arenas form a stack in
+ * QInterp.arena: value on text pushes one for its parse and pops (frees)
+ * it after the evaluation; a q error unwinds the stack back to the
+ * catching frame's level (q_protect, a trap), so nothing of an abandoned
+ * parse outlives the request.  A lambda's tree gets its own arena, detached
+ * from the stack and kept with the cached lambda.  qSQL evaluation
+ * (q_table.c) keeps its phrase arrays and column cache in arenas too.
+ */
+typedef struct QArena QArena;
+
 struct QNode
 {
 	QNodeKind	kind;
@@ -88,6 +103,7 @@ struct QLambda
 	int			nparams;
 	char	   *params[8];
 	QNode	   *body;
+	QArena	   *arena;			/* holds this lambda's tree (cached for good) */
 };
 
 typedef enum QSqlKind
@@ -132,6 +148,8 @@ typedef struct QFrame
 	QVar		vars[128];
 	int			nvars;
 	struct QFrame *up;			/* only for deadline/cleanup bookkeeping */
+	struct QFrame *below;		/* the live frame allocated before this one
+								 * (q->frame may be reset meanwhile) */
 } QFrame;
 
 /* column scope for qSQL: names resolve to (possibly indexed) columns */
@@ -176,6 +194,13 @@ struct QInterp
 	char	   *za;
 	bool		returning;		/* ':' return in progress */
 	K		   *retval;
+	QArena	   *arena;			/* top of the parse arena stack, or NULL */
+	QFrame	   *ftop;			/* newest live lambda frame */
+	/* values in flight: references held by evaluations under way, dropped
+	 * when an error unwinds past them (q_vpush / q_vpop) */
+	K		  **vstack;
+	int64_t		vsp;
+	int64_t		vcap;
 };
 
 /* current interpreter (single threaded server) */
@@ -232,6 +257,26 @@ extern void *q_alloc(size_t n);
 extern char *q_strdup(const char *s);
 extern char *q_strndup(const char *s, size_t n);
 extern void q_check_deadline(void);
+
+/* parse arenas (see QArena) */
+extern QArena *q_arena_push(void);	/* new arena on top of the stack */
+extern void q_arena_pop(QArena *a); /* free a, the top */
+extern QArena *q_arena_detach(QArena *a);	/* unstack a, the top; keep it */
+extern void q_arena_unwind(QArena *to); /* free every arena above to */
+extern void *q_palloc(size_t n);	/* zeroed, from the top arena */
+extern char *q_pstrndup(const char *s, size_t n);
+extern void *q_pgrow(void *old, size_t oldn, size_t n);	/* copy to n bytes */
+extern void q_arena_own(K *v);	/* the top arena unrefs v when freed */
+extern void q_arena_cleanup(void (*fn) (void *arg), void *arg);	/* run fn(arg)
+																 * when the top
+																 * arena is freed */
+
+/* values in flight (QInterp.vstack): q_vpush(v) lends the stack v's
+ * reference; q_vpop(base) unrefs everything above base, q_vdrop(base)
+ * forgets it (the caller keeps the references) */
+extern void q_vpush(K *v);
+extern void q_vpop(int64_t base);
+extern void q_vdrop(int64_t base);
 
 extern K   *q_eval(QNode *n);
 extern K   *q_apply(K *f, K **args, int n);

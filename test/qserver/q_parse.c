@@ -13,7 +13,11 @@
  * space, and ' / \ after a noun or verb with no space are iterators.
  * Numeric vectors (1 2 3f, 2024.01.01 2024.01.02) are single tokens, as in
  * q.  qSQL templates (select/exec/update/delete) are parsed into a QSql
- * with phrase lists split at top-level commas.
+ * with phrase lists split at top-level commas.  Everything a parse makes
+ * (tokens, nodes, names, arrays, literal values) comes from the top parse
+ * arena (q_palloc, q_arena_own in q_eval.c), so a parse abandoned by a q
+ * error is freed with its arena; q_parse_lambda parses into an arena of
+ * its own that the lambda keeps.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -68,12 +72,12 @@ typedef struct Parser
 QNode *
 q_node(QNodeKind kind, int n)
 {
-	QNode	   *x = q_alloc(sizeof(QNode));
+	QNode	   *x = q_palloc(sizeof(QNode));
 
 	x->kind = kind;
 	x->n = n;
 	if (n > 0)
-		x->kids = q_alloc(sizeof(QNode *) * n);
+		x->kids = q_palloc(sizeof(QNode *) * n);
 	return x;
 }
 
@@ -83,6 +87,7 @@ q_node_const(K *v)
 	QNode	   *x = q_node(N_CONST, 0);
 
 	x->val = v;
+	q_arena_own(v);
 	return x;
 }
 
@@ -650,7 +655,7 @@ num_atom(const Num *n)
 static K *
 parse_num_words(const char **w, const int *wl, int nw)
 {
-	Num		   *nums = q_alloc(sizeof(Num) * (nw ? nw : 1));
+	Num		   *nums = q_palloc(sizeof(Num) * (nw ? nw : 1));
 	int			forced = -1;
 	int			t = -1,
 				i;
@@ -669,7 +674,7 @@ parse_num_words(const char **w, const int *wl, int nw)
 			v = kipc_new_vector(KIPC_T_BOOLEAN, wl[0] - 1);
 			for (i = 0; i < wl[0] - 1; i++)
 				((uint8_t *) v->v.items)[i] = w[0][i] - '0';
-			free(nums);
+			
 			return v;
 		}
 	}
@@ -682,7 +687,7 @@ parse_num_words(const char **w, const int *wl, int nw)
 		for (i = 2; i < wl[0]; i++)
 			if (!isxdigit((unsigned char) w[0][i]))
 			{
-				free(nums);
+				
 				return NULL;
 			}
 		v = nb == 1 ? kipc_new_atom(-KIPC_T_BYTE) : kipc_new_vector(KIPC_T_BYTE, nb);
@@ -712,12 +717,10 @@ parse_num_words(const char **w, const int *wl, int nw)
 			else
 				((uint8_t *) v->v.items)[i] = b;
 		}
-		free(nums);
 		return v;
 	}
 	if (!parse_num_word(w[nw - 1], wl[nw - 1], -1, &nums[nw - 1]))
 	{
-		free(nums);
 		return NULL;
 	}
 	if (nums[nw - 1].explicit_type)
@@ -726,12 +729,12 @@ parse_num_words(const char **w, const int *wl, int nw)
 	{
 		if (!parse_num_word(w[i], wl[i], forced, &nums[i]))
 		{
-			free(nums);
+			
 			return NULL;
 		}
 		if (forced > 0 && !num_convert(&nums[i], forced))
 		{
-			free(nums);
+			
 			return NULL;
 		}
 	}
@@ -754,7 +757,7 @@ parse_num_words(const char **w, const int *wl, int nw)
 					t = KIPC_T_FLOAT;
 				else
 				{
-					free(nums);
+					
 					return NULL;
 				}
 			}
@@ -764,7 +767,7 @@ parse_num_words(const char **w, const int *wl, int nw)
 		for (i = 0; i < nw; i++)
 			if (!num_convert(&nums[i], t))
 			{
-				free(nums);
+				
 				return NULL;
 			}
 	}
@@ -776,7 +779,6 @@ parse_num_words(const char **w, const int *wl, int nw)
 		for (i = 0; i < nw; i++)
 			num_store(v, i, &nums[i]);
 	}
-	free(nums);
 	return v;
 }
 
@@ -827,11 +829,15 @@ push_tok(Parser *P, Tok t)
 {
 	if (P->ntoks == P->cap)
 	{
-		P->cap = P->cap ? P->cap * 2 : 64;
-		P->toks = realloc(P->toks, sizeof(Tok) * P->cap);
-		if (!P->toks)
-			q_err("wsfull");
+		int			ncap = P->cap ? P->cap * 2 : 64;
+
+		P->toks = q_pgrow(P->toks, sizeof(Tok) * P->cap, sizeof(Tok) * ncap);
+		P->cap = ncap;
 	}
+	/* the arena owns the token's literal (node constants take their own
+	 * reference) */
+	if (t.val)
+		q_arena_own(t.val);
 	P->toks[P->ntoks++] = t;
 }
 
@@ -992,16 +998,11 @@ lex(Parser *P)
 
 				if (nw == wcap)
 				{
-					const char **nwv = q_alloc(sizeof(char *) * wcap * 2);
-					int		   *nwl = q_alloc(sizeof(int) * wcap * 2);
+					const char **nwv = q_palloc(sizeof(char *) * wcap * 2);
+					int		   *nwl = q_palloc(sizeof(int) * wcap * 2);
 
 					memcpy(nwv, wv, sizeof(char *) * wcap);
 					memcpy(nwl, wlv, sizeof(int) * wcap);
-					if (wv != w)
-					{
-						free(wv);
-						free(wlv);
-					}
 					wv = nwv;
 					wlv = nwl;
 					wcap *= 2;
@@ -1026,11 +1027,6 @@ lex(Parser *P)
 			}
 			t.type = T_LIT;
 			t.val = parse_num_words(wv, wlv, nw);
-			if (wv != w)
-			{
-				free(wv);
-				free(wlv);
-			}
 			if (!t.val)
 			{
 				char		buf[64];
@@ -1074,10 +1070,9 @@ lex(Parser *P)
 				t.val = kipc_new_vector(KIPC_T_SYMBOL, n);
 				for (k = 0; k < n; k++)
 				{
-					char	   *tmp = q_strndup(starts[k], lens[k]);
+					char	   *tmp = q_pstrndup(starts[k], lens[k]);
 
 					kipc_set_symbol(t.val, k, tmp);
-					free(tmp);
 				}
 			}
 			t.end = (int) i;
@@ -1087,9 +1082,15 @@ lex(Parser *P)
 		/* strings */
 		if (c == '"')
 		{
-			char	   *buf = q_alloc(len - i + 1);
-			size_t		n = 0;
+			char	   *buf;
+			size_t		n = 0,
+						k = i + 1;
 
+			/* the literal's extent first: the arena keeps the buffer, so it
+			 * must not be sized by the rest of the text */
+			while (k < len && s[k] != '"')
+				k += s[k] == '\\' && k + 1 < len ? 2 : 1;
+			buf = q_palloc(k - i + 1);
 			i++;
 			while (i < len && s[i] != '"')
 			{
@@ -1114,7 +1115,6 @@ lex(Parser *P)
 			i++;
 			t.type = T_LIT;
 			t.val = n == 1 ? kipc_new_char(buf[0]) : kipc_new_string(buf, n);
-			free(buf);
 			t.end = (int) i;
 			push_tok(P, t);
 			continue;
@@ -1127,7 +1127,7 @@ lex(Parser *P)
 			while (j < len && is_name_char(s[j]))
 				j++;
 			t.type = T_NAME;
-			t.text = q_strndup(s + i, j - i);
+			t.text = q_pstrndup(s + i, j - i);
 			i = j;
 			t.end = (int) i;
 			push_tok(P, t);
@@ -1309,8 +1309,10 @@ parse_args(Parser *P, int *nargs)
 
 		if (n == cap)
 		{
+			int			oldcap = cap;
+			
 			cap = cap ? cap * 2 : 4;
-			args = realloc(args, sizeof(QNode *) * cap);
+			args = q_pgrow(args, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
 		}
 		args[n++] = e;
 		if (peek(P)->type == T_SEMI)
@@ -1359,9 +1361,9 @@ parse_lambda_here(Parser *P)
 {
 	int			open = P->p;
 	int			close = match_brace(P, open);
-	QLambda    *L = q_alloc(sizeof(QLambda));
+	QLambda    *L = q_palloc(sizeof(QLambda));
 
-	L->src = q_strndup(P->src + P->toks[open].pos,
+	L->src = q_pstrndup(P->src + P->toks[open].pos,
 					   P->toks[close].end - P->toks[open].pos);
 	P->p++;
 	if (peek(P)->type == T_LBRACK)
@@ -1424,7 +1426,7 @@ parse_lambda_here(Parser *P)
 static QNode *
 parse_sql(Parser *P, QSqlKind kind)
 {
-	QSql	   *s = q_alloc(sizeof(QSql));
+	QSql	   *s = q_palloc(sizeof(QSql));
 	QNode	   *n = q_node(N_QSQL, 0);
 	int			cap;
 
@@ -1442,7 +1444,6 @@ parse_sql(Parser *P, QSqlKind kind)
 		s->limit = a[0];
 		if (na == 2)
 			s->order_by = a[1];	/* select[n;>col] */
-		free(a);
 	}
 	if (peek(P)->type == T_NAME && strcmp(peek(P)->text, "distinct") == 0 && kind == SQL_SELECT)
 	{
@@ -1465,9 +1466,11 @@ parse_sql(Parser *P, QSqlKind kind)
 		}
 		if (s->ncols == cap)
 		{
+			int			oldcap = cap;
+			
 			cap = cap ? cap * 2 : 4;
-			s->cols = realloc(s->cols, sizeof(QNode *) * cap);
-			s->colnames = realloc(s->colnames, sizeof(char *) * cap);
+			s->cols = q_pgrow(s->cols, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
+			s->colnames = q_pgrow(s->colnames, sizeof(char *) * oldcap, sizeof(char *) * cap);
 		}
 		s->cols[s->ncols] = e;
 		s->colnames[s->ncols] = name;
@@ -1497,9 +1500,11 @@ parse_sql(Parser *P, QSqlKind kind)
 			}
 			if (s->nby == cap)
 			{
+				int			oldcap = cap;
+				
 				cap = cap ? cap * 2 : 4;
-				s->by = realloc(s->by, sizeof(QNode *) * cap);
-				s->bynames = realloc(s->bynames, sizeof(char *) * cap);
+				s->by = q_pgrow(s->by, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
+				s->bynames = q_pgrow(s->bynames, sizeof(char *) * oldcap, sizeof(char *) * cap);
 			}
 			s->by[s->nby] = e;
 			s->bynames[s->nby] = name;
@@ -1528,8 +1533,10 @@ parse_sql(Parser *P, QSqlKind kind)
 				q_err("where");
 			if (s->nwhere == cap)
 			{
+				int			oldcap = cap;
+				
 				cap = cap ? cap * 2 : 4;
-				s->where = realloc(s->where, sizeof(QNode *) * cap);
+				s->where = q_pgrow(s->where, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
 			}
 			s->where[s->nwhere++] = e;
 			if (peek(P)->type == T_VERB && peek(P)->verb == B_JOIN)
@@ -1578,8 +1585,10 @@ parse_table_literal(Parser *P)
 
 		if (nc == cap)
 		{
+			int			oldcap = cap;
+			
 			cap = cap ? cap * 2 : 4;
-			cols = realloc(cols, sizeof(QNode *) * cap);
+			cols = q_pgrow(cols, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
 		}
 		if (!e)
 			q_err("nyi");
@@ -1597,8 +1606,6 @@ parse_table_literal(Parser *P)
 		n->kids[i] = keys[i];
 	for (i = 0; i < nc; i++)
 		n->kids[nk + i] = cols[i];
-	free(keys);
-	free(cols);
 	return n;
 }
 
@@ -1640,7 +1647,6 @@ parse_term(Parser *P, int stop)
 					n = q_node(t->text[0] == 'i' ? N_IF : t->text[0] == 'd' ? N_DO : N_WHILE, na);
 					for (i = 0; i < na; i++)
 						n->kids[i] = a[i];
-					free(a);
 					return n;
 				}
 				bi = infix_index(t->text);
@@ -1682,12 +1688,10 @@ parse_term(Parser *P, int stop)
 					n = q_node(N_COND, na);
 					for (i = 0; i < na; i++)
 						n->kids[i] = a[i];
-					free(a);
 				}
 				else
 				{
 					n = make_apply(verb_node(KIPC_T_BINARY, B_CAST), a, na);
-					free(a);
 				}
 				break;
 			}
@@ -1714,8 +1718,10 @@ parse_term(Parser *P, int stop)
 
 					if (ni == cap)
 					{
+						int			oldcap = cap;
+						
 						cap = cap ? cap * 2 : 4;
-						items = realloc(items, sizeof(QNode *) * cap);
+						items = q_pgrow(items, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
 					}
 					items[ni++] = e;
 					if (peek(P)->type == T_SEMI)
@@ -1756,7 +1762,6 @@ parse_term(Parser *P, int stop)
 					for (i = 0; i < ni; i++)
 						n->kids[i] = items[i];
 				}
-				free(items);
 			}
 			break;
 		case T_LBRACE:
@@ -1778,7 +1783,6 @@ parse_term(Parser *P, int stop)
 			P->p++;
 			a = parse_args(P, &na);
 			n = make_apply(n, a, na);
-			free(a);
 			continue;
 		}
 		if (t->type == T_ADVERB)
@@ -1959,8 +1963,10 @@ parse_seq(Parser *P, TokType end)
 		e = parse_expr(P, 0);
 		if (n == cap)
 		{
+			int			oldcap = cap;
+			
 			cap = cap ? cap * 2 : 8;
-			st = realloc(st, sizeof(QNode *) * cap);
+			st = q_pgrow(st, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
 		}
 		st[n++] = e ? e : q_node(N_NIL, 0);
 		if (peek(P)->type == T_SEMI)
@@ -1971,8 +1977,10 @@ parse_seq(Parser *P, TokType end)
 				/* trailing ';' makes the result :: */
 				if (n == cap)
 				{
+					int			oldcap = cap;
+					
 					cap *= 2;
-					st = realloc(st, sizeof(QNode *) * cap);
+					st = q_pgrow(st, sizeof(QNode *) * oldcap, sizeof(QNode *) * cap);
 				}
 				st[n++] = q_node(N_NIL, 0);
 			}
@@ -1991,7 +1999,6 @@ parse_seq(Parser *P, TokType end)
 	s = q_node(N_SEQ, n);
 	for (i = 0; i < n; i++)
 		s->kids[i] = st[i];
-	free(st);
 	return s;
 }
 
@@ -2006,16 +2013,6 @@ q_parse(const char *src, size_t len)
 	P.len = len;
 	lex(&P);
 	n = parse_seq(&P, T_EOF);
-	/* tokens keep their literal values referenced from nodes; the token
-	 * array itself is no longer needed (names are shared with nodes) */
-	{
-		int			i;
-
-		for (i = 0; i < P.ntoks; i++)
-			if (P.toks[i].type == T_LIT)
-				kipc_unref(P.toks[i].val);
-	}
-	free(P.toks);
 	return n;
 }
 
@@ -2024,7 +2021,7 @@ q_parse_lambda(const char *src, size_t len)
 {
 	Parser		P;
 	QLambda    *L;
-	int			i;
+	QArena	   *a = q_arena_push();
 
 	memset(&P, 0, sizeof(P));
 	P.src = src;
@@ -2035,9 +2032,6 @@ q_parse_lambda(const char *src, size_t len)
 	L = parse_lambda_here(&P);
 	if (peek(&P)->type != T_EOF)
 		q_err("bad lambda");
-	for (i = 0; i < P.ntoks; i++)
-		if (P.toks[i].type == T_LIT)
-			kipc_unref(P.toks[i].val);
-	free(P.toks);
+	L->arena = q_arena_detach(a);
 	return L;
 }

@@ -1371,8 +1371,79 @@ keyed_lookup_rows(K *d, K *kt)
 	return res;
 }
 
+/*
+ * A sorted dictionary (type 127, `s#d) is a step function (KX
+ * ref/set-attribute.md): a key between two keys finds the lower one's
+ * value, a key below the first finds nothing.  Returns the key to look up
+ * exactly: each item replaced by the greatest key <= it (kept as is when
+ * there is none, so the exact lookup yields a null).  Only keys of the key
+ * vector's (or one-column key table's) own type are stepped; other lookups
+ * ('nyi) are not modelled.
+ */
+static K *dict_index_exact(K *d, K *key);
+
+static K *
+step_key(K *d, K *key)
+{
+	K		   *keys = kipc_dict_keys(d);
+	K		   *kc,
+			   *pos,
+			   *r;
+	int64_t		i,
+				n;
+
+	if (is_table(keys))
+	{
+		if (tncols(keys) != 1 || is_table(key) || is_dict(key) || is_keyed(key))
+			q_err("nyi");
+		kc = tcols(keys)->v.objs[0];
+	}
+	else
+		kc = keys;
+	/* a key of another type: how kdb+ steps it is not modelled */
+	if (kc->type <= 0 || kc->type > 19 || (key->type != -kc->type && key->type != kc->type))
+		q_err("nyi");
+	pos = q_binary(B_BIN, kc, key);
+	if (pos->type == -KIPC_T_LONG)
+	{
+		r = pos->a.j >= 0 ? q_item(kc, pos->a.j) : kipc_ref(key);
+		kipc_unref(pos);
+		return r;
+	}
+	n = q_count(pos);
+	r = kipc_new_list(n);
+	for (i = 0; i < n; i++)
+	{
+		int64_t		p = ((int64_t *) pos->v.items)[i];
+
+		r->v.objs[i] = p >= 0 ? q_item(kc, p) : q_item(key, i);
+	}
+	kipc_unref(pos);
+	return q_collapse(r);
+}
+
 K *
 q_dict_index(K *d, K *key)
+{
+	if (d->type == KIPC_T_SORTED_DICT)
+	{
+		K		   *sk = step_key(d, key);
+		K		   *r;
+
+		if (sk == key)
+		{
+			kipc_unref(sk);
+			return dict_index_exact(d, key);
+		}
+		r = dict_index_exact(d, sk);
+		kipc_unref(sk);
+		return r;
+	}
+	return dict_index_exact(d, key);
+}
+
+static K *
+dict_index_exact(K *d, K *key)
 {
 	if (is_keyed(d))
 	{
@@ -2154,14 +2225,41 @@ q_scope_lookup(const char *name)
 	return kipc_ref(sc->cache[c]);
 }
 
+/* the column cache as its arena sees it: an error frees the arena, and
+ * the columns still cached with it */
+typedef struct ScopeCache
+{
+	K		  **cache;
+	int64_t		ncols;
+} ScopeCache;
+
+static void
+scope_cache_cleanup(void *arg)
+{
+	ScopeCache *c = arg;
+	int64_t		i;
+
+	for (i = 0; i < c->ncols; i++)
+	{
+		kipc_unref(c->cache[i]);
+		c->cache[i] = NULL;
+	}
+}
+
 static void
 scope_init(QScope *sc, K *table, K *idx)
 {
+	ScopeCache *c = q_palloc(sizeof(ScopeCache));
+
 	sc->table = table;
 	sc->idx = idx;
 	sc->ncols = tncols(table);
-	sc->cache = q_alloc(sizeof(K *) * (sc->ncols + 1));
+	/* in run_query's arena */
+	sc->cache = q_palloc(sizeof(K *) * (sc->ncols + 1));
 	sc->up = NULL;
+	c->cache = sc->cache;
+	c->ncols = sc->ncols;
+	q_arena_cleanup(scope_cache_cleanup, c);
 }
 
 static void
@@ -2181,7 +2279,6 @@ static void
 scope_free(QScope *sc)
 {
 	scope_set_rows(sc, NULL);
-	free(sc->cache);
 }
 
 /* ----------------------------------------------------------------
@@ -3318,12 +3415,17 @@ run_query(Query *Q)
 			   *r = NULL;
 	Parted	   *p;
 	int			w;
+	int64_t		vbase;
+	QArena	   *arena;
 
 	if (!is_table(src) && !keyed)
 		q_err(is_dict(src) ? "nyi" : "type");
 	if (Q->byname && (Q->kind == SQL_UPDATE || Q->kind == SQL_DELETE))
 		check_not_parted_name(Q->byname);
 	t = keyed ? q_unkey(src) : kipc_ref(src);
+	vbase = q_cur->vsp;
+	q_vpush(t);					/* dropped by the catching frame on an error */
+	arena = q_arena_push();		/* the scope's column cache */
 	p = parted_of(t);
 	if (p && (Q->nwhere == 0 ||
 			  !(Q->where[0].node ? node_mentions(Q->where[0].node, p->pf) :
@@ -3406,8 +3508,9 @@ run_query(Query *Q)
 	}
 	q_cur->scope = saved;
 	scope_free(&sc);
+	q_arena_pop(arena);
 	kipc_unref(idx);
-	kipc_unref(t);
+	q_vpop(vbase);				/* t */
 	if ((Q->kind == SQL_UPDATE || Q->kind == SQL_DELETE) && keyed)
 	{
 		K		   *kn = kipc_new_long(nkeys);
@@ -3565,6 +3668,11 @@ q_run_sql(QSql *s)
 			   *r;
 	int			i;
 
+	/* on an error the catching frame drops what the stack holds and frees
+	 * the arena with the phrase arrays */
+	int64_t		base = q_cur->vsp;
+	QArena	   *arena = q_arena_push();
+
 	memset(&Q, 0, sizeof(Q));
 	Q.kind = s->kind;
 	Q.distinct = s->distinct;
@@ -3572,16 +3680,21 @@ q_run_sql(QSql *s)
 	if (s->limit && !s->order_by && is_grade_node(s->limit))
 		Q.order_node = s->limit;	/* select[>col] */
 	else if (s->limit)
+	{
 		Q.limit = q_eval(s->limit);
+		q_vpush(Q.limit);
+	}
 	from = q_eval(s->from);
+	q_vpush(from);
 	query_source(&Q, from);
+	q_vpush(Q.src);
 	Q.nwhere = s->nwhere;
-	Q.where = q_alloc(sizeof(QExpr) * (s->nwhere + 1));
+	Q.where = q_palloc(sizeof(QExpr) * (s->nwhere + 1));
 	for (i = 0; i < s->nwhere; i++)
 		Q.where[i].node = s->where[i];
 	Q.nby = s->nby;
-	Q.by = q_alloc(sizeof(QExpr) * (s->nby + 1));
-	Q.bynames = q_alloc(sizeof(char *) * (s->nby + 1));
+	Q.by = q_palloc(sizeof(QExpr) * (s->nby + 1));
+	Q.bynames = q_palloc(sizeof(char *) * (s->nby + 1));
 	for (i = 0; i < s->nby; i++)
 	{
 		const char *nm = s->bynames[i] ? s->bynames[i] : node_name(s->by[i]);
@@ -3598,8 +3711,8 @@ q_run_sql(QSql *s)
 		Q.nby = 0;
 	}
 	Q.ncols = s->ncols;
-	Q.cols = q_alloc(sizeof(QExpr) * (s->ncols + 1));
-	Q.colnames = q_alloc(sizeof(char *) * (s->ncols + 1));
+	Q.cols = q_palloc(sizeof(QExpr) * (s->ncols + 1));
+	Q.colnames = q_palloc(sizeof(char *) * (s->ncols + 1));
 	for (i = 0; i < s->ncols; i++)
 	{
 		const char *nm = s->colnames[i] ? s->colnames[i] : node_name(s->cols[i]);
@@ -3625,8 +3738,13 @@ q_run_sql(QSql *s)
 			check_dup_groups(&Q);
 	}
 	r = run_query(&Q);
+	/* the stack and the arena own these */
+	Q.src = Q.limit = NULL;
+	Q.where = Q.by = Q.cols = NULL;
+	Q.bynames = Q.colnames = NULL;
 	query_free(&Q);
-	kipc_unref(from);
+	q_vpop(base);
+	q_arena_pop(arena);
 	return r;
 }
 

@@ -11,7 +11,8 @@
  *
  * The interpreter is single threaded and serves one request at a time, as
  * q does.  It never touches sockets: the fault hooks (.qserver.close[] and
- * friends) call back into the server through QServerHooks.
+ * friends) and handle application on the caller's handle (.z.w x,
+ * neg[.z.w] x) call back into the server through QServerHooks.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *

@@ -44,6 +44,11 @@
  *	restart[ms]  no reply; close every connection and both listeners,
  *			  sleep ms (blocking), listen again on the same port.
  *
+ * Handle application on the caller's handle, as kdb+ does inside a
+ * request: neg[.z.w] x sends x to the caller as an async message; .z.w x
+ * sends it as a sync request and blocks on that client's socket until its
+ * response (see hook_send_to_caller).
+ *
  * Copyright (c) 2026, qipc_fdw developers
  *
  * IDENTIFICATION
@@ -133,6 +138,10 @@ typedef struct Client
 	bool		dead;			/* to be freed by the main loop */
 	bool		runnable;		/* stopped for fairness with input buffered */
 	int64_t		linger_until;	/* CS_LINGER: give up at this time (ms) */
+	KipcMsg   **deferred;		/* requests that came while the server waited
+								 * on this client's response (.z.w x): handled
+								 * next, in arrival order */
+	int			ndeferred;
 	struct Client *next;
 } Client;
 
@@ -177,6 +186,11 @@ static int64_t trace_t0, trace_t1, trace_t2;
 static size_t trace_len;
 static bool hook_restart = false;
 static int64_t hook_restart_ms = 0;
+/* -T deadline of the request being evaluated (0 = none) */
+static int64_t request_deadline = 0;
+
+/* how long .z.w x waits for the caller's response without -T */
+#define CALLBACK_WAIT_MS	30000
 
 static void usage(void) __attribute__((noreturn));
 static void fatal(const char *fmt,...) __attribute__((format(printf, 1, 2), noreturn));
@@ -715,6 +729,9 @@ free_client(Client *cl)
 		close(cl->fd);
 	if (cl->reader != NULL)
 		kipc_reader_free(cl->reader);
+	while (cl->ndeferred > 0)
+		kipc_msg_free(cl->deferred[--cl->ndeferred]);
+	free(cl->deferred);
 	free(cl->hs);
 	free(cl->user);
 	free(cl);
@@ -894,6 +911,118 @@ hook_async_first(void *arg, const KipcObject *x)
 	queue_output(current, buf, len);
 }
 
+/*
+ * hook_send_to_caller
+ *		Handle application on the caller's handle (.z.w x, neg[.z.w] x).
+ *		Async: queue x as an async message and return :: at once.  Sync:
+ *		send x as a sync request, then block on this client's socket until
+ *		its response (type 2) arrives: an error response is signalled as that
+ *		q error, anything else is returned.  Sync or async messages the
+ *		client sends meanwhile are kept and handled after the current
+ *		request, in order.  The wait ends at the -T deadline ('stop) or,
+ *		without -T, after CALLBACK_WAIT_MS ('timeout); a closed or broken
+ *		connection is 'close (the request's own reply is then not sent).
+ */
+static KipcObject *
+hook_send_to_caller(void *arg, const KipcObject *x, bool sync, char *errbuf,
+					size_t errlen)
+{
+	Client	   *cl = current;
+	size_t		len;
+	uint8_t    *buf;
+	int64_t		end;
+
+	if (cl == NULL || cl->dead || hook_close)
+	{
+		snprintf(errbuf, errlen, "close");
+		return NULL;
+	}
+	buf = encode_for(cl, x, sync ? KIPC_MSG_SYNC : KIPC_MSG_ASYNC, &len);
+	queue_output(cl, buf, len);
+	if (!sync)
+		return kipc_new_identity();
+
+	end = request_deadline > 0 ? request_deadline : q_now_ms() + CALLBACK_WAIT_MS;
+	for (;;)
+	{
+		KipcMsg    *msg = NULL;
+		KipcStatus	st;
+		IoResult	r;
+		uint8_t    *ptr;
+		size_t		avail = READ_CHUNK,
+					n;
+		int64_t		left;
+		struct pollfd pfd;
+
+		r = flush_output(cl);
+		if (r == IO_EOF || r == IO_ERROR)
+			break;
+		st = kipc_reader_next(cl->reader, &msg);
+		if (st == KIPC_OK)
+		{
+			if (msg->msgtype == KIPC_MSG_RESPONSE)
+			{
+				KipcObject *res = NULL;
+
+				if (msg->root != NULL && msg->root->type == KIPC_T_ERROR)
+					snprintf(errbuf, errlen, "%s", msg->root->a.s ? msg->root->a.s : "");
+				else
+				{
+					res = kipc_copy(msg->root);
+					if (res == NULL)
+						snprintf(errbuf, errlen, "wsfull");
+				}
+				kipc_msg_free(msg);
+				return res;
+			}
+			cl->deferred = realloc(cl->deferred, sizeof(KipcMsg *) * (cl->ndeferred + 1));
+			if (cl->deferred == NULL)
+				fatal("out of memory");
+			cl->deferred[cl->ndeferred++] = msg;
+			continue;
+		}
+		if (st != KIPC_INCOMPLETE)
+		{
+			logmsg("%s: 'badmsg: %s", cl->addr, kipc_reader_error(cl->reader));
+			break;
+		}
+		/* read even while output is pending: the peer may be writing too */
+		if (kipc_reader_buffer(cl->reader, &ptr, &avail) != KIPC_OK)
+		{
+			logmsg("%s: 'badmsg: %s", cl->addr, kipc_reader_error(cl->reader));
+			break;
+		}
+		r = client_read(cl, ptr, avail, &n);
+		if (r == IO_OK)
+		{
+			if (kipc_reader_commit(cl->reader, n) != KIPC_OK)
+			{
+				logmsg("%s: 'badmsg: %s", cl->addr, kipc_reader_error(cl->reader));
+				break;
+			}
+			continue;
+		}
+		if (r != IO_WAIT)
+			break;
+		left = end - q_now_ms();
+		if (left <= 0)
+		{
+			snprintf(errbuf, errlen, "%s", request_deadline > 0 ? "stop" : "timeout");
+			return NULL;
+		}
+		pfd.fd = cl->fd;
+		pfd.events = POLLIN;
+		if (cl->out_head != NULL || cl->ssl_want_write)
+			pfd.events |= POLLOUT;
+		pfd.revents = 0;
+		(void) poll(&pfd, 1, (int) (left > 1000 ? 1000 : left));
+	}
+	/* the connection is gone: no reply for this request either */
+	snprintf(errbuf, errlen, "close");
+	hook_close = true;
+	return NULL;
+}
+
 static void
 hook_exit_server(void *arg)
 {
@@ -978,7 +1107,8 @@ handle_message(Client *cl, KipcMsg *msg)
 	current = cl;
 	hook_close = hook_garbage = hook_exit = hook_restart = false;
 	q_set_context(interp, cl->user ? cl->user : "", cl->fd, cl->addr);
-	q_set_deadline(interp, opt_timeout > 0 ? q_now_ms() + (int64_t) opt_timeout * 1000 : 0);
+	request_deadline = opt_timeout > 0 ? q_now_ms() + (int64_t) opt_timeout * 1000 : 0;
+	q_set_deadline(interp, request_deadline);
 	in_eval = 1;
 	if (trace)
 		trace_t0 = q_now_ms();
@@ -987,6 +1117,7 @@ handle_message(Client *cl, KipcMsg *msg)
 		trace_t1 = q_now_ms();
 	in_eval = 0;
 	q_set_deadline(interp, 0);
+	request_deadline = 0;
 	current = NULL;
 	kipc_msg_free(msg);
 
@@ -1243,7 +1374,16 @@ service_client(Client *cl)
 						return;
 					}
 
-					st = kipc_reader_next(cl->reader, &msg);
+					if (cl->ndeferred > 0)
+					{
+						/* requests held back during a .z.w x wait */
+						msg = cl->deferred[0];
+						memmove(cl->deferred, cl->deferred + 1,
+								sizeof(KipcMsg *) * (size_t) --cl->ndeferred);
+						st = KIPC_OK;
+					}
+					else
+						st = kipc_reader_next(cl->reader, &msg);
 					if (st == KIPC_OK)
 					{
 						handle_message(cl, msg);
@@ -1492,6 +1632,7 @@ main(int argc, char **argv)
 	hooks.async_first = hook_async_first;
 	hooks.exit_server = hook_exit_server;
 	hooks.restart = hook_do_restart;
+	hooks.send_to_caller = hook_send_to_caller;
 	interp = q_interp_new(&hooks);
 	if (interp == NULL)
 		fatal("cannot create the q interpreter");
@@ -1510,6 +1651,7 @@ main(int argc, char **argv)
 		}
 		kipc_unref(r);
 	}
+	free(scripts);
 
 	open_listeners();
 	printf("qserver: listening on 127.0.0.1:%d and @/tmp/kx.%d\n", opt_port, opt_port);

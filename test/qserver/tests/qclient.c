@@ -7,7 +7,7 @@
  *	qclient [-h HOST] -p PORT [-u USER:PASS] [--sslmode MODE] [--tls-ca FILE]
  *			[--tls-cert FILE --tls-key FILE] [-t SECONDS] [-v] [-q] [--bench]
  *			[--async EXPR] [--zip EXPR] [--pad N EXPR] [--raw HEX] [--sleep MS]
- *			[--alive] [--] EXPR ...
+ *			[--alive] [--ignore-sync] [--] EXPR ...
  *
  * Each EXPR is sent as a sync request (a char vector) in order and its
  * result printed with kipc_format(), one line each; --async EXPR sends an
@@ -16,7 +16,9 @@
  * EXPR sends EXPR as a compressed sync request, --pad N EXPR sends EXPR
  * followed by N spaces (a big request), --sleep
  * pauses, --alive prints kipc_conn_is_alive() ("alive" / "dead").  Async
- * messages arriving before a response are printed as "async: ...".
+ * messages arriving before a response are printed as "async: ...".  Sync
+ * requests from the server (a handler's .z.w x) get an error response, or
+ * none at all with --ignore-sync (each is printed as "ignored sync: ...").
  * Arguments after "--" are all expressions (for ones starting with '-').
  * HOST "unix" uses the abstract Unix socket.  MODE is disable, require,
  * verify-ca or verify-full.
@@ -48,6 +50,7 @@ static int	timeout_ms = 10000;
 static bool verbose = false;
 static bool quiet = false;
 static bool bench = false;
+static bool ignore_sync = false;
 
 static double
 now_sec(void)
@@ -155,6 +158,12 @@ read_response(double deadline, double t0)
 			kipc_msg_free(msg);
 			continue;
 		}
+		if (msg->msgtype == KIPC_MSG_SYNC && ignore_sync)
+		{
+			print_result("ignored sync: ", msg->root);
+			kipc_msg_free(msg);
+			continue;
+		}
 		if (msg->msgtype == KIPC_MSG_SYNC)
 		{
 			KipcObject *e = kipc_new_error("unable to process sync requests");
@@ -236,7 +245,7 @@ usage(void)
 	fprintf(stderr, "usage: qclient [-h HOST] -p PORT [-u USER:PASS] [--sslmode MODE] [--tls-ca FILE]\n"
 			"               [--tls-cert FILE --tls-key FILE] [-t SECONDS] [-v] [-q] [--bench]\n"
 			"               [--async EXPR] [--zip EXPR] [--pad N EXPR] [--raw HEX] [--sleep MS]\n"
-			"               [--alive] [--] EXPR ...\n");
+			"               [--alive] [--ignore-sync] [--] EXPR ...\n");
 	exit(4);
 }
 
@@ -300,6 +309,8 @@ main(int argc, char **argv)
 			quiet = true;
 		else if (strcmp(a, "--bench") == 0)
 			bench = true;
+		else if (strcmp(a, "--ignore-sync") == 0)
+			ignore_sync = true;
 		else if (strcmp(a, "--pad") == 0 && v && i + 2 < argc)
 		{
 			if (first_action < 0)
@@ -379,7 +390,8 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (!after_dashes &&
-			(strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0 || strcmp(a, "--bench") == 0))
+			(strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0 || strcmp(a, "--bench") == 0 ||
+			 strcmp(a, "--ignore-sync") == 0))
 			continue;
 		if (!after_dashes && strcmp(a, "--sleep") == 0)
 		{

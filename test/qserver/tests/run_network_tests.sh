@@ -7,7 +7,8 @@
 # Starts qservers on free ports (-p 0) and checks: handshake and
 # authentication (-U file with plain/md5/sha1 passwords, .z.pw), the Unix
 # socket, compression both ways, 20 concurrent clients, async messages,
-# every fault hook (.qserver.close/garbage/asyncfirst/restart/exit), -T,
+# every fault hook (.qserver.close/garbage/asyncfirst/restart/exit),
+# messages to the caller's handle (neg[.z.w] x, .z.w x, its -T bound), -T,
 # malformed messages, SIGTERM, and TLS (-E 1 / -E 2 with throwaway
 # certificates made here: require, verify-ca, verify-full, wrong CA, wrong
 # host name, expired certificate, client certificates, plain client at a
@@ -363,6 +364,18 @@ if start_server plain "$T/pw.q"; then
 42' -p "$P" '.qserver.asyncfirst[`hello];42'
 	expect "server fine after the fault hooks" "0 1" -p "$P" 'til 2'
 
+	# handle application on the caller's handle (.z.w), as in kdb+
+	expect "neg[.z.w] x: async message to the caller, then the response" 'async: "hello"
+42' -p "$P" 'neg[.z.w] "hello"; 42'
+	expect "(neg .z.w) each: one async message per item" 'async: `a
+async: `b
+::' -p "$P" '(neg .z.w) each `a`b;'
+	expect ".z.w x: sync request to the caller, its error response trapped" \
+		'"unable to process sync requests"' -p "$P" '@[.z.w;"1+1";{x}]'
+	expect_fail ".z.w x: the caller's error response signalled" 1 \
+		"unable to process sync requests" -p "$P" '.z.w "1+1"'
+	expect "server fine after .z.w calls" "0 1" -p "$P" 'til 2'
+
 	# restart: every connection closed, listeners gone for ms, then back
 	"$QCLIENT" -t 10 -p "$P" 'til 1' --sleep 1500 --alive >"$T/rs_idle.out" 2>&1 &
 	RSI=$!
@@ -440,6 +453,12 @@ fi
 if start_server tmo -T 1; then
 	expect_fail "-T 1: long evaluation stops with 'stop" 1 "^'stop" -p "$PORT" '.qserver.sleep[3000]'
 	expect "-T 1: server fine after 'stop" "0 1" -p "$PORT" 'til 2'
+	# .z.w x waits for the caller's response until the -T deadline
+	expect_fail "-T 1: .z.w x to a caller that never answers stops with 'stop" 1 "'stop" \
+		--ignore-sync -p "$PORT" '.z.w "1+1"'
+	expect "-T 1: that wait trapped" 'ignored sync: "1+1"
+"stop"' --ignore-sync -p "$PORT" '@[.z.w;"1+1";{x}]'
+	expect "-T 1: server fine after the .z.w timeouts" "0 1" -p "$PORT" 'til 2'
 fi
 if start_server ex; then
 	EXPID=$SPID
