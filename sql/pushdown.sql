@@ -410,6 +410,29 @@ SELECT k, sum(i) FROM pd_inf GROUP BY k;   -- ERROR
 RESET qipc_fdw.enable_pushdown;
 \set VERBOSITY default
 SELECT sum(j) FROM pd_inf;   -- ERROR
+-- finite floats overflowing: the same error as PostgreSQL's own sum/avg
+-- (running sum for both, avg's sum of squared deviations too), and the
+-- same values where nothing overflows
+-- pd_try(query, pushdown): the query's single value as text, or its error
+CREATE FUNCTION pd_try(q text, push bool) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+  PERFORM set_config('qipc_fdw.enable_pushdown', CASE WHEN push THEN 'on' ELSE 'off' END, true);
+  EXECUTE q INTO r;
+  RETURN r;
+EXCEPTION WHEN OTHERS THEN
+  RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE FOREIGN TABLE pd_fbig (k text COLLATE "C", v float8) SERVER regress_pd;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT avg(v) FROM pd_fbig WHERE k = 'b';
+SELECT k, on_sum, off_sum, on_avg, off_avg
+FROM (VALUES ('a'), ('b'), ('c'), ('d'), ('e')) g(k),
+LATERAL (SELECT
+  (SELECT pd_try(format('SELECT sum(v) FROM pd_fbig WHERE k = %L', g.k), true)) on_sum,
+  (SELECT pd_try(format('SELECT sum(v) FROM pd_fbig WHERE k = %L', g.k), false)) off_sum,
+  (SELECT pd_try(format('SELECT avg(v) FROM pd_fbig WHERE k = %L', g.k), true)) on_avg,
+  (SELECT pd_try(format('SELECT avg(v) FROM pd_fbig WHERE k = %L', g.k), false)) off_avg) r
+ORDER BY k;
 SELECT q, pd_check(q) FROM (VALUES
  ('SELECT k, count(*) FROM pd_agg GROUP BY k'), ('SELECT k, count(n), sum(n) FROM pd_agg GROUP BY k'),
  ('SELECT k, avg(v), sum(v) FROM pd_agg GROUP BY k'), ('SELECT k, min(n) a, max(v) b, min(d) c FROM pd_agg GROUP BY k'),
@@ -485,4 +508,5 @@ RESET qipc_fdw.enable_pushdown;
 
 DROP FUNCTION pd_check_ordered(text);
 DROP FUNCTION pd_check(text);
+DROP FUNCTION pd_try(text, bool);
 DROP SERVER regress_pd CASCADE;

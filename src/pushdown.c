@@ -102,6 +102,8 @@ typedef struct QipcFdwUpperInfo
 								 * NULL */
 } QipcFdwUpperInfo;
 
+static char *float_aggregate_flag(const char *colsym, bool avg);
+
 /* q null test of column "x" of meta type qt (as in deparse.c) */
 static const char *
 null_test(char qt)
@@ -216,8 +218,7 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 			appendStringInfo(&buf, "({[x] y:x where not null x; "
 							 "$[count y; sum y; first 0#x]};%s)",
 							 colsym);
-			*aux = psprintf("({[x] y:x where not null x; "
-							"(any y=0w)&any y=-0w};%s)", colsym);
+			*aux = float_aggregate_flag(colsym, false);
 			*fixkind = QIPC_FIX_NAN;
 		}
 		else
@@ -234,8 +235,7 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 			appendStringInfo(&buf, "({[x] y:\"f\"$x where not null x; "
 							 "$[count y; (sum y)%%count y; 0n]};%s)",
 							 colsym);
-			*aux = psprintf("({[x] y:\"f\"$x where not null x; "
-							"(any y=0w)&any y=-0w};%s)", colsym);
+			*aux = float_aggregate_flag(colsym, true);
 			*fixkind = QIPC_FIX_NAN;
 			return buf.data;
 		}
@@ -261,6 +261,47 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 	}
 
 	return NULL;
+}
+
+/*
+ * float_aggregate_flag
+ *		The q of the hidden flag column of a pushed float sum or avg
+ *		(QIPC_FIX_NAN): a byte, 0 when q's value stands, 1 when PostgreSQL's
+ *		result is NaN (+inf and -inf were summed; q's NaN reads back as
+ *		NULL), 2 when PostgreSQL's aggregate would have raised "value out of
+ *		range: overflow".
+ *
+ * PostgreSQL's sum(float8) adds row by row with float8pl, which raises that
+ * error when two finite numbers give an infinite sum; q's sums gives the
+ * same running sums, so the flag is exact.  avg (float8_accum) also keeps
+ * the Youngs-Cramer sum of squared deviations, which raises the error when
+ * it overflows on finite inputs.  That cannot happen while every finite
+ * |value| is below 1e140 (the squared deviation step stays below 1e300 for
+ * under 2^31 rows), so only above that does q replay float8_accum row by
+ * row, with the same double arithmetic.  Nulls are skipped, as aggregates
+ * skip them.  colsym is the column's q symbol; the result is palloc'd.
+ */
+static char *
+float_aggregate_flag(const char *colsym, bool avg)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf,
+						   "({[x] y:\"f\"$x where not null x; s:sums y; p:-1_0f,s; "
+						   "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ");
+	if (avg)
+		appendStringInfoString(&buf,
+							   "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
+							   "o:last {[s;v] if[s 3; :s]; n:1f+s 0; sx:v+s 1; sxx:s 2; e:0b; "
+							   "if[0f<s 0; t:(v*n)-sx; sxx:sxx+(t*t)%n*s 0; "
+							   "if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; "
+							   "if[(0f=s 0)&0w=abs v; sxx:0n]; "
+							   "(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]]; ");
+	appendStringInfo(&buf,
+					 "$[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00]};%s)",
+					 colsym);
+	return buf.data;
 }
 
 /* the Var of scanrel under e (through relabelings), or NULL */

@@ -591,11 +591,13 @@ apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
 		switch (kind)
 		{
 			case QIPC_FIX_NAN:
-				if (kipc_get_g(aux, row))
+				if (kipc_get_g(aux, row) == 1)
 				{
 					values[a] = Float8GetDatum(get_float8_nan());
 					isnull[a] = false;
 				}
+				else if (kipc_get_g(aux, row) == 2)
+					float_overflow_error();
 				break;
 			case QIPC_FIX_INF:
 				infinity = (kipc_get_g(aux, row) != 0);
@@ -841,7 +843,8 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 				 (kind == QIPC_FIX_SUM128 ?
 				  (fsstate->fix_aux[f]->type != KIPC_T_LONG ||
 				   fsstate->fix_cols[f]->type != KIPC_T_LONG) :
-				  fsstate->fix_aux[f]->type != KIPC_T_BOOLEAN)))
+				  fsstate->fix_aux[f]->type !=
+				  (kind == QIPC_FIX_NAN ? KIPC_T_BYTE : KIPC_T_BOOLEAN))))
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 						 errmsg("unexpected q result for an aggregate of foreign table \"%s\"",

@@ -127,6 +127,7 @@ typedef struct QipcConnInfo
 	int			port;
 	bool		connected;		/* socket open and usable */
 	bool		invalidated;	/* server/mapping changed since it opened */
+	bool		tls;			/* connected over TLS (when connected) */
 	QipcConnStats stats;
 } QipcConnInfo;
 
@@ -328,8 +329,12 @@ enum QipcScanPrivateIndex
  * List (Integer kind, Integer attnum of the result column, String name of
  * the hidden q result column "aux", String local name and String type name
  * of the aggregated column, for messages):
- *	- QIPC_FIX_NAN: aux is boolean; true: the value is NaN (q's NaN is its
- *	  null, which reads back as NULL), e.g. the sum of +inf and -inf;
+ *	- QIPC_FIX_NAN (float sum and avg): aux is a byte: 0, the value as
+ *	  is; 1, the value is NaN (q's NaN is its null, which reads back as
+ *	  NULL), e.g. the sum of +inf and -inf; 2, PostgreSQL's own aggregate
+ *	  would have raised "value out of range: overflow" (finite inputs with
+ *	  an infinite running sum, or sum of squared deviations for avg), so
+ *	  the scan raises that error too;
  *	- QIPC_FIX_SUM128: the result column holds the long H, aux the long L,
  *	  and the numeric value is H * 2^32 + L (exact beyond 64 bits); a null
  *	  L means that a q integer infinity was summed: error 22003, as a
