@@ -84,7 +84,8 @@ CREATE FUNCTION qipc_fdw_get_connections(
     OUT bytes_in bigint,
     OUT bytes_out bigint,
     OUT reconnects bigint,
-    OUT last_error text)
+    OUT last_error text,
+    OUT tls boolean)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'qipc_fdw_get_connections'
 LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;

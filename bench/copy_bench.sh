@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # cleanup() runs from the EXIT trap
 #
 # bench/copy_bench.sh
 #	FDW core benchmark: COPY (SELECT * FROM trade) TO '/dev/null' over a
@@ -16,8 +15,9 @@
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR/.. source=tools/lib.sh disable=SC1091
+. tools/lib.sh
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PGBIN:$PATH"
 export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 RUNS=${RUNS:-5}
@@ -26,40 +26,18 @@ PGPORT_BENCH=${PGPORT_BENCH:-55439}
 make -s >/dev/null
 make -s install >/dev/null
 
-TMP=$(mktemp -d /tmp/qipc_bench.XXXXXX)
-chmod 755 "$TMP"
-chown postgres: "$TMP"
-QPID=""
-as_pg() { (cd / && runuser -u postgres -- "$@"); }
-cleanup() {
-	if [ -n "$QPID" ]; then
-		kill "$QPID" 2>/dev/null || true
-		wait "$QPID" 2>/dev/null || true
-	fi
-	if [ -f "$TMP/data/postmaster.pid" ]; then
-		as_pg pg_ctl -D "$TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+# the temp dir holds the cluster itself (data/, server.log, the socket)
+QIPC_TMP_PREFIX=qipc_bench qipc_tmpdir
+TMP=$QIPC_TMP
+trap qipc_cleanup EXIT
 
 echo "building the 5,000,000-row q table ..."
 t0=$(date +%s.%N)
-test/qserver/qserver -p 0 bench/fdw_trade.q >"$TMP/qserver.log" 2>&1 &
-QPID=$!
-QPORT=""
-for _ in $(seq 1 600); do
-	QPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/qserver.log" | head -n 1)
-	[ -n "$QPORT" ] && break
-	sleep 0.1
-done
-[ -n "$QPORT" ] || { cat "$TMP/qserver.log"; exit 2; }
+qipc_qserver_start QPORT bench/fdw_trade.q || exit 2
 printf "q server ready on port %s in %.1f s\n" "$QPORT" "$(echo "$(date +%s.%N) - $t0" | bc)"
 
-as_pg initdb -D "$TMP/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-as_pg pg_ctl -D "$TMP/data" -l "$TMP/server.log" -w -t 60 \
-	-o "-p $PGPORT_BENCH -k $TMP -c listen_addresses='' -c shared_buffers=1GB -c work_mem=64MB" start >/dev/null
-export PGHOST=$TMP PGPORT=$PGPORT_BENCH PGUSER=postgres PGDATABASE=postgres
+# exports PGHOST=$TMP PGPORT=$PGPORT_BENCH PGUSER=postgres PGDATABASE=postgres
+QIPC_PG_DIR=$TMP QIPC_PG_OPTS="-c shared_buffers=1GB -c work_mem=64MB" qipc_pg_start "$PGPORT_BENCH"
 
 psql -q -v ON_ERROR_STOP=1 <<SQL
 CREATE EXTENSION qipc_fdw;

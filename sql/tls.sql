@@ -20,6 +20,7 @@
 \set clientkey :certdir/client.key
 \set badclientcert :certdir/badclient.pem
 \set badclientkey :certdir/badclient.key
+\set groupkey :certdir/client_grouprw.key
 
 -- how long a statement took, for "prompt" checks without printing times
 CREATE FUNCTION regress_tls_elapsed(sql text, OUT state text, OUT message text,
@@ -126,6 +127,27 @@ ALTER SERVER regress_tls_noroot OPTIONS (SET sslrootcert 'system');
 SELECT qipc_exec('regress_tls_noroot', '1+1');                 -- ERROR
 
 -- ===================================================================
+-- a CA file rewritten on disk is read again by the next connection (the
+-- backend caches TLS contexts per file stamp)
+-- ===================================================================
+\set rotatingca :certdir/../rotating_ca.pem
+COPY (SELECT unnest(string_to_array(rtrim(pg_read_file(:'cafile'), E'\n'), E'\n')))
+  TO :'rotatingca';
+CREATE SERVER regress_tls_rotating FOREIGN DATA WRAPPER qipc_fdw
+  OPTIONS (host 'localhost', port :'tlsport', sslmode 'verify-full',
+           sslrootcert :'rotatingca');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_tls_rotating;
+SELECT qipc_exec('regress_tls_rotating', '`right_ca');
+SELECT qipc_fdw_disconnect('regress_tls_rotating');
+COPY (SELECT unnest(string_to_array(rtrim(pg_read_file(:'wrongcafile'), E'\n'), E'\n')))
+  TO :'rotatingca';
+SELECT state, detail LIKE '%certificate verify failed%' AS verify_failed
+  FROM regress_tls_elapsed($$SELECT qipc_exec('regress_tls_rotating', '1+1')$$);
+COPY (SELECT unnest(string_to_array(rtrim(pg_read_file(:'cafile'), E'\n'), E'\n')))
+  TO :'rotatingca';
+SELECT qipc_exec('regress_tls_rotating', '`right_ca_again');
+
+-- ===================================================================
 -- client certificates (server started with -verify-client)
 -- ===================================================================
 CREATE SERVER regress_tls_clientcert FOREIGN DATA WRAPPER qipc_fdw
@@ -158,6 +180,17 @@ SELECT qipc_exec('regress_tls_clientcert', '1+1');             -- ERROR
 \set VERBOSITY default
 SELECT state, message, replace(detail, :'certdir', '$CERTDIR') AS detail
   FROM regress_tls_elapsed($$SELECT qipc_exec('regress_tls_clientcert', '1+1')$$);
+-- a key file with group or world access is refused before it is read, as
+-- libpq does (the right key, mode 0640, owned by postgres)
+ALTER USER MAPPING FOR CURRENT_USER SERVER regress_tls_clientcert
+  OPTIONS (SET sslkey :'groupkey');
+SELECT state, message, replace(detail, :'certdir', '$CERTDIR') AS detail
+  FROM regress_tls_elapsed($$SELECT qipc_exec('regress_tls_clientcert', '1+1')$$);
+-- a directory is not a key file either
+ALTER USER MAPPING FOR CURRENT_USER SERVER regress_tls_clientcert
+  OPTIONS (SET sslkey :'certdir');
+SELECT state, message, replace(detail, :'certdir', '$CERTDIR') AS detail
+  FROM regress_tls_elapsed($$SELECT qipc_exec('regress_tls_clientcert', '1+1')$$);
 
 -- ===================================================================
 -- plain and TLS mismatches: prompt, clear errors, never a hang
@@ -186,6 +219,12 @@ CREATE SERVER regress_tls_mixed_tls FOREIGN DATA WRAPPER qipc_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER regress_tls_mixed_tls;
 SELECT qipc_exec('regress_tls_mixed_plain', '`plain') AS plain,
        qipc_exec('regress_tls_mixed_tls', '`tls') AS tls;
+-- qipc_fdw_get_connections() tells them apart (tls is NULL when closed)
+SELECT server_name, tls FROM qipc_fdw_get_connections()
+  WHERE server_name LIKE 'regress_tls_mixed_%' ORDER BY 1;
+SELECT qipc_fdw_disconnect('regress_tls_mixed_tls');
+SELECT server_name, tls FROM qipc_fdw_get_connections()
+  WHERE server_name LIKE 'regress_tls_mixed_%' ORDER BY 1;
 
 -- ===================================================================
 -- the Unix socket: host 'unix' is kdb+'s abstract socket \0/tmp/kx.PORT
@@ -254,6 +293,7 @@ DROP SERVER regress_tls_require, regress_tls_verify_ca, regress_tls_verify_full,
   regress_tls_verify_ip, regress_tls_wrongca, regress_tls_wrongname,
   regress_tls_expired, regress_tls_noroot, regress_tls_clientcert,
   regress_tls_plain_client, regress_tls_at_plain, regress_tls_mixed_plain,
-  regress_tls_mixed_tls, regress_unix, regress_unix_tls, regress_unix_down
+  regress_tls_mixed_tls, regress_unix, regress_unix_tls, regress_unix_down,
+  regress_tls_rotating
   CASCADE;
 RESET client_min_messages;

@@ -989,6 +989,7 @@ qipc_connection_list(void)
 		info->host = pstrdup(entry->host);
 		info->port = entry->port;
 		info->connected = entry->conn != NULL;
+		info->tls = entry->conn != NULL && kipc_conn_is_tls(entry->conn);
 		info->invalidated = entry->invalidated;
 		info->stats = entry->stats;
 		info->stats.bytes_in = entry->closed_bytes_in +

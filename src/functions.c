@@ -992,16 +992,16 @@ qipc_exec_file(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------
  */
 
-#define QIPC_GET_CONNECTIONS_COLS	9
+#define QIPC_GET_CONNECTIONS_COLS	10
 
 /*
  * qipc_fdw_get_connections(OUT server_name text, OUT user_name text,
  *		OUT address text, OUT connected_since timestamptz, OUT requests bigint,
  *		OUT bytes_in bigint, OUT bytes_out bigint, OUT reconnects bigint,
- *		OUT last_error text) RETURNS SETOF record
+ *		OUT last_error text, OUT tls boolean) RETURNS SETOF record
  *		The connections this session has opened to q servers, with their
  *		statistics; connected_since is NULL for a connection that is closed
- *		now.  Like postgres_fdw_get_connections, server_name is NULL when
+ *		now, tls (whether it uses TLS) too.  Like postgres_fdw_get_connections, server_name is NULL when
  *		the server was dropped meanwhile.
  */
 Datum
@@ -1054,6 +1054,10 @@ qipc_fdw_get_connections(PG_FUNCTION_ARGS)
 		values[i++] = Int64GetDatum((int64) info->stats.reconnects);
 		if (info->stats.last_error[0] != '\0')
 			values[i++] = CStringGetTextDatum(info->stats.last_error);
+		else
+			nulls[i++] = true;
+		if (info->connected && info->stats.connected_since != 0)
+			values[i++] = BoolGetDatum(info->tls);
 		else
 			nulls[i++] = true;
 

@@ -50,8 +50,9 @@ if [ -z "${QIPC_RUN_REGRESS_SRC:-}" ]; then
 fi
 cd "$QIPC_RUN_REGRESS_SRC"
 ROOT=$(pwd)
+# shellcheck source-path=SCRIPTDIR/.. source=tools/lib.sh disable=SC1091
+. "$ROOT/tools/lib.sh"
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PGBIN:$PATH"
 export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 PGPORT_REGRESS=${PGPORT_REGRESS:-55432}
@@ -59,29 +60,16 @@ PGPORT_REGRESS=${PGPORT_REGRESS:-55432}
 make -s >/dev/null
 make -s install >/dev/null
 
-TMP=$(mktemp -d /tmp/qipc_regress.XXXXXX)
-chmod 755 "$TMP"
+# the temp dir (tools/lib.sh's $QIPC_TMP) holds the cluster itself: data/,
+# server.log and the socket; qipc_cleanup (the EXIT trap) stops everything
+# and removes it unless KEEP=1
+if [ "${KEEP:-0}" = 1 ]; then QIPC_KEEP_TMP=1; else QIPC_KEEP_TMP=""; fi
+QIPC_TMP_PREFIX=qipc_regress qipc_tmpdir
+TMP=$QIPC_TMP
 chown postgres: "$TMP"
-QPIDS=()
-
-as_pg() { (cd / && runuser -u postgres -- "$@"); }
-
 cleanup() {
-	local pid
-	for pid in "${QPIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${QPIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	if [ -f "$TMP/data/postmaster.pid" ]; then
-		as_pg pg_ctl -D "$TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
-	fi
-	if [ "${KEEP:-0}" != 1 ]; then
-		rm -rf "$TMP"
-	else
-		echo "kept $TMP"
-	fi
+	qipc_cleanup
+	if [ -n "$QIPC_KEEP_TMP" ]; then echo "kept $TMP"; fi
 }
 trap cleanup EXIT
 
@@ -90,24 +78,7 @@ trap cleanup EXIT
 start_qserver() {
 	local name=$1
 	shift
-	local log="$TMP/qserver_$name.log"
-	local port=""
-	# create the log first: the background job opens it only when it runs,
-	# and sed below must not find it missing (set -e would end the run)
-	: >"$log"
-	test/qserver/qserver -p 0 "$@" >"$log" 2>&1 &
-	QPIDS+=("$!")
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n 1)
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	if [ -z "$port" ]; then
-		echo "q test server $name did not start:" >&2
-		cat "$log" >&2
-		exit 2
-	fi
-	printf -v "QPORT_$name" '%s' "$port"
+	qipc_qserver_start "QPORT_$name" "$@" || exit 2
 }
 
 # QIPC_FIXTURES: override the q scripts loaded (default test/fixtures/*.q)
@@ -143,7 +114,8 @@ export QIPC_TEST_ZIP_PORT=$QPORT_zip
 #	client    CN regress_client, clientAuth, signed by clientca
 #	badclient CN regress_client, clientAuth, signed by wrongca
 # The client files are read by the PostgreSQL backend (user postgres): the
-# keys are owned by postgres with mode 0600, as libpq insists.
+# keys are owned by postgres with mode 0600, as libpq insists (and
+# client_grouprw.key, a copy of client.key with mode 0640, is refused).
 CERTS="$TMP/certs"
 mkdir -p "$CERTS"
 chmod 755 "$CERTS"
@@ -197,6 +169,10 @@ fi
 chmod 644 "$CERTS"/*.pem
 chmod 600 "$CERTS"/*.key
 chown postgres: "$CERTS/client.key" "$CERTS/badclient.key"
+# a group-readable copy of the client key, which must be refused (tls.sql)
+cp "$CERTS/client.key" "$CERTS/client_grouprw.key"
+chmod 640 "$CERTS/client_grouprw.key"
+chown postgres: "$CERTS/client_grouprw.key"
 TLSOPT=(-cert "$CERTS/server.pem" -key "$CERTS/server.key")
 start_qserver tls -E 2 "${TLSOPT[@]}" "${FIXTURES[@]}"
 start_qserver tlsmixed -E 1 "${TLSOPT[@]}"
@@ -210,7 +186,7 @@ export QIPC_TEST_TLS_WRONGNAME_PORT=$QPORT_tlswrongname
 export QIPC_TEST_TLS_EXPIRED_PORT=$QPORT_tlsexpired
 export QIPC_TEST_TLS_CLIENTCERT_PORT=$QPORT_tlsclientcert
 
-as_pg initdb -D "$TMP/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >"$TMP/initdb.log"
+PG_OPTS=""
 if [ "${VALGRIND:-0}" = 1 ]; then
 	VGDIR="$TMP/valgrind"
 	mkdir -p "$VGDIR"
@@ -226,23 +202,14 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	# the postmaster itself runs under valgrind (pg_ctl cannot wrap it);
 	# pg_ctl stop still works through postmaster.pid.  No JIT: LLVM's code
 	# generation only adds noise (and time) under valgrind.
-	as_pg valgrind "${VGOPTS[@]}" "$PGBIN/postgres" -D "$TMP/data" \
-		-p "$PGPORT_REGRESS" -k "$TMP" -c listen_addresses='' -c jit=off \
-		>"$TMP/server.log" 2>&1 &
-	for _ in $(seq 1 600); do
-		pg_isready -q -h "$TMP" -p "$PGPORT_REGRESS" && break
-		sleep 0.2
-	done
-	if ! pg_isready -q -h "$TMP" -p "$PGPORT_REGRESS"; then
-		echo "postgres did not start under valgrind:" >&2
-		tail -n 30 "$TMP/server.log" >&2
-		exit 2
-	fi
-else
-	as_pg pg_ctl -D "$TMP/data" -l "$TMP/server.log" -w -t 60 \
-		-o "-p $PGPORT_REGRESS -k $TMP -c listen_addresses=''" start >/dev/null
+	# shellcheck disable=SC2034  # read by qipc_pg_start
+	QIPC_PG_WRAP=(valgrind "${VGOPTS[@]}")
+	PG_OPTS="-c jit=off"
 fi
-export PGHOST=$TMP PGPORT=$PGPORT_REGRESS PGUSER=postgres
+# the cluster in $TMP (data/, server.log, the socket); exports PGHOST=$TMP
+# PGPORT=$PGPORT_REGRESS PGUSER=postgres (and PGDATABASE); exits 2 if
+# postgres does not start under valgrind
+QIPC_PG_DIR=$TMP QIPC_PG_OPTS=$PG_OPTS qipc_pg_start "$PGPORT_REGRESS" || exit $?
 
 # pg_regress directly (what make installcheck runs), with its output in
 # the temp dir so that concurrent runs in the same tree cannot collide
@@ -267,7 +234,7 @@ if [ "$status" -ne 0 ]; then
 fi
 if [ "${VALGRIND:-0}" = 1 ]; then
 	# a fast stop lets every backend exit (and valgrind finish its log)
-	as_pg pg_ctl -D "$TMP/data" -m fast -w -t 120 stop >/dev/null 2>&1 || true
+	qipc_as_pg pg_ctl -D "$TMP/data" -m fast -w -t 120 stop >/dev/null 2>&1 || true
 	cp -r "$VGDIR" "$TMP/out/valgrind"
 	VG_OURS='qipc_fdw\.so|\((kipc_[a-z]+|connection|deparse|funcscan|functions|import|jsonconv|option|pushdown|qipc_fdw|typemap)\.c:[0-9]+\)'
 	vg_ours=0

@@ -1,15 +1,19 @@
-# tools/lib.sh -- shell helpers shared by tools/test.sh, tools/demo.sh and the
-# benchmarks: install what a fresh Debian 12 machine lacks, build, and start
-# throwaway services (a PostgreSQL 15 cluster owned by user postgres with TCP
-# off, q test servers on free ports).  Everything started is recorded and
+# tools/lib.sh -- shell helpers shared by tools/test.sh, tools/demo.sh,
+# test/run_regress.sh, the differential test and the benchmarks: install
+# what a fresh Debian 12 machine lacks, build, and start throwaway services
+# (a PostgreSQL 15 cluster owned by user postgres with TCP off, q test
+# servers on free ports).  Everything started is recorded and
 # stopped by qipc_cleanup, which callers install as an EXIT trap.
 #
 # Source it from bash: . "$(dirname "$0")/lib.sh"
+# shellcheck shell=bash
 
 QIPC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PGBIN=/usr/lib/postgresql/15/bin
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 QIPC_PIDS=()
 QIPC_TMP=""
+QIPC_PG_DATA=""
+QIPC_PG_WRAP=()
 
 qipc_log() { printf '==> %s\n' "$*" >&2; }
 
@@ -33,40 +37,74 @@ qipc_install_deps() {
 	fi
 }
 
+# qipc_tmpdir: create $QIPC_TMP (/tmp/$QIPC_TMP_PREFIX.XXXXXX, default
+# prefix qipc) once; qipc_cleanup removes it unless QIPC_KEEP_TMP is set.
 qipc_tmpdir() {
 	if [ -z "$QIPC_TMP" ]; then
-		QIPC_TMP=$(mktemp -d /tmp/qipc.XXXXXX)
+		QIPC_TMP=$(mktemp -d "/tmp/${QIPC_TMP_PREFIX:-qipc}.XXXXXX")
 		chmod 755 "$QIPC_TMP"
 	fi
 }
 
 qipc_as_pg() { (cd / && runuser -u postgres -- "$@"); }
 
-# Start a throwaway cluster; exports PGHOST PGPORT PGUSER PGDATABASE.
+# qipc_pg_start [PORT]: start a throwaway cluster; exports PGHOST PGPORT
+# PGUSER PGDATABASE.  Settings read:
+#	QIPC_PG_DIR   directory (owned by postgres) holding the socket, data/
+#	              and server.log; default $QIPC_TMP/pg
+#	QIPC_PG_OPTS  extra server options ("-c name=value ...")
+#	QIPC_PG_WRAP  array: a command that runs the postmaster (such as
+#	              valgrind and its options) instead of pg_ctl start; the
+#	              server is then waited for with pg_isready (up to 120 s)
+#	              and left running in the background (its output goes to
+#	              server.log); a fast or immediate pg_ctl stop still works.
+# Returns 1 if initdb or pg_ctl fails, 2 if a wrapped server does not start.
 qipc_pg_start() {
-	local port=${1:-54329}
+	local port=${1:-54329} dir opts
 	qipc_tmpdir
-	mkdir -p "$QIPC_TMP/pg"
-	chown postgres: "$QIPC_TMP/pg"
-	qipc_as_pg "$PGBIN/initdb" -D "$QIPC_TMP/pg/data" -A trust -U postgres -E UTF8 \
+	dir=${QIPC_PG_DIR:-$QIPC_TMP/pg}
+	mkdir -p "$dir"
+	chown postgres: "$dir"
+	QIPC_PG_DATA="$dir/data"
+	qipc_as_pg "$PGBIN/initdb" -D "$QIPC_PG_DATA" -A trust -U postgres -E UTF8 \
 		--locale=C.UTF-8 --no-sync >"$QIPC_TMP/initdb.log" 2>&1 ||
 		{ cat "$QIPC_TMP/initdb.log"; return 1; }
-	qipc_as_pg "$PGBIN/pg_ctl" -D "$QIPC_TMP/pg/data" -l "$QIPC_TMP/pg/server.log" -w -t 60 \
-		-o "-p $port -k $QIPC_TMP/pg -c listen_addresses='' ${QIPC_PG_OPTS:-}" start >/dev/null
-	export PGHOST="$QIPC_TMP/pg" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
+	if [ "${#QIPC_PG_WRAP[@]}" -gt 0 ]; then
+		read -r -a opts <<<"${QIPC_PG_OPTS:-}"
+		qipc_as_pg "${QIPC_PG_WRAP[@]}" "$PGBIN/postgres" -D "$QIPC_PG_DATA" \
+			-p "$port" -k "$dir" -c listen_addresses='' "${opts[@]}" \
+			>"$dir/server.log" 2>&1 &
+		for _ in $(seq 1 600); do
+			"$PGBIN/pg_isready" -q -h "$dir" -p "$port" && break
+			sleep 0.2
+		done
+		if ! "$PGBIN/pg_isready" -q -h "$dir" -p "$port"; then
+			echo "postgres did not start under ${QIPC_PG_WRAP[0]}:" >&2
+			tail -n 30 "$dir/server.log" >&2
+			return 2
+		fi
+	else
+		qipc_as_pg "$PGBIN/pg_ctl" -D "$QIPC_PG_DATA" -l "$dir/server.log" -w -t 60 \
+			-o "-p $port -k $dir -c listen_addresses='' ${QIPC_PG_OPTS:-}" start >/dev/null ||
+			return 1
+	fi
+	export PGHOST="$dir" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
 }
 
 # qipc_qserver_start VAR [qserver args...]: start a q test server on a free
 # port, wait for its "listening" line and store the port in $VAR.
 qipc_qserver_start() {
 	local var=$1; shift
-	local log pid port i
+	local log pid port
 	qipc_tmpdir
 	log="$QIPC_TMP/qserver.$var.log"
+	# create the log first: the background job opens it only when it runs,
+	# and sed below must not find it missing
+	: >"$log"
 	"$QIPC_ROOT/test/qserver/qserver" -p 0 "$@" >"$log" 2>&1 &
 	pid=$!
 	QIPC_PIDS+=("$pid")
-	for i in $(seq 1 600); do
+	for _ in $(seq 1 1200); do
 		port=$(sed -n 's/.*listening.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" | head -n1)
 		[ -n "$port" ] && break
 		if ! kill -0 "$pid" 2>/dev/null; then
@@ -89,8 +127,8 @@ qipc_cleanup() {
 		wait "$pid" 2>/dev/null || true
 	done
 	QIPC_PIDS=()
-	if [ -n "$QIPC_TMP" ] && [ -f "$QIPC_TMP/pg/data/postmaster.pid" ]; then
-		qipc_as_pg "$PGBIN/pg_ctl" -D "$QIPC_TMP/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+	if [ -n "$QIPC_PG_DATA" ] && [ -f "$QIPC_PG_DATA/postmaster.pid" ]; then
+		qipc_as_pg "$PGBIN/pg_ctl" -D "$QIPC_PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
 	fi
 	if [ -n "$QIPC_TMP" ] && [ -z "${QIPC_KEEP_TMP:-}" ]; then
 		rm -rf "$QIPC_TMP"

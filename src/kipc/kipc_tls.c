@@ -19,6 +19,11 @@
  * are mapped to KIPC_WANT_READ / KIPC_WANT_WRITE / errors.  The socket BIO
  * writes with send(MSG_NOSIGNAL) so a closed peer never raises SIGPIPE.
  *
+ * The private key file is checked as libpq does before it is read (a
+ * regular file without group or world access), and the SSL_CTX is cached
+ * per set of TLS inputs and file stamps for the life of the process (see
+ * "Client SSL_CTX cache" below).
+ *
  * Copyright (c) 2026, qipc_fdw developers
  *
  * IDENTIFICATION
@@ -29,7 +34,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -128,8 +137,295 @@ ssl_reason(unsigned long ecode)
 }
 
 /*
+ * Client SSL_CTX cache
+ *
+ * Building an SSL_CTX costs ~120 us and reading the CA file as much again,
+ * for every new connection.  The contexts are therefore cached for the
+ * life of the process (the FDW backend) per distinct set of TLS inputs:
+ * sslmode, sslrootcert (verify-ca / verify-full only), sslcert and the
+ * key file, together with each file's stamp (st_mtim, st_size, st_ino,
+ * st_dev) taken before the file is read.  A connection stats the files
+ * again and rebuilds the context when any stamp differs, so a replaced or
+ * rewritten certificate or key is picked up by the next connection.  Not
+ * seen: changes inside OpenSSL's default trust store (sslrootcert
+ * 'system'), and a rewrite that keeps size and modification time.
+ *
+ * The cache holds one reference to each SSL_CTX (OpenSSL counts them) and
+ * every connection its own (kipc_tls_close drops it), so evicting an entry
+ * never frees a context still in use.  At most TLS_CTX_CACHE_MAX entries;
+ * the least recently used goes first.  Contexts that failed to build are
+ * never cached.  A mutex guards the cache for threaded users of kipc.
+ */
+#define TLS_CTX_CACHE_MAX 16
+
+typedef struct TlsFileStamp
+{
+	bool		used;			/* the file is an input of the context */
+	struct timespec mtime;
+	off_t		size;
+	ino_t		ino;
+	dev_t		dev;
+} TlsFileStamp;
+
+typedef struct TlsCtxEntry
+{
+	struct TlsCtxEntry *next;
+	KipcSslMode sslmode;
+	char	   *rootcert;		/* NULL when not used */
+	char	   *cert;
+	char	   *key;
+	TlsFileStamp stamps[3];		/* rootcert, cert, key */
+	SSL_CTX    *ctx;
+} TlsCtxEntry;
+
+static TlsCtxEntry *tls_ctx_cache = NULL;	/* most recently used first */
+static pthread_mutex_t tls_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* a and b equal, both possibly NULL */
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static char *
+str_dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void
+tls_ctx_entry_free(TlsCtxEntry *e)
+{
+	SSL_CTX_free(e->ctx);
+	free(e->rootcert);
+	free(e->cert);
+	free(e->key);
+	free(e);
+}
+
+static bool
+stamps_equal(const TlsFileStamp *a, const TlsFileStamp *b)
+{
+	return a->used == b->used &&
+		(!a->used ||
+		 (a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+		  a->size == b->size && a->ino == b->ino && a->dev == b->dev));
+}
+
+/*
+ * tls_ctx_cache_get
+ *		The cached context for these inputs and stamps, with a new reference
+ *		for the caller, or NULL.  An entry for the same inputs with other
+ *		stamps is stale: it is dropped.
+ */
+static SSL_CTX *
+tls_ctx_cache_get(KipcSslMode mode, const char *rootcert, const char *cert,
+				  const char *key, const TlsFileStamp *stamps)
+{
+	TlsCtxEntry **pp;
+	SSL_CTX    *ctx = NULL;
+
+	pthread_mutex_lock(&tls_ctx_lock);
+	for (pp = &tls_ctx_cache; *pp != NULL; pp = &(*pp)->next)
+	{
+		TlsCtxEntry *e = *pp;
+
+		if (e->sslmode != mode || !str_eq(e->rootcert, rootcert) ||
+			!str_eq(e->cert, cert) || !str_eq(e->key, key))
+			continue;
+		*pp = e->next;
+		if (stamps_equal(&e->stamps[0], &stamps[0]) &&
+			stamps_equal(&e->stamps[1], &stamps[1]) &&
+			stamps_equal(&e->stamps[2], &stamps[2]) &&
+			SSL_CTX_up_ref(e->ctx) == 1)
+		{
+			/* move to the front */
+			e->next = tls_ctx_cache;
+			tls_ctx_cache = e;
+			ctx = e->ctx;
+		}
+		else
+			tls_ctx_entry_free(e);	/* a file changed on disk */
+		break;
+	}
+	pthread_mutex_unlock(&tls_ctx_lock);
+	return ctx;
+}
+
+/*
+ * tls_ctx_cache_put
+ *		Remember ctx (a new reference is taken) for these inputs.  Out of
+ *		memory only means not cached.
+ */
+static void
+tls_ctx_cache_put(KipcSslMode mode, const char *rootcert, const char *cert,
+				  const char *key, const TlsFileStamp *stamps, SSL_CTX *ctx)
+{
+	TlsCtxEntry *e;
+	TlsCtxEntry **pp;
+	int			n;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return;
+	e->sslmode = mode;
+	e->rootcert = str_dup_or_null(rootcert);
+	e->cert = str_dup_or_null(cert);
+	e->key = str_dup_or_null(key);
+	memcpy(e->stamps, stamps, sizeof(e->stamps));
+	if ((rootcert && !e->rootcert) || (cert && !e->cert) || (key && !e->key) ||
+		SSL_CTX_up_ref(ctx) != 1)
+	{
+		free(e->rootcert);
+		free(e->cert);
+		free(e->key);
+		free(e);
+		return;
+	}
+	e->ctx = ctx;
+
+	pthread_mutex_lock(&tls_ctx_lock);
+	e->next = tls_ctx_cache;
+	tls_ctx_cache = e;
+	/* drop what is beyond TLS_CTX_CACHE_MAX (the least recently used) */
+	for (n = 0, pp = &tls_ctx_cache; *pp != NULL; n++)
+	{
+		if (n >= TLS_CTX_CACHE_MAX)
+		{
+			TlsCtxEntry *old = *pp;
+
+			*pp = old->next;
+			tls_ctx_entry_free(old);
+		}
+		else
+			pp = &(*pp)->next;
+	}
+	pthread_mutex_unlock(&tls_ctx_lock);
+}
+
+/*
+ * file_stamp
+ *		Stamp of path in *st.  False when stat fails: the context is then
+ *		built uncached and OpenSSL reports the file.
+ */
+static bool
+file_stamp(const char *path, TlsFileStamp *st, struct stat *sb)
+{
+	memset(st, 0, sizeof(*st));
+	if (stat(path, sb) != 0)
+		return false;
+	st->used = true;
+	st->mtime = sb->st_mtim;
+	st->size = sb->st_size;
+	st->ino = sb->st_ino;
+	st->dev = sb->st_dev;
+	return true;
+}
+
+/*
+ * check_key_file
+ *		libpq's checks of the private key file (fe-secure-openssl.c,
+ *		initialize_SSL): a regular file, and no group or world access,
+ *		except that a root-owned file may be group-readable.  sb is the
+ *		file's stat.
+ */
+static KipcStatus
+check_key_file(KipcConn *c, const char *keyfile, const struct stat *sb)
+{
+	if (!S_ISREG(sb->st_mode))
+	{
+		kipc_conn_set_error(c, "private key file \"%s\" is not a regular file", keyfile);
+		return KIPC_ERR_TLS;
+	}
+	if (sb->st_uid == 0 ?
+		(sb->st_mode & (S_IWGRP | S_IXGRP | S_IRWXO)) != 0 :
+		(sb->st_mode & (S_IRWXG | S_IRWXO)) != 0)
+	{
+		kipc_conn_set_error(c, "private key file \"%s\" has group or world access; file must have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640) or less if owned by root",
+							keyfile);
+		return KIPC_ERR_TLS;
+	}
+	return KIPC_OK;
+}
+
+/*
+ * build_ctx
+ *		A new SSL_CTX for c's TLS options, or NULL with the error set.
+ */
+static SSL_CTX *
+build_ctx(KipcConn *c, const char *rootcert, const char *cert, const char *keyfile)
+{
+	SSL_CTX    *ctx;
+
+	ERR_clear_error();
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL)
+	{
+		kipc_conn_set_error(c, "could not create TLS context: %s", ssl_reason(ERR_get_error()));
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* partial writes and a moving buffer: we retry with what is left */
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+
+	if (rootcert != NULL)
+	{
+		/* "system": OpenSSL's default trust store, as in libpq 16 */
+		if (strcmp(rootcert, "system") == 0)
+		{
+			if (SSL_CTX_set_default_verify_paths(ctx) != 1)
+			{
+				kipc_conn_set_error(c, "could not load the system's trusted root certificates: %s",
+									ssl_reason(ERR_get_error()));
+				goto fail;
+			}
+		}
+		else if (SSL_CTX_load_verify_locations(ctx, rootcert, NULL) != 1)
+		{
+			kipc_conn_set_error(c, "could not read root certificate file \"%s\": %s",
+								rootcert, ssl_reason(ERR_get_error()));
+			goto fail;
+		}
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	}
+	else
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+
+	if (cert != NULL)
+	{
+		if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
+		{
+			kipc_conn_set_error(c, "could not load client certificate file \"%s\": %s",
+								cert, ssl_reason(ERR_get_error()));
+			goto fail;
+		}
+		if (SSL_CTX_use_PrivateKey_file(ctx, keyfile, SSL_FILETYPE_PEM) != 1)
+		{
+			kipc_conn_set_error(c, "could not load private key file \"%s\": %s",
+								keyfile, ssl_reason(ERR_get_error()));
+			goto fail;
+		}
+		if (SSL_CTX_check_private_key(ctx) != 1)
+		{
+			kipc_conn_set_error(c, "certificate does not match private key file \"%s\": %s",
+								keyfile, ssl_reason(ERR_get_error()));
+			goto fail;
+		}
+	}
+	return ctx;
+
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+/*
  * kipc_tls_open
- *		Create the SSL_CTX and SSL for c per its sslmode, on c->sock.
+ *		Create (or take from the cache) the SSL_CTX and create the SSL for c
+ *		per its sslmode, on c->sock.
  */
 KipcStatus
 kipc_tls_open(KipcConn *c)
@@ -141,66 +437,49 @@ kipc_tls_open(KipcConn *c)
 	const char *vhost;
 	unsigned char ipbuf[16];
 	bool		is_ip;
+	const char *rootcert = NULL;
+	const char *cert = NULL;
+	const char *keyfile = NULL;
+	TlsFileStamp stamps[3];
+	struct stat sb;
+	bool		cacheable = true;
 
-	ERR_clear_error();
-	ctx = SSL_CTX_new(TLS_client_method());
-	if (ctx == NULL)
-	{
-		kipc_conn_set_error(c, "could not create TLS context: %s", ssl_reason(ERR_get_error()));
-		return KIPC_ERR_TLS;
-	}
-	c->ssl_ctx = ctx;
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	/* partial writes and a moving buffer: we retry with what is left */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-
+	memset(stamps, 0, sizeof(stamps));
 	if (c->sslmode == KIPC_SSL_VERIFY_CA || c->sslmode == KIPC_SSL_VERIFY_FULL)
 	{
-		/* "system": OpenSSL's default trust store, as in libpq 16 */
-		if (strcmp(c->sslrootcert, "system") == 0)
-		{
-			if (SSL_CTX_set_default_verify_paths(ctx) != 1)
-			{
-				kipc_conn_set_error(c, "could not load the system's trusted root certificates: %s",
-									ssl_reason(ERR_get_error()));
-				return KIPC_ERR_TLS;
-			}
-		}
-		else if (SSL_CTX_load_verify_locations(ctx, c->sslrootcert, NULL) != 1)
-		{
-			kipc_conn_set_error(c, "could not read root certificate file \"%s\": %s",
-								c->sslrootcert, ssl_reason(ERR_get_error()));
-			return KIPC_ERR_TLS;
-		}
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		rootcert = c->sslrootcert ? c->sslrootcert : "";
+		if (strcmp(rootcert, "system") != 0 && !file_stamp(rootcert, &stamps[0], &sb))
+			cacheable = false;
 	}
-	else
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-
 	if (c->sslcert != NULL && c->sslcert[0] != '\0')
 	{
-		const char *keyfile = (c->sslkey && c->sslkey[0]) ? c->sslkey : c->sslcert;
-
-		if (SSL_CTX_use_certificate_chain_file(ctx, c->sslcert) != 1)
+		cert = c->sslcert;
+		keyfile = (c->sslkey && c->sslkey[0]) ? c->sslkey : c->sslcert;
+		if (!file_stamp(cert, &stamps[1], &sb))
+			cacheable = false;
+		/* the key's permissions are checked on every connection */
+		if (file_stamp(keyfile, &stamps[2], &sb))
 		{
-			kipc_conn_set_error(c, "could not load client certificate file \"%s\": %s",
-								c->sslcert, ssl_reason(ERR_get_error()));
-			return KIPC_ERR_TLS;
+			if (check_key_file(c, keyfile, &sb) != KIPC_OK)
+				return KIPC_ERR_TLS;
 		}
-		if (SSL_CTX_use_PrivateKey_file(ctx, keyfile, SSL_FILETYPE_PEM) != 1)
-		{
-			kipc_conn_set_error(c, "could not load private key file \"%s\": %s",
-								keyfile, ssl_reason(ERR_get_error()));
-			return KIPC_ERR_TLS;
-		}
-		if (SSL_CTX_check_private_key(ctx) != 1)
-		{
-			kipc_conn_set_error(c, "certificate does not match private key file \"%s\": %s",
-								keyfile, ssl_reason(ERR_get_error()));
-			return KIPC_ERR_TLS;
-		}
+		else
+			cacheable = false;
 	}
 
+	ctx = cacheable ? tls_ctx_cache_get(c->sslmode, rootcert, cert, keyfile, stamps) : NULL;
+	if (ctx == NULL)
+	{
+		ctx = build_ctx(c, rootcert, cert, keyfile);
+		if (ctx == NULL)
+			return KIPC_ERR_TLS;
+		if (cacheable)
+			tls_ctx_cache_put(c->sslmode, rootcert, cert, keyfile, stamps, ctx);
+	}
+	/* c's own reference, dropped by kipc_tls_close */
+	c->ssl_ctx = ctx;
+
+	ERR_clear_error();
 	ssl = SSL_new(ctx);
 	if (ssl == NULL)
 	{
