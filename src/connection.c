@@ -279,8 +279,13 @@ make_connection(QipcConnCacheEntry *entry, UserMapping *user,
 	entry->connecting = true;
 	st = connect_once(entry, &params, sopts.connect_timeout);
 
-	if (st != KIPC_OK && reconnecting && st != KIPC_ERR_AUTH &&
-		sopts.reconnect_attempts > 0)
+	/*
+	 * While reconnecting, a close during the handshake is retried too: q
+	 * refuses credentials that way, but a server that is going down or
+	 * coming up does the same, and a cached connection was just lost.  A
+	 * real refusal still ends as 28P01, after the attempts.
+	 */
+	if (st != KIPC_OK && reconnecting && sopts.reconnect_attempts > 0)
 	{
 		double		delay = sopts.reconnect_delay;
 		int			k;
@@ -300,7 +305,7 @@ make_connection(QipcConnCacheEntry *entry, UserMapping *user,
 							sopts.reconnect_attempts)));
 			sleep_interruptible(delay);
 			st = connect_once(entry, &params, sopts.connect_timeout);
-			if (st == KIPC_OK || st == KIPC_ERR_AUTH)
+			if (st == KIPC_OK)
 				break;
 			delay *= sopts.reconnect_backoff;
 		}

@@ -67,6 +67,7 @@ if [ -x test/qserver/tests/run_nodeq_tests.sh ]; then
 fi
 
 run_suite pg_regress test/run_regress.sh
+run_suite reconnect test/reconnect/run_reconnect.sh
 
 if [ -x test/differential/run_differential.sh ]; then
 	run_suite differential test/differential/run_differential.sh
