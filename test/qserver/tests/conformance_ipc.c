@@ -57,7 +57,6 @@
  *
  *-------------------------------------------------------------------------
  */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -66,6 +65,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conformance_tsv.h"
 #include "kipc.h"
 
 static KipcConn *conn;
@@ -450,8 +450,10 @@ run_file(const char *path)
 	FILE	   *fp = fopen(path, "r");
 	char	   *line = NULL;
 	size_t		cap = 0;
-	ssize_t		len;
 	int			lineno = 0;
+	int			rc;
+	char	   *expr;
+	char	   *want;
 
 	if (!fp)
 	{
@@ -459,35 +461,19 @@ run_file(const char *path)
 		nfail++;
 		return;
 	}
-	while ((len = getline(&line, &cap, fp)) >= 0)
+	while ((rc = conf_read_row(fp, path, &line, &cap, &lineno, &expr, &want)) != 0)
 	{
-		char	   *expr,
-				   *want,
-				   *tab;
 		KipcMsg    *got,
 				   *exp = NULL;
 		bool		ok;
 		const char *why = "";
 		char		whybuf[1024];
 
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		if (len == 0 || line[0] == '#')
-			continue;
-		expr = line;
-		tab = strchr(expr, '\t');
-		if (!tab)
+		if (rc < 0)
 		{
-			printf("%s:%d: malformed row (no tab)\n", path, lineno);
 			nfail++;
 			continue;
 		}
-		*tab = 0;
-		want = tab + 1;
-		tab = strchr(want, '\t');
-		if (tab)
-			*tab = 0;
 
 		got = request(expr);
 		if (strcmp(want, "-") == 0)
@@ -560,48 +546,6 @@ run_file(const char *path)
 	fclose(fp);
 }
 
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-static void
-run_path(const char *path)
-{
-	DIR		   *d = opendir(path);
-	struct dirent *e;
-	char	  **names = NULL;
-	int			n = 0,
-				i;
-
-	if (!d)
-	{
-		run_file(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-	{
-		size_t		l = strlen(e->d_name);
-
-		if (l > 4 && strcmp(e->d_name + l - 4, ".tsv") == 0)
-		{
-			names = realloc(names, sizeof(char *) * (n + 1));
-			names[n] = malloc(strlen(path) + l + 2);
-			sprintf(names[n], "%s/%s", path, e->d_name);
-			n++;
-		}
-	}
-	closedir(d);
-	qsort(names, n, sizeof(char *), cmpstr);
-	for (i = 0; i < n; i++)
-	{
-		run_file(names[i]);
-		free(names[i]);
-	}
-	free(names);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -657,9 +601,9 @@ main(int argc, char **argv)
 	if (!self_test())
 		nfail++;
 	if (first_path >= argc)
-		run_path("test/qserver/conformance");
+		conf_for_each_file("test/qserver/conformance", run_file);
 	for (i = first_path; i < argc; i++)
-		run_path(argv[i]);
+		conf_for_each_file(argv[i], run_file);
 	kipc_conn_free(conn);
 	printf("# %d rows matched by display of the echoed decoded reply\n", nechoed);
 	printf("%d passed, %d failed\n", npass, nfail);

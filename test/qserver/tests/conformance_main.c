@@ -26,12 +26,12 @@
  *
  *-------------------------------------------------------------------------
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "q_int.h"
+#include "conformance_tsv.h"
 
 static int	npass,
 			nfail;
@@ -43,8 +43,10 @@ run_file(const char *path)
 	FILE	   *fp = fopen(path, "r");
 	char	   *line = NULL;
 	size_t		cap = 0;
-	ssize_t		len;
 	int			lineno = 0;
+	int			rc;
+	char	   *expr;
+	char	   *want;
 	QInterp    *q;
 
 	if (!fp)
@@ -54,33 +56,17 @@ run_file(const char *path)
 		return;
 	}
 	q = q_interp_new(NULL);
-	while ((len = getline(&line, &cap, fp)) >= 0)
+	while ((rc = conf_read_row(fp, path, &line, &cap, &lineno, &expr, &want)) != 0)
 	{
-		char	   *expr,
-				   *want,
-				   *tab;
 		K		   *r;
 		char	   *got;
 		bool		ok;
 
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		if (len == 0 || line[0] == '#')
-			continue;
-		expr = line;
-		tab = strchr(expr, '\t');
-		if (!tab)
+		if (rc < 0)
 		{
-			printf("%s:%d: malformed row (no tab)\n", path, lineno);
 			nfail++;
 			continue;
 		}
-		*tab = 0;
-		want = tab + 1;
-		tab = strchr(want, '\t');
-		if (tab)
-			*tab = 0;
 		r = q_eval_text(q, expr, strlen(expr));
 		if (r->type == KIPC_T_ERROR)
 		{
@@ -113,57 +99,15 @@ run_file(const char *path)
 	q_interp_free(q);
 }
 
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-static void
-run_path(const char *path)
-{
-	DIR		   *d = opendir(path);
-	struct dirent *e;
-	char	  **names = NULL;
-	int			n = 0,
-				i;
-
-	if (!d)
-	{
-		run_file(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-	{
-		size_t		l = strlen(e->d_name);
-
-		if (l > 4 && strcmp(e->d_name + l - 4, ".tsv") == 0)
-		{
-			names = realloc(names, sizeof(char *) * (n + 1));
-			names[n] = malloc(strlen(path) + l + 2);
-			sprintf(names[n], "%s/%s", path, e->d_name);
-			n++;
-		}
-	}
-	closedir(d);
-	qsort(names, n, sizeof(char *), cmpstr);
-	for (i = 0; i < n; i++)
-	{
-		run_file(names[i]);
-		free(names[i]);
-	}
-	free(names);
-}
-
 int
 main(int argc, char **argv)
 {
 	int			i;
 
 	if (argc < 2)
-		run_path("test/qserver/conformance");
+		conf_for_each_file("test/qserver/conformance", run_file);
 	for (i = 1; i < argc; i++)
-		run_path(argv[i]);
+		conf_for_each_file(argv[i], run_file);
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

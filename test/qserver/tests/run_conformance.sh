@@ -10,6 +10,6 @@ mkdir -p "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT"
 gcc -O1 -g -std=gnu11 -Isrc/kipc -Itest/qserver -o "$TMP/conformance" \
-	test/qserver/tests/conformance_main.c test/qserver/q_*.c src/kipc/*.c \
+	test/qserver/tests/conformance_main.c test/qserver/tests/conformance_tsv.c test/qserver/q_*.c src/kipc/*.c \
 	-lssl -lcrypto -lm
 "$TMP/conformance" "$@"

@@ -89,7 +89,7 @@ fi
 
 # the libkipc client
 if ! gcc -O1 -g -std=gnu11 -Wall -I"$ROOT/src/kipc" -o "$T/conformance_ipc" \
-	"$HERE/conformance_ipc.c" "$ROOT"/src/kipc/*.c -lssl -lcrypto -lm >"$T/build.log" 2>&1; then
+	"$HERE/conformance_ipc.c" "$HERE/conformance_tsv.c" "$ROOT"/src/kipc/*.c -lssl -lcrypto -lm >"$T/build.log" 2>&1; then
 	fail_setup "build conformance_ipc" "$(tail -n 20 "$T/build.log")"
 fi
 
