@@ -17,10 +17,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 
+. tools/lib.sh
 make -s >/dev/null
+qipc_install_lock
 make -s install >/dev/null
 
-. tools/lib.sh
 trap qipc_cleanup EXIT
 echo "building the 5,000,000-row q table ..."
 qipc_qserver_start QPORT bench/fdw_trade.q

@@ -57,6 +57,7 @@ export PATH="$PGBIN:$PATH"
 export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 PGPORT_REGRESS=${PGPORT_REGRESS:-55432}
 
+qipc_install_lock
 make -s >/dev/null
 make -s install >/dev/null
 

@@ -46,7 +46,22 @@ qipc_tmpdir() {
 	fi
 }
 
-qipc_as_pg() { (cd / && runuser -u postgres -- "$@"); }
+# qipc_install_lock: hold a machine-wide lock from here until this process
+# and its children exit.  PostgreSQL's extension directory is shared by every
+# work tree on a machine, so two runs that each "make install" and then test
+# would test each other's build; the lock makes such runs take turns.  A
+# script run by one that holds it does not wait for it again.
+qipc_install_lock() {
+	[ -n "${QIPC_INSTALL_LOCK_HELD:-}" ] && return 0
+	exec 9>>/tmp/qipc_fdw-install.lock
+	if ! flock -n 9; then
+		qipc_log "waiting for another test run on this machine (/tmp/qipc_fdw-install.lock)"
+		flock 9
+	fi
+	export QIPC_INSTALL_LOCK_HELD=$$
+}
+
+qipc_as_pg() { (cd / && runuser -u postgres -- "$@" 9>&-); }
 
 # qipc_pg_start [PORT]: start a throwaway cluster; exports PGHOST PGPORT
 # PGUSER PGDATABASE.  Settings read:
@@ -101,7 +116,7 @@ qipc_qserver_start() {
 	# create the log first: the background job opens it only when it runs,
 	# and sed below must not find it missing
 	: >"$log"
-	"$QIPC_ROOT/test/qserver/qserver" -p 0 "$@" >"$log" 2>&1 &
+	"$QIPC_ROOT/test/qserver/qserver" -p 0 "$@" >"$log" 2>&1 9>&- &
 	pid=$!
 	QIPC_PIDS+=("$pid")
 	for _ in $(seq 1 1200); do

@@ -33,6 +33,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../tools/lib.sh
 . "$HERE/../../tools/lib.sh"
+qipc_install_lock
 cd "$QIPC_ROOT" || exit 2
 export PATH="$PGBIN:$PATH"
 

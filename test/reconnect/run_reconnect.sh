@@ -11,6 +11,7 @@
 set -uo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/../../tools/lib.sh"
+qipc_install_lock
 cd "$QIPC_ROOT" || exit 2
 trap 'kill "$(cat "$QIPC_TMP/qs.pid" 2>/dev/null)" 2>/dev/null; qipc_cleanup' EXIT
 export PATH="$PGBIN:$PATH"
