@@ -22,6 +22,9 @@ REGRESS = $(shell cat test/regress_schedule 2>/dev/null)
 REGRESS_OPTS = --load-extension=$(EXTENSION) --dbname=contrib_regression
 
 PG_CPPFLAGS = -Isrc -Isrc/kipc
+# a missing prototype is an error, not an implicit int function that fails
+# at load time with an undefined symbol
+PG_CFLAGS += -Werror=implicit-function-declaration
 SHLIB_LINK = -lssl -lcrypto
 
 EXTRA_CLEAN = test/qserver/qserver test/qserver/tests/qclient test/unit/unittest test/unit/fuzz_reader \

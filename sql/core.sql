@@ -77,6 +77,9 @@ CREATE FOREIGN TABLE regress_core_ft (a int) SERVER regress_core_all
   OPTIONS (table 'x', query 'select from x');           -- ERROR
 CREATE FOREIGN TABLE regress_core_ft (a int) SERVER regress_core_all
   OPTIONS (function 'not a name');                      -- ERROR
+-- q names are ASCII: a letter outside ASCII is not part of one
+CREATE FOREIGN TABLE regress_core_ft (a int) SERVER regress_core_all
+  OPTIONS (function U&'caf\00E9');                      -- ERROR
 CREATE FOREIGN TABLE regress_core_ft (a int) SERVER regress_core_all
   OPTIONS (query '([] a:1 2)', partition_column 'date'); -- ERROR
 CREATE FOREIGN TABLE regress_core_ft (a int OPTIONS (column_nam 'b'))

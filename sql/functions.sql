@@ -163,6 +163,7 @@ SELECT qipc_call('regress_fn', '.nosuchns.f');                     -- ERROR
 SELECT qipc_call('regress_fn', '.fntest.var');                     -- ERROR
 \echo :LAST_ERROR_SQLSTATE
 SELECT qipc_call('regress_fn', '{x}');                             -- ERROR
+SELECT qipc_call('regress_fn', U&'\00E9');                         -- ERROR
 SELECT qipc_call('regress_fn', '.fntest.add', 1, 'a'::name);       -- ERROR
 
 -- ===================================================================
@@ -366,6 +367,7 @@ ALTER FOREIGN TABLE bad_api ALTER COLUMN x OPTIONS (SET param '1');
 SELECT * FROM bad_api WHERE s = 'a' AND x = 1;                     -- ERROR
 ALTER FOREIGN TABLE bad_api ALTER COLUMN x OPTIONS (SET param '9'); -- ERROR
 ALTER FOREIGN TABLE bad_api OPTIONS (SET function 'api getTrades'); -- ERROR
+ALTER FOREIGN TABLE bad_api OPTIONS (SET function U&'.api.\00E9t\00E9'); -- ERROR
 ALTER FOREIGN TABLE bad_api OPTIONS (SET function '.api.noSuchFunction');
 ALTER FOREIGN TABLE bad_api ALTER COLUMN x OPTIONS (DROP param);
 SELECT * FROM bad_api WHERE s = 'a';                               -- ERROR

@@ -43,14 +43,14 @@
  * quoting rule of q's parse-tree evaluation applies to them.  The constants
  * themselves are never written into the text: they are scan arguments
  * (fdw_exprs: Consts, Params, and "Param IS NULL" tests), converted at
- * execution to typed q atoms by qipc_param_to_kipc and sent with the query
+ * execution to typed q atoms by qipc_param_to_kipc (typemap.c) and sent with the query
  * as (lambda; a0; a1; ...).  q lambdas take at most 8 parameters, so a scan
  * pushes conditions only while they fit in 8 arguments; the rest is checked
  * locally.
  *
  * Which q type a column has is read from the q server (meta) once per
  * foreign table and backend, and forgotten when the table, its server or
- * its user mapping change.  Only pairs where the declared PostgreSQL type is
+ * its user mapping change (remote_meta.c).  Only pairs where the declared PostgreSQL type is
  * the natural mapping of the q type are pushed.  Tables defined by the
  * "query" or "function" options are never pushed into.
  *
@@ -78,7 +78,6 @@
 
 #include "access/table.h"
 #include "access/stratnum.h"
-#include "access/transam.h"
 #include "catalog/pg_am.h"
 #include "commands/defrem.h"
 #include "catalog/pg_collation.h"
@@ -94,13 +93,9 @@
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/pg_locale.h"
 #include "utils/rel.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "qipc_fdw.h"
@@ -129,18 +124,6 @@ typedef enum QipcCmp
 	CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE
 } QipcCmp;
 
-/* cached q column types of one foreign table */
-typedef struct QipcMetaEntry
-{
-	Oid			relid;			/* hash key (must be first) */
-	bool		valid;			/* false: meta failed, push nothing */
-	int			ncols;
-	char	  **names;			/* remote column names */
-	char	   *types;			/* meta type letters */
-} QipcMetaEntry;
-
-static HTAB *meta_cache = NULL;
-
 /*
  * Deparse context.  In check mode (buf == NULL) nothing is written, but
  * arguments and columns are registered all the same so that the limits on
@@ -164,7 +147,7 @@ typedef struct DeparseCxt
 	List	   *cond_cols;		/* IntList: attnums it reads */
 
 	/*
-	 * HAVING (pushdown.c): the "columns" are the aggregation's result
+	 * HAVING (upper.c): the "columns" are the aggregation's result
 	 * columns: upper_tlist entry k is column k+1, named upper_names[k] in q,
 	 * with q type letter qtypes[k].  NIL for a base scan.
 	 */
@@ -173,7 +156,6 @@ typedef struct DeparseCxt
 } DeparseCxt;
 
 static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt);
-static char *like_pattern(const char *pat, int len, bool exact);
 static bool like_within_q_limits(const char *qpat);
 static int64 scan_limit(PlannerInfo *root, RelOptInfo *baserel,
 						ForeignPath *best_path, List *local_exprs);
@@ -182,46 +164,22 @@ static char *append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel,
 								   int limit_arg);
 
 /* ----------------------------------------------------------------
- * q column types (meta), cached per backend
+ * q column types
  * ----------------------------------------------------------------
  */
-
-static void
-meta_cache_inval(Datum arg, Oid relid)
-{
-	HASH_SEQ_STATUS status;
-	QipcMetaEntry *entry;
-
-	if (meta_cache == NULL)
-		return;
-	hash_seq_init(&status, meta_cache);
-	while ((entry = (QipcMetaEntry *) hash_seq_search(&status)) != NULL)
-	{
-		if (relid == InvalidOid || entry->relid == relid)
-		{
-			/* names/types are in CacheMemoryContext; a few bytes leak */
-			hash_search(meta_cache, &entry->relid, HASH_REMOVE, NULL);
-		}
-	}
-}
-
-static void
-meta_cache_syscache_inval(Datum arg, int cacheid, uint32 hashvalue)
-{
-	meta_cache_inval(arg, InvalidOid);
-}
 
 /*
  * get_qtypes
  *		The q type letters of the columns of a foreign table, indexed by
  *		attnum-1 ('\0' where unknown), palloc'd; NULL if q could not tell
- *		(then nothing is pushed).  Asks the q server "meta t" the first time.
+ *		(then nothing is pushed).  The q server's meta is cached
+ *		(remote_meta.c).
  */
 static char *
 get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts)
 {
-	QipcMetaEntry *entry;
-	bool		found;
+	const QipcRemoteMeta *meta;
+	char	  **names;
 	char	   *result;
 	int			n;
 	int			i;
@@ -230,124 +188,168 @@ get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts)
 		fpinfo->topts.function != NULL)
 		return NULL;
 
-	if (meta_cache == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(QipcMetaEntry);
-		meta_cache = hash_create("qipc_fdw column types", 64, &ctl,
-								 HASH_ELEM | HASH_BLOBS);
-		CacheRegisterRelcacheCallback(meta_cache_inval, (Datum) 0);
-		CacheRegisterSyscacheCallback(FOREIGNSERVEROID,
-									  meta_cache_syscache_inval, (Datum) 0);
-		CacheRegisterSyscacheCallback(USERMAPPINGOID,
-									  meta_cache_syscache_inval, (Datum) 0);
-		CacheRegisterSyscacheCallback(FOREIGNTABLEREL,
-									  meta_cache_syscache_inval, (Datum) 0);
-	}
-
-	entry = (QipcMetaEntry *) hash_search(meta_cache, &relid, HASH_FIND, &found);
-	if (!found)
-	{
-		UserMapping *user = GetUserMapping(userid, fpinfo->server->serverid);
-		QipcConnection *conn = qipc_get_connection(user);
-		StringInfoData q;
-		KipcObject *req;
-		KipcMsg    *msg;
-		const KipcObject *cnames = NULL;
-		const KipcObject *ctypes = NULL;
-		bool		ok = false;
-
-		initStringInfo(&q);
-		appendStringInfoString(&q, "meta ");
-		qipc_append_symbol(&q, fpinfo->topts.table);
-		req = qipc_track_object(kipc_new_cstring(q.data));
-		msg = qipc_request_ext(conn, req, q.data,
-							   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
-		qipc_release_connection(conn);
-
-		if (msg->root->type != KIPC_T_ERROR &&
-			kipc_is_keyed_table(msg->root))
-		{
-			const KipcObject *mk = kipc_dict_keys(msg->root);
-			const KipcObject *mv = kipc_dict_values(msg->root);
-			int64		c;
-
-			for (c = 0; c < kipc_table_ncols(mk); c++)
-				if (strcmp(kipc_table_colname(mk, c), "c") == 0)
-					cnames = kipc_table_column(mk, c);
-			for (c = 0; c < kipc_table_ncols(mv); c++)
-				if (strcmp(kipc_table_colname(mv, c), "t") == 0)
-					ctypes = kipc_table_column(mv, c);
-			ok = (cnames != NULL && ctypes != NULL &&
-				  cnames->type == KIPC_T_SYMBOL &&
-				  ctypes->type == KIPC_T_CHAR && cnames->n == ctypes->n);
-		}
-
-		/* the request may have invalidated the cache: search again */
-		entry = (QipcMetaEntry *) hash_search(meta_cache, &relid, HASH_ENTER,
-											  &found);
-		entry->valid = ok;
-		entry->ncols = 0;
-		entry->names = NULL;
-		entry->types = NULL;
-		if (ok)
-		{
-			MemoryContext oldcxt = MemoryContextSwitchTo(CacheMemoryContext);
-			int64		c;
-
-			entry->ncols = (int) cnames->n;
-			entry->names = palloc(sizeof(char *) * Max(entry->ncols, 1));
-			entry->types = palloc(Max(entry->ncols, 1));
-			for (c = 0; c < cnames->n; c++)
-			{
-				entry->names[c] = pstrdup(cnames->v.syms[c]);
-				entry->types[c] = (char) kipc_get_g(ctypes, c);
-			}
-			MemoryContextSwitchTo(oldcxt);
-		}
-	}
-
-	if (!entry->valid)
-		return NULL;
-
-	/* map attnums to q types through the remote column names */
+	/* the remote name of each live column (NULL: dropped) */
 	{
 		Relation	rel = table_open(relid, NoLock);
 		TupleDesc	tupdesc = RelationGetDescr(rel);
 
 		n = tupdesc->natts;
-		result = palloc0(n + 1);
+		names = palloc0(sizeof(char *) * Max(n, 1));
 		for (i = 1; i <= n; i++)
 		{
-			if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
-				result[i - 1] = 'X';	/* marker, cleared below */
+			if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
+				names[i - 1] = qipc_get_column_name(relid, i);
 		}
 		table_close(rel, NoLock);
 	}
-	for (i = 1; i <= n; i++)
+
+	/*
+	 * The cached meta is only read between here and the end of the loop
+	 * below, which does no catalog access (an invalidation frees it).
+	 */
+	meta = qipc_relation_meta(relid, fpinfo->server->serverid, userid,
+							  fpinfo->topts.table);
+	if (meta == NULL)
+		return NULL;
+
+	result = palloc0(n + 1);
+	for (i = 0; i < n; i++)
 	{
-		char	   *name;
 		int			c;
 
-		if (result[i - 1] == 'X')
-		{
-			result[i - 1] = '\0';	/* dropped column */
+		if (names[i] == NULL)
 			continue;
-		}
-		name = qipc_get_column_name(relid, i);
-		for (c = 0; c < entry->ncols; c++)
+		for (c = 0; c < meta->ncols; c++)
 		{
-			if (strcmp(entry->names[c], name) == 0)
+			if (strcmp(meta->names[c], names[i]) == 0)
 			{
-				result[i - 1] = entry->types[c];
+				result[i] = meta->types[c];
 				break;
 			}
 		}
 	}
 	*natts = n;
 	return result;
+}
+
+/* ----------------------------------------------------------------
+ * q text: literals, names and the base select
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * qipc_is_q_name
+ *		See qipc_fdw.h.  A q name is made of ASCII letters, digits and '_'
+ *		and begins with a letter; a dot before a name, or between names,
+ *		makes a namespaced one (".sim.trade").  Bytes >= 128 never belong to
+ *		a name.
+ */
+bool
+qipc_is_q_name(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '.')
+		p++;
+	for (;;)
+	{
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return false;
+		p++;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9') || *p == '_')
+			p++;
+		if (*p == '\0')
+			return true;
+		if (*p != '.')
+			return false;
+		p++;
+	}
+}
+
+/*
+ * qipc_append_string
+ *		See qipc_fdw.h.  Escapes ", \ and control/non-ASCII bytes (as \NNN
+ *		octal), so the literal is plain ASCII.
+ */
+void
+qipc_append_string(StringInfo buf, const char *s)
+{
+	const unsigned char *p;
+
+	if (strlen(s) == 1)
+		appendStringInfoString(buf, "(enlist ");
+	appendStringInfoChar(buf, '"');
+	for (p = (const unsigned char *) s; *p; p++)
+	{
+		if (*p == '"' || *p == '\\')
+		{
+			appendStringInfoChar(buf, '\\');
+			appendStringInfoChar(buf, *p);
+		}
+		else if (*p == '\n')
+			appendStringInfoString(buf, "\\n");
+		else if (*p == '\t')
+			appendStringInfoString(buf, "\\t");
+		else if (*p == '\r')
+			appendStringInfoString(buf, "\\r");
+		else if (*p < 32 || *p >= 127)
+			appendStringInfo(buf, "\\%03o", *p);
+		else
+			appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '"');
+	if (strlen(s) == 1)
+		appendStringInfoChar(buf, ')');
+}
+
+/*
+ * qipc_append_symbol
+ *		See qipc_fdw.h.
+ */
+void
+qipc_append_symbol(StringInfo buf, const char *name)
+{
+	if (qipc_is_q_name(name))
+	{
+		appendStringInfoChar(buf, '`');
+		appendStringInfoString(buf, name);
+	}
+	else
+	{
+		appendStringInfoString(buf, "(`$");
+		qipc_append_string(buf, name);
+		appendStringInfoChar(buf, ')');
+	}
+}
+
+/*
+ * qipc_build_select
+ *		See qipc_fdw.h.  With no columns the query counts the rows:
+ *		count ?[t;();0b;()] (the result is a long atom).
+ */
+char *
+qipc_build_select(const char *table, List *colnames)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (colnames == NIL)
+	{
+		appendStringInfoString(&buf, "count ?[");
+		qipc_append_symbol(&buf, table);
+		appendStringInfoString(&buf, ";();0b;()]");
+		return buf.data;
+	}
+
+	appendStringInfoString(&buf, "?[");
+	qipc_append_symbol(&buf, table);
+	appendStringInfoString(&buf, ";();0b;");
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoChar(&buf, '!');
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoChar(&buf, ']');
+	return buf.data;
 }
 
 /* ----------------------------------------------------------------
@@ -719,7 +721,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 				}
 			}
 			/* q's like cannot evaluate every combination of * */
-			if (!like_within_q_limits(like_pattern(pat, len, false)))
+			if (!like_within_q_limits(qipc_like_pattern(pat, len, false)))
 				return false;
 		}
 		else
@@ -931,7 +933,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 				 * With c in microseconds and n the q nanoseconds,
 				 * floor(n/1000) < c <=> n < lo where lo = c*1000, and
 				 * floor(n/1000) <= c <=> n < hi where hi = (c+1)*1000 (both
-				 * clamped to q's range, see ts_bound).  +infinity has no
+				 * clamped to q's range, see ts_bound in typemap.c).  +infinity has no
 				 * upper bound in q's range: its hi is sent as null, and n <
 				 * hi is then true for every n.
 				 */
@@ -1324,7 +1326,7 @@ qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 /*
  * qipc_deparse_upper_conditions
  *		As qipc_deparse_conditions, for HAVING conditions over the result
- *		columns of an aggregation (pushdown.c): tlist entry k (a grouping
+ *		columns of an aggregation (upper.c): tlist entry k (a grouping
  *		column or an Aggref) is the q column qnames[k] of q type
  *		qtypes[k].  The same translations apply: the results are q values
  *		with q nulls like any column.
@@ -1553,10 +1555,10 @@ qipc_display_query(const char *query, List *arg_exprs, List *arg_convs)
 			Const	   *k = (Const *) e;
 			KipcObject *o = qipc_param_to_kipc(k->constvalue, k->constisnull,
 											   k->consttype, lfirst_int(lc));
-			char	   *s = kipc_format(o);
+			char	   *s = qipc_format_value(o);
 
-			appendStringInfoString(&buf, s ? s : "?");
-			free(s);
+			appendStringInfoString(&buf, s);
+			pfree(s);
 		}
 		else if (IsA(e, Param))
 		{
@@ -1583,76 +1585,13 @@ qipc_display_query(const char *query, List *arg_exprs, List *arg_convs)
 	return buf.data;
 }
 
-/* ----------------------------------------------------------------
- * Argument conversion (executor)
- * ----------------------------------------------------------------
- */
-
-/*
- * like_pattern
- *		Translate a SQL LIKE pattern (escape character backslash) into a q
- *		like pattern; exact: every character literal (for equality on
- *		string columns).  q's like has no escape character: literal * ? [ ]
- *		are written as one-character classes [*] [?] [[] []].
- */
-static char *
-like_pattern(const char *pat, int len, bool exact)
-{
-	StringInfoData buf;
-	int			i;
-	bool		last_star = false;	/* the last output is a wildcard * */
-
-	initStringInfo(&buf);
-	for (i = 0; i < len; i++)
-	{
-		char		ch = pat[i];
-
-		if (!exact)
-		{
-			if (ch == '\\')
-			{
-				if (i + 1 >= len)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
-							 errmsg("LIKE pattern must not end with escape character")));
-				ch = pat[++i];
-			}
-			else if (ch == '%')
-			{
-				/* a run of % is one * (q's like rejects ** on vectors) */
-				if (!last_star)
-					appendStringInfoChar(&buf, '*');
-				last_star = true;
-				continue;
-			}
-			else if (ch == '_')
-			{
-				appendStringInfoChar(&buf, '?');
-				last_star = false;
-				continue;
-			}
-		}
-		last_star = false;
-		if (ch == '*' || ch == '?' || ch == '[' || ch == ']')
-		{
-			appendStringInfoChar(&buf, '[');
-			appendStringInfoChar(&buf, ch);
-			appendStringInfoChar(&buf, ']');
-		}
-		else
-			appendStringInfoChar(&buf, ch);
-	}
-	return buf.data;
-}
-
 /*
  * like_within_q_limits
- *		Can q's like evaluate the q pattern qpat (from like_pattern)?  kdb+
- *		limits patterns containing * (code.kx.com/q/basics/regex, "Arbitrary
- *		sequence": "*the*the" and "*the*the*" are 'nyi): a * that is neither
- *		the first nor the last character cannot be combined with another *.
- *		like_pattern writes literal specials as one-character classes [c],
- *		skipped here.
+ *		Can q's like evaluate the q pattern qpat (from qipc_like_pattern)?
+ *		kdb+ limits patterns containing *: a * that is neither the first nor
+ *		the last character cannot be combined with another * ("*the*the"
+ *		and "*the*the*" signal 'nyi).  qipc_like_pattern writes literal
+ *		specials as one-character classes [c], skipped here.
  */
 static bool
 like_within_q_limits(const char *qpat)
@@ -1680,110 +1619,6 @@ like_within_q_limits(const char *qpat)
 }
 
 /*
- * ts_bound
- *		The q timestamp (nanoseconds) B such that, for the floor-truncated
- *		microseconds t of a q timestamp n, t < us <=> n < B (with next: t <=
- *		us <=> n < B).  B = us*1000 when that fits; beyond q's range it is
- *		clamped to 0W (+infinity) or to -0W+1, the smallest bound above
- *		-infinity, which keeps the equivalence for every finite or infinite
- *		n.  For t <= +infinity no bound exists: 0N, which the deparser
- *		tests for (every n qualifies).
- */
-static int64
-ts_bound(Timestamp us, bool next)
-{
-	int64		r;
-
-	if (TIMESTAMP_IS_NOEND(us))
-		return next ? KIPC_NULL_LONG : PG_INT64_MAX;	/* 0Np: no bound; 0Wp */
-	if (TIMESTAMP_IS_NOBEGIN(us))
-		return next ? PG_INT64_MIN + 2 : PG_INT64_MIN + 1;	/* -0Wp(+1) */
-	if (next)
-	{
-		if (us == PG_INT64_MAX - 1)
-			return PG_INT64_MAX;
-		us++;
-	}
-	if (pg_mul_s64_overflow(us, 1000, &r) || r >= PG_INT64_MAX)
-		return us > 0 ? PG_INT64_MAX : PG_INT64_MIN + 2;
-	if (r <= PG_INT64_MIN + 1)
-		return PG_INT64_MIN + 2;
-	return r;
-}
-
-/*
- * qipc_param_to_kipc
- *		Convert a scan argument to its typed q value, as chosen by the
- *		deparser (QIPC_CONV_*).  The result is tracked in
- *		CurrentMemoryContext (qipc_track_object).
- */
-KipcObject *
-qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
-{
-	switch (conv)
-	{
-		case QIPC_CONV_NATURAL:
-			return qipc_datum_to_kipc(value, isnull, typid, 0);
-
-		case QIPC_CONV_SYMBOL:
-			return qipc_datum_to_kipc(value, isnull, typid, -KIPC_T_SYMBOL);
-
-		case QIPC_CONV_LONG:
-			{
-				/* integers as q longs; the three q specials are clamped */
-				int64		v = 0;
-
-				if (isnull)
-					return qipc_track_object(kipc_new_long(KIPC_NULL_LONG));
-				if (typid == INT2OID)
-					v = DatumGetInt16(value);
-				else if (typid == INT4OID)
-					v = DatumGetInt32(value);
-				else
-					v = DatumGetInt64(value);
-				if (v <= KIPC_NINF_LONG)
-					v = KIPC_NINF_LONG;
-				return qipc_track_object(kipc_new_long(v));
-			}
-
-		case QIPC_CONV_TS_LO:
-		case QIPC_CONV_TS_HI:
-			{
-				int64		ns = KIPC_NULL_LONG;
-
-				if (!isnull)
-					ns = ts_bound(DatumGetTimestamp(value),
-								  conv == QIPC_CONV_TS_HI);
-				return qipc_track_object(kipc_new_temporal(-KIPC_T_TIMESTAMP, ns));
-			}
-
-		case QIPC_CONV_LIKE:
-		case QIPC_CONV_EXACT:
-			{
-				char	   *pat = "";
-				int			len = 0;
-
-				if (!isnull)
-				{
-					text	   *t = DatumGetTextPP(value);
-
-					pat = like_pattern(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-									   conv == QIPC_CONV_EXACT);
-					len = strlen(pat);
-				}
-				return qipc_track_object(kipc_new_string(pat, len));
-			}
-
-		default:
-			if (conv >= QIPC_CONV_QTYPE(0))
-				return qipc_datum_to_kipc(value, isnull, typid,
-										  -(conv - QIPC_CONV_QTYPE(0)));
-			elog(ERROR, "unrecognized qipc_fdw argument conversion: %d", conv);
-	}
-	return NULL;				/* keep compiler quiet */
-}
-
-/*
  * qipc_append_symbol_list
  *		A q symbol vector for names (List of String): `a`b when all are
  *		plain, a general list of symbol atoms otherwise; one name is
@@ -1797,7 +1632,7 @@ qipc_append_symbol_list(StringInfo buf, List *names)
 
 	foreach(lc, names)
 	{
-		if (!qipc_is_plain_identifier(strVal(lfirst(lc))))
+		if (!qipc_is_q_name(strVal(lfirst(lc))))
 			all_plain = false;
 	}
 	if (list_length(names) == 1)
@@ -2071,68 +1906,19 @@ append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
 }
 
 /*
- * uses_runtime_value
- *		expression_tree_walker: does the expression use a value only known
- *		at execution, a Param of any kind or a column of another relation
- *		(context: the range table index of the scanned relation)?
+ * qipc_deparse_count_query
+ *		The q of use_remote_estimate: the table's row count and the number
+ *		of rows the conditions conds keep, as a pair of longs:
+ *			(count ?[`t;();0b;()];count ?[`t;(where subphrases);0b;()])
+ *		wrapped in a lambda taking the scan arguments when there are any
+ *		(set as in qipc_deparse_conditions).  palloc'd.
  */
-static bool
-uses_runtime_value(Node *node, void *context)
-{
-	if (node == NULL)
-		return false;
-	if (IsA(node, Param))
-		return true;
-	if (IsA(node, Var) && ((Var *) node)->varno != *(Index *) context)
-		return true;
-	return expression_tree_walker(node, uses_runtime_value, context);
-}
-
-/*
- * qipc_estimate_rel_size
- *		use_remote_estimate: ask q for the table's row count and the number
- *		of rows the pushed conditions keep (count is cheap in q), and set
- *		baserel's estimates from them.  Conditions with parameters are left
- *		out of the count (their values are not known yet).
- */
-void
-qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
+char *
+qipc_deparse_count_query(PlannerInfo *root, RelOptInfo *baserel, List *conds,
+						 List **arg_exprs, List **arg_convs, List **rejected)
 {
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
 	StringInfoData buf;
-	List	   *conds = NIL;
-	List	   *arg_exprs = NIL;
-	List	   *arg_convs = NIL;
-	List	   *rejected = NIL;
-	ListCell   *lc;
-	ListCell   *lv;
-	UserMapping *user;
-	QipcConnection *conn;
-	KipcObject *req;
-	KipcMsg    *msg;
-	char	   *query;
-	double		total = -1;
-	double		kept = -1;
-	int			k = 1;
-	Oid			userid;
-
-	if (!qipc_enable_pushdown || fpinfo->topts.table == NULL ||
-		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
-		return;
-
-	foreach(lc, fpinfo->remote_conds)
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-
-		/*
-		 * A parameter has no value at plan time (generic plans, and the join
-		 * parameters of parameterized paths): such conditions are not counted
-		 * by q but estimated below.  (pull_paramids, used before, missed the
-		 * PARAM_EXTERN parameters of generic plans.)
-		 */
-		if (!uses_runtime_value((Node *) ri->clause, &baserel->relid))
-			conds = lappend(conds, ri);
-	}
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "(count ?[");
@@ -2140,70 +1926,53 @@ qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
 	appendStringInfoString(&buf, ";();0b;()];count ?[");
 	qipc_append_symbol(&buf, fpinfo->topts.table);
 	appendStringInfoChar(&buf, ';');
-	qipc_deparse_conditions(root, baserel, conds, &buf, &arg_exprs, &arg_convs,
-							&rejected);
+	qipc_deparse_conditions(root, baserel, conds, &buf, arg_exprs, arg_convs,
+							rejected);
 	appendStringInfoString(&buf, ";0b;()])");
-	query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
+	return qipc_wrap_lambda(buf.data, list_length(*arg_exprs));
+}
 
-	/* only constants can be sent at plan time (see above) */
-	foreach(lv, arg_exprs)
-	{
-		if (!IsA(lfirst(lv), Const))
-			return;				/* keep the local estimates */
-	}
+/*
+ * qipc_build_sample_query
+ *		The q of ANALYZE's sample: a lambda of the sample size n that counts
+ *		table and deals n distinct random row numbers ((neg n)?c), so that
+ *		only the sample crosses the wire:
+ *			{[n] t:?[`t;();0b;cols!cols]; c:count t; (c; $[c>n; t asc (neg n)?c; t])}
+ *		palloc'd.
+ */
+char *
+qipc_build_sample_query(const char *table, List *colnames)
+{
+	StringInfoData buf;
 
-	if (arg_exprs == NIL)
-		req = qipc_track_object(kipc_new_cstring(query));
-	else
-	{
-		req = qipc_track_object(kipc_new_list(list_length(arg_exprs) + 1));
-		req->v.objs[0] = kipc_new_cstring(query);
-		forboth(lv, arg_exprs, lc, arg_convs)
-		{
-			Const	   *c = (Const *) lfirst(lv);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{[n] t:?[");
+	qipc_append_symbol(&buf, table);
+	appendStringInfoString(&buf, ";();0b;");
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoChar(&buf, '!');
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoString(&buf, "]; c:count t; (c; $[c>n; t asc (neg n)?c; t])}");
+	return buf.data;
+}
 
-			req->v.objs[k++] = kipc_ref(qipc_param_to_kipc(c->constvalue,
-														   c->constisnull,
-														   c->consttype,
-														   lfirst_int(lc)));
-		}
-	}
+/*
+ * qipc_build_request
+ *		See qipc_fdw.h.
+ */
+KipcObject *
+qipc_build_request(KipcObject *head, List *args)
+{
+	KipcObject *list;
+	ListCell   *lc;
+	int			k = 1;
 
-	userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
-	user = GetUserMapping(userid, fpinfo->server->serverid);
-	conn = qipc_get_connection(user);
-	msg = qipc_request_ext(conn, req, query, QIPC_REQUEST_IDEMPOTENT);
-	qipc_release_connection(conn);
+	if (args == NIL)
+		return head;
 
-	if (msg->root->type == KIPC_T_LONG && msg->root->n == 2)
-	{
-		total = (double) kipc_get_j(msg->root, 0);
-		kept = (double) kipc_get_j(msg->root, 1);
-	}
-	else if (msg->root->type == KIPC_T_LIST && msg->root->n == 2 &&
-			 msg->root->v.objs[0]->type == -KIPC_T_LONG &&
-			 msg->root->v.objs[1]->type == -KIPC_T_LONG)
-	{
-		total = (double) msg->root->v.objs[0]->a.j;
-		kept = (double) msg->root->v.objs[1]->a.j;
-	}
-	if (total < 0 || kept < 0)
-		return;
-
-	baserel->tuples = total;
-	/* conditions not counted by q (parameters, local ones) as estimated */
-	baserel->rows = clamp_row_est(kept *
-								  clauselist_selectivity(root, rejected, baserel->relid, JOIN_INNER, NULL) *
-								  fpinfo->local_conds_sel);
-	foreach(lc, fpinfo->remote_conds)
-	{
-		if (!list_member_ptr(conds, lfirst(lc)))
-			baserel->rows = clamp_row_est(baserel->rows *
-										  clause_selectivity(root, (Node *) ((RestrictInfo *) lfirst(lc))->clause,
-															 baserel->relid, JOIN_INNER, NULL));
-	}
-	fpinfo->rows = baserel->rows;
-	fpinfo->total_cost = fpinfo->startup_cost +
-		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost) * baserel->rows +
-		cpu_operator_cost * 0.01 * total;
+	list = qipc_track_object(kipc_new_list(list_length(args) + 1));
+	list->v.objs[0] = kipc_ref(head);
+	foreach(lc, args)
+		list->v.objs[k++] = kipc_ref((KipcObject *) lfirst(lc));
+	return list;
 }

@@ -6,10 +6,10 @@
  *		  management (qipc_fdw_get_connections, qipc_fdw_disconnect,
  *		  qipc_fdw_disconnect_all).
  *
- * These are the SQL counterparts of PyKX's IPC interface: a connection
- * called with q text, or with a function and arguments; the context
- * interface, which checks that a named function exists before calling it;
- * wait=False (an async message); file_execute.  They share the connection
+ * They cover what a q client does over IPC: send q text, or a function
+ * and its arguments; call a named function after checking that it exists;
+ * send an async message that awaits no response; run a script file
+ * statement by statement.  They share the connection
  * cache of foreign table scans (connection.c): the foreign server is looked
  * up by name and the current user's user mapping decides the credentials,
  * exactly as a scan by the current user would.  The caller needs USAGE on
@@ -36,8 +36,6 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
-
-#include <ctype.h>
 
 #include "access/htup_details.h"
 #include "catalog/pg_authid.h"
@@ -84,8 +82,6 @@ extern Datum qipc_fdw_handler(PG_FUNCTION_ARGS);
 static QipcConnection *connect_by_name(Name servername);
 static KipcObject *arg_to_kipc(Datum value, bool isnull, Oid typid);
 static int	collect_args(FunctionCallInfo fcinfo, int first, List **args);
-static KipcObject *build_request(KipcObject *head, List *args);
-static bool is_q_name(const char *s);
 static List *split_q_script(const char *src, size_t len);
 static void script_error_callback(void *arg);
 static void bind_query_result(const KipcObject *result, TupleDesc tupdesc,
@@ -227,30 +223,6 @@ collect_args(FunctionCallInfo fcinfo, int first, List **args)
 	return PG_NARGS() - first;
 }
 
-/*
- * build_request
- *		The request object: head alone when there are no arguments,
- *		otherwise the general list (head; arg1; ...).  head and the
- *		arguments are tracked heap objects; the list takes a reference of
- *		its own to each, and is tracked itself.
- */
-static KipcObject *
-build_request(KipcObject *head, List *args)
-{
-	KipcObject *list;
-	ListCell   *lc;
-	int			k = 1;
-
-	if (args == NIL)
-		return head;
-
-	list = qipc_track_object(kipc_new_list(list_length(args) + 1));
-	list->v.objs[0] = kipc_ref(head);
-	foreach(lc, args)
-		list->v.objs[k++] = kipc_ref((KipcObject *) lfirst(lc));
-	return list;
-}
-
 /* the q text of a request, for error contexts */
 static KipcObject *
 query_head(text *query, char **qtext)
@@ -258,36 +230,6 @@ query_head(text *query, char **qtext)
 	*qtext = text_to_cstring(query);
 	return qipc_track_object(kipc_new_string(VARDATA_ANY(query),
 											 VARSIZE_ANY_EXHDR(query)));
-}
-
-/*
- * is_q_name
- *		A q name, possibly namespaced: optional leading dot, then
- *		dot-separated parts that start with a letter and continue with
- *		letters, digits or '_' (the rule option.c applies to the function
- *		table option).
- */
-static bool
-is_q_name(const char *s)
-{
-	const char *p = s;
-
-	if (*p == '.')
-		p++;
-	for (;;)
-	{
-		if (!isalpha((unsigned char) *p) || (unsigned char) *p >= 128)
-			return false;
-		p++;
-		while ((isalnum((unsigned char) *p) && (unsigned char) *p < 128) ||
-			   *p == '_')
-			p++;
-		if (*p == '\0')
-			return true;
-		if (*p != '.')
-			return false;
-		p++;
-	}
 }
 
 /* ----------------------------------------------------------------
@@ -315,7 +257,7 @@ qipc_exec(PG_FUNCTION_ARGS)
 	head = query_head(PG_GETARG_TEXT_PP(1), &qtext);
 	collect_args(fcinfo, 2, &args);
 	conn = connect_by_name(PG_GETARG_NAME(0));
-	msg = qipc_request(conn, build_request(head, args), qtext);
+	msg = qipc_request(conn, qipc_build_request(head, args), qtext);
 	result = qipc_kipc_to_jsonb(msg->root);
 	qipc_release_connection(conn);
 
@@ -324,8 +266,8 @@ qipc_exec(PG_FUNCTION_ARGS)
 
 /*
  * qipc_send(server name, query text [, VARIADIC args "any"]) RETURNS void
- *		Send q as an async message: no response is awaited (PyKX's
- *		wait=False).  q handles a connection's messages in order, so a later
+ *		Send q as an async message: no response is awaited.  q
+ *		handles a connection's messages in order, so a later
  *		call on the same connection sees its effect.
  */
 Datum
@@ -342,7 +284,7 @@ qipc_send(PG_FUNCTION_ARGS)
 	head = query_head(PG_GETARG_TEXT_PP(1), &qtext);
 	collect_args(fcinfo, 2, &args);
 	conn = connect_by_name(PG_GETARG_NAME(0));
-	qipc_send_async(conn, build_request(head, args), qtext);
+	qipc_send_async(conn, qipc_build_request(head, args), qtext);
 	qipc_release_connection(conn);
 
 	PG_RETURN_VOID();
@@ -351,7 +293,7 @@ qipc_send(PG_FUNCTION_ARGS)
 /*
  * qipc_call(server name, function text [, VARIADIC args "any"]) RETURNS jsonb
  *		Call a named (possibly namespaced) q function, after checking that
- *		it exists, as PyKX's context interface does.
+ *		it exists, so that a missing function is an error of its own.
  *
  * The name travels as a symbol in both requests, never as q text.  With no
  * arguments the function is applied to ::, which is what f[] means in q.
@@ -372,7 +314,7 @@ qipc_call(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 
 	fname = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (!is_q_name(fname))
+	if (!qipc_is_q_name(fname))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid q function name: \"%s\"", fname),
@@ -383,7 +325,7 @@ qipc_call(PG_FUNCTION_ARGS)
 	name = qipc_track_object(kipc_new_symbol(fname));
 
 	/* does it exist, and is it a function? */
-	check = build_request(qipc_track_object(kipc_new_cstring(QIPC_CALL_CHECK)),
+	check = qipc_build_request(qipc_track_object(kipc_new_cstring(QIPC_CALL_CHECK)),
 						  list_make1(name));
 	msg = qipc_request(conn, check, QIPC_CALL_CHECK);
 	t = msg->root;
@@ -409,7 +351,7 @@ qipc_call(PG_FUNCTION_ARGS)
 	/* call it: (`name; arg1; ...) or (`name; ::) */
 	if (args == NIL)
 		args = list_make1(qipc_track_object(kipc_new_identity()));
-	msg = qipc_request(conn, build_request(name, args), fname);
+	msg = qipc_request(conn, qipc_build_request(name, args), fname);
 	result = qipc_kipc_to_jsonb(msg->root);
 	qipc_release_connection(conn);
 
@@ -648,7 +590,7 @@ qipc_query(PG_FUNCTION_ARGS)
 	head = query_head(PG_GETARG_TEXT_PP(1), &qtext);
 	collect_args(fcinfo, 2, &args);
 	conn = connect_by_name(PG_GETARG_NAME(0));
-	msg = qipc_request(conn, build_request(head, args), qtext);
+	msg = qipc_request(conn, qipc_build_request(head, args), qtext);
 	qipc_release_connection(conn);
 
 	bind_query_result(msg->root, tupdesc, &cols, &nrows);
@@ -911,7 +853,7 @@ read_script_file(const char *path, size_t *len)
  * qipc_exec_file(server name, path text) RETURNS jsonb
  *		Send a q script that the database server can read to the q server,
  *		statement by statement as q loads a script, and return the last
- *		result (PyKX's file_execute).  The first q error stops the script.
+ *		result.  The first q error stops the script.
  *
  * Reading server files needs superuser or pg_read_server_files, as COPY
  * FROM a file does, whatever EXECUTE grants say.
@@ -999,7 +941,7 @@ qipc_exec_file(PG_FUNCTION_ARGS)
  *		OUT address text, OUT connected_since timestamptz, OUT requests bigint,
  *		OUT bytes_in bigint, OUT bytes_out bigint, OUT reconnects bigint,
  *		OUT last_error text, OUT tls boolean) RETURNS SETOF record
- *		The connections this session has opened to q servers, with their
+ *		The connections this backend has opened to q servers, with their
  *		statistics; connected_since is NULL for a connection that is closed
  *		now, tls (whether it uses TLS) too.  Like postgres_fdw_get_connections, server_name is NULL when
  *		the server was dropped meanwhile.
@@ -1070,7 +1012,7 @@ qipc_fdw_get_connections(PG_FUNCTION_ARGS)
 
 /*
  * qipc_fdw_disconnect(server name) RETURNS bool
- *		Close this session's connections to the named foreign server; true if
+ *		Close this backend's connections to the named foreign server; true if
  *		one was closed.
  */
 Datum
@@ -1084,7 +1026,7 @@ qipc_fdw_disconnect(PG_FUNCTION_ARGS)
 
 /*
  * qipc_fdw_disconnect_all() RETURNS bool
- *		Close all of this session's connections to q servers; true if one was
+ *		Close all of this backend's connections to q servers; true if one was
  *		closed.
  */
 Datum

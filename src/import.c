@@ -54,7 +54,7 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	List	   *commands = NIL;
 	int64		t;
 
-	if (!root && (ns[0] != '.' || !qipc_is_plain_identifier(ns)))
+	if (!root && (ns[0] != '.' || !qipc_is_q_name(ns)))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
 				 errmsg("invalid q namespace \"%s\"", ns),
@@ -89,14 +89,9 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		const char *name = names->v.syms[t];
 		const char *local = name;
 		char	   *remote;
-		KipcMsg    *meta;
-		const KipcObject *mk;
-		const KipcObject *mv;
-		const KipcObject *cnames = NULL;
-		const KipcObject *ctypes = NULL;
+		QipcRemoteMeta *meta;
 		StringInfoData cmd;
-		int64		c;
-		int64		i;
+		int			c;
 		ListCell   *lc;
 		bool		is_parted = false;
 
@@ -108,32 +103,7 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			continue;
 		remote = root ? pstrdup(local) : psprintf("%s.%s", ns, local);
 
-		resetStringInfo(&q);
-		appendStringInfoString(&q, "meta ");
-		qipc_append_symbol(&q, remote);
-		meta = run_q(conn, q.data, 0);
-
-		/* meta: keyed table c -> t f a */
-		if (!kipc_is_keyed_table(meta->root))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("unexpected result of \"%s\" from q server \"%s\"",
-							q.data, server->servername)));
-		mk = kipc_dict_keys(meta->root);
-		mv = kipc_dict_values(meta->root);
-		for (i = 0; i < kipc_table_ncols(mk); i++)
-			if (strcmp(kipc_table_colname(mk, i), "c") == 0)
-				cnames = kipc_table_column(mk, i);
-		for (i = 0; i < kipc_table_ncols(mv); i++)
-			if (strcmp(kipc_table_colname(mv, i), "t") == 0)
-				ctypes = kipc_table_column(mv, i);
-		if (cnames == NULL || ctypes == NULL ||
-			cnames->type != KIPC_T_SYMBOL || ctypes->type != KIPC_T_CHAR ||
-			cnames->n != ctypes->n)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("unexpected result of \"%s\" from q server \"%s\"",
-							q.data, server->servername)));
+		meta = qipc_remote_meta(conn, remote, false);
 
 		foreach(lc, parted)
 		{
@@ -144,10 +114,10 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 		initStringInfo(&cmd);
 		appendStringInfo(&cmd, "CREATE FOREIGN TABLE %s (",
 						 quote_identifier(local));
-		for (c = 0; c < cnames->n; c++)
+		for (c = 0; c < meta->ncols; c++)
 		{
-			const char *cname = cnames->v.syms[c];
-			char		qchar = (char) kipc_get_g(ctypes, c);
+			const char *cname = meta->names[c];
+			char		qchar = meta->types[c];
 			const char *pgtype = qipc_pg_type_for_qchar(qchar);
 
 			if (pgtype == NULL)

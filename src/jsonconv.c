@@ -421,14 +421,8 @@ function_value(const KipcObject *o, JsonbValue *jv)
 					 (int) o->v.objs[0]->n, jv);
 		return;
 	}
-	s = kipc_format(o);
-	if (s == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	/* libkipc allocates with malloc: copy, then free */
-	cstring_value(pstrdup(s), jv);
-	free(s);
+	s = qipc_format_value(o);
+	cstring_value(s, jv);
 }
 
 /* true for the objects that convert to a JSON scalar */

@@ -23,7 +23,6 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
 #include <limits.h>
 
 #include "access/reloptions.h"
@@ -114,7 +113,6 @@ bool		qipc_enable_pushdown = true;
 static const QipcFdwOption *find_option(const char *keyword, Oid context);
 static const char *closest_option(const char *keyword, Oid context);
 static void check_option_value(DefElem *def, const QipcFdwOption *opt);
-static bool is_valid_qname(const char *s);
 static double get_real_option(DefElem *def);
 static int	get_int_option(DefElem *def, int flags);
 
@@ -371,7 +369,7 @@ check_option_value(DefElem *def, const QipcFdwOption *opt)
 						 errhint("Valid values are \"disable\", \"require\", \"verify-ca\" and \"verify-full\".")));
 			break;
 		case QIPC_OPT_QNAME:
-			if (!is_valid_qname(value))
+			if (!qipc_is_q_name(value))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("invalid q function name: \"%s\"", value),
@@ -389,33 +387,6 @@ check_option_value(DefElem *def, const QipcFdwOption *opt)
 							 errdetail("A q function takes 1 to 8 parameters.")));
 				break;
 			}
-	}
-}
-
-/*
- * is_valid_qname
- *		A q name: optional leading dot, then dot-separated parts that each
- *		start with a letter and continue with letters, digits or '_'.
- */
-static bool
-is_valid_qname(const char *s)
-{
-	const char *p = s;
-
-	if (*p == '.')
-		p++;
-	for (;;)
-	{
-		if (!isalpha((unsigned char) *p))
-			return false;
-		p++;
-		while (isalnum((unsigned char) *p) || *p == '_')
-			p++;
-		if (*p == '\0')
-			return true;
-		if (*p != '.')
-			return false;
-		p++;
 	}
 }
 

@@ -8,7 +8,7 @@
  * result as one message (q has no cursors).  The request selects only the
  * referenced columns, with the functional form ?[t;c;b;a] so that any
  * column name is safe; constants never appear in the text: when the scan
- * has parameters (pushdown, issue 5) the request is a general list
+ * has parameters (pushed conditions) the request is a general list
  * (lambda; arg1; ...) of typed q values.  A table given by the query option
  * is sent as is and its columns are picked by name from the result.
  *
@@ -20,9 +20,13 @@
  * context and is freed when that context is reset (rescan) or deleted (end
  * of scan).
  *
- * Planning keeps postgres_fdw's shape so that pushdown (deparse.c) slots
- * in: QipcFdwRelationInfo in baserel->fdw_private with remote_conds and
- * local_conds, and an enum-indexed fdw_private list in the plan.
+ * Planning keeps postgres_fdw's shape so that pushdown (deparse.c for
+ * conditions, sort and limit; upper.c for aggregates) slots in:
+ * QipcFdwRelationInfo in baserel->fdw_private with remote_conds and
+ * local_conds, and an enum-indexed fdw_private list in the plan.  As in
+ * postgres_fdw, the base scan's extra paths (sorted, parameterized), the
+ * remote estimates and ANALYZE live here beside the callbacks; the q they
+ * send is written by deparse.c.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -33,7 +37,7 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
+#include <math.h>
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
@@ -41,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "commands/explain.h"
+#include "commands/vacuum.h"
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
 #include "miscadmin.h"
@@ -49,6 +54,7 @@
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "utils/builtins.h"
@@ -61,6 +67,8 @@
 #include "qipc_fdw.h"
 
 PG_MODULE_MAGIC;
+
+#define LOG2(x)  (log(x) / 0.693147180559945)
 
 /* rows assumed for a foreign table that was never analyzed */
 #define DEFAULT_FDW_PAGES		10
@@ -82,7 +90,7 @@ typedef struct QipcFdwScanState
 	List	   *param_types;	/* their type OIDs (OidList) */
 	List	   *arg_convs;		/* QIPC_CONV_* per fdw_exprs item (IntList,
 								 * NIL = natural types; deparse.c) */
-	List	   *fixups;			/* QIPC_FIX_* items (pushdown.c), or NIL */
+	List	   *fixups;			/* QIPC_FIX_* items (upper.c), or NIL */
 
 	QipcConnection *conn;
 	bool		idempotent;		/* a plain select we built: safe to resend */
@@ -108,6 +116,11 @@ typedef struct QipcFdwScanState
 
 static void apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
 						 bool *isnull);
+static void estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel);
+static void add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel);
+static bool qipcAnalyzeForeignTable(Relation relation,
+									AcquireSampleRowsFunc *func,
+									BlockNumber *totalpages);
 
 /* FDW callback routines */
 static void qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -158,11 +171,11 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ReScanForeignScan = qipcReScanForeignScan;
 	routine->EndForeignScan = qipcEndForeignScan;
 
-	/* pushdown of aggregates, ORDER BY and LIMIT (pushdown.c) */
+	/* pushdown of aggregates, ORDER BY and LIMIT (upper.c) */
 	routine->GetForeignUpperPaths = qipc_get_foreign_upper_paths;
 
-	/* ANALYZE, sampled by q (pushdown.c) */
-	routine->AnalyzeForeignTable = qipc_analyze_foreign_table;
+	/* ANALYZE, sampled by q */
+	routine->AnalyzeForeignTable = qipcAnalyzeForeignTable;
 
 	/* EXPLAIN */
 	routine->ExplainForeignScan = qipcExplainForeignScan;
@@ -237,9 +250,9 @@ qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	fpinfo->total_cost = fpinfo->startup_cost +
 		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost) * baserel->tuples;
 
-	/* use_remote_estimate: row counts from q (deparse.c) */
+	/* use_remote_estimate: row counts from q */
 	if (fpinfo->topts.use_remote_estimate)
-		qipc_estimate_rel_size(root, baserel);
+		estimate_rel_size(root, baserel);
 }
 
 /*
@@ -283,8 +296,8 @@ qipcGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 								   NIL);	/* no fdw_private */
 	add_path(baserel, (Path *) path);
 
-	/* pushdown: sorted and parameterized paths (pushdown.c) */
-	qipc_add_foreign_paths(root, baserel);
+	/* pushdown: sorted and parameterized paths */
+	add_foreign_paths(root, baserel);
 }
 
 /*
@@ -312,7 +325,7 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	bool		whole_row;
 	int			i;
 
-	/* aggregates, ORDER BY and LIMIT pushed into q (pushdown.c) */
+	/* aggregates, ORDER BY and LIMIT pushed into q (upper.c) */
 	if (IS_UPPER_REL(baserel))
 		return qipc_get_upper_plan(root, baserel, best_path, tlist,
 								   scan_clauses, outer_plan);
@@ -455,7 +468,7 @@ qipcBeginForeignScan(ForeignScanState *node, int eflags)
 	else
 	{
 		/*
-		 * A pushed-down aggregate, sort or limit (pushdown.c): no relation;
+		 * A pushed-down aggregate, sort or limit (upper.c): no relation;
 		 * the result columns are described by fdw_scan_tlist.
 		 */
 		rte = exec_rt_fetch(bms_next_member(fsplan->fs_relids, -1), estate);
@@ -644,26 +657,19 @@ fetch_result(QipcFdwScanState *fsstate, ExprContext *econtext)
 	MemoryContext oldcxt;
 	KipcObject *request;
 	KipcMsg    *msg;
+	List	   *args = NIL;
 	int			nparams = list_length(fsstate->param_exprs);
 
 	MemoryContextReset(fsstate->batch_cxt);
 	oldcxt = MemoryContextSwitchTo(fsstate->batch_cxt);
 
-	if (nparams == 0)
-		request = qipc_track_object(kipc_new_cstring(fsstate->query));
-	else
+	if (nparams > 0)
 	{
 		ListCell   *lc;
 		ListCell   *lt;
-		int			k = 1;
+		int			k = 0;
 
-		/* (lambda; arg1; ...; argN), arguments as typed q values */
-		request = qipc_track_object(kipc_new_list(nparams + 1));
-		request->v.objs[0] = kipc_new_cstring(fsstate->query);
-		if (request->v.objs[0] == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-					 errmsg("out of memory")));
+		/* arguments as typed q values, converted as deparse.c chose */
 		forboth(lc, fsstate->param_exprs, lt, fsstate->param_types)
 		{
 			ExprState  *expr_state = (ExprState *) lfirst(lc);
@@ -671,15 +677,17 @@ fetch_result(QipcFdwScanState *fsstate, ExprContext *econtext)
 			Datum		value;
 
 			value = ExecEvalExpr(expr_state, econtext, &isNull);
-			/* pushdown arguments are converted as deparse.c chose */
-			request->v.objs[k] =
-				kipc_ref(qipc_param_to_kipc(value, isNull, lfirst_oid(lt),
-											fsstate->arg_convs ?
-											list_nth_int(fsstate->arg_convs, k - 1) :
-											QIPC_CONV_NATURAL));
+			args = lappend(args,
+						   qipc_param_to_kipc(value, isNull, lfirst_oid(lt),
+											  fsstate->arg_convs ?
+											  list_nth_int(fsstate->arg_convs, k) :
+											  QIPC_CONV_NATURAL));
 			k++;
 		}
 	}
+	/* (lambda; arg1; ...; argN), or the q text alone */
+	request = qipc_build_request(qipc_track_object(kipc_new_cstring(fsstate->query)),
+								 args);
 
 	msg = qipc_request_ext(fsstate->conn, request, fsstate->query,
 						   fsstate->idempotent ? QIPC_REQUEST_IDEMPOTENT : 0);
@@ -811,7 +819,7 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 		i++;
 	}
 
-	/* fixups of pushed aggregates: their hidden columns (pushdown.c) */
+	/* fixups of pushed aggregates: their hidden columns (upper.c) */
 	if (fsstate->fixups != NIL)
 	{
 		int			f = 0;
@@ -940,115 +948,426 @@ qipcImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 }
 
 /* ----------------------------------------------------------------
- * q text helpers
+ * Base scan paths and remote estimates
  * ----------------------------------------------------------------
  */
 
 /*
- * qipc_is_plain_identifier
- *		See qipc_fdw.h.  Plain: starts with a letter or '.', then letters,
- *		digits, '_' or '.'; does not end with '.'.
+ * uses_runtime_value
+ *		expression_tree_walker: does the expression use a value only known
+ *		at execution, a Param of any kind or a column of another relation
+ *		(context: the range table index of the scanned relation)?
  */
-bool
-qipc_is_plain_identifier(const char *name)
+static bool
+uses_runtime_value(Node *node, void *context)
 {
-	const char *p = name;
-
-	if (!(isalpha((unsigned char) *p) || *p == '.'))
+	if (node == NULL)
 		return false;
-	for (; *p; p++)
+	if (IsA(node, Param))
+		return true;
+	if (IsA(node, Var) && ((Var *) node)->varno != *(Index *) context)
+		return true;
+	return expression_tree_walker(node, uses_runtime_value, context);
+}
+
+/*
+ * estimate_rel_size
+ *		use_remote_estimate: ask q for the table's row count and the number
+ *		of rows the pushed conditions keep (count is cheap in q), and set
+ *		baserel's estimates from them.  Conditions with parameters are left
+ *		out of the count (their values are not known yet).
+ */
+static void
+estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	List	   *conds = NIL;
+	List	   *args = NIL;
+	List	   *arg_exprs = NIL;
+	List	   *arg_convs = NIL;
+	List	   *rejected = NIL;
+	ListCell   *lc;
+	ListCell   *lv;
+	UserMapping *user;
+	QipcConnection *conn;
+	KipcObject *req;
+	KipcMsg    *msg;
+	char	   *query;
+	double		total = -1;
+	double		kept = -1;
+	Oid			userid;
+
+	if (!qipc_enable_pushdown || fpinfo->topts.table == NULL ||
+		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
+		return;
+
+	foreach(lc, fpinfo->remote_conds)
 	{
-		unsigned char ch = (unsigned char) *p;
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
 
-		if (!(ch < 128 && (isalnum(ch) || ch == '_' || ch == '.')))
-			return false;
+		/*
+		 * A parameter has no value at plan time (generic plans, and the join
+		 * parameters of parameterized paths): such conditions are not counted
+		 * by q but estimated below.  Both kinds count: PARAM_EXEC and the
+		 * PARAM_EXTERN parameters of generic plans.
+		 */
+		if (!uses_runtime_value((Node *) ri->clause, &baserel->relid))
+			conds = lappend(conds, ri);
 	}
-	if (p[-1] == '.')
+
+	query = qipc_deparse_count_query(root, baserel, conds, &arg_exprs,
+									 &arg_convs, &rejected);
+
+	/* only constants can be sent at plan time (see above) */
+	foreach(lv, arg_exprs)
+	{
+		if (!IsA(lfirst(lv), Const))
+			return;				/* keep the local estimates */
+	}
+
+	forboth(lv, arg_exprs, lc, arg_convs)
+	{
+		Const	   *c = (Const *) lfirst(lv);
+
+		args = lappend(args, qipc_param_to_kipc(c->constvalue, c->constisnull,
+												c->consttype, lfirst_int(lc)));
+	}
+	req = qipc_build_request(qipc_track_object(kipc_new_cstring(query)), args);
+
+	userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
+	user = GetUserMapping(userid, fpinfo->server->serverid);
+	conn = qipc_get_connection(user);
+	msg = qipc_request_ext(conn, req, query, QIPC_REQUEST_IDEMPOTENT);
+	qipc_release_connection(conn);
+
+	if (msg->root->type == KIPC_T_LONG && msg->root->n == 2)
+	{
+		total = (double) kipc_get_j(msg->root, 0);
+		kept = (double) kipc_get_j(msg->root, 1);
+	}
+	else if (msg->root->type == KIPC_T_LIST && msg->root->n == 2 &&
+			 msg->root->v.objs[0]->type == -KIPC_T_LONG &&
+			 msg->root->v.objs[1]->type == -KIPC_T_LONG)
+	{
+		total = (double) msg->root->v.objs[0]->a.j;
+		kept = (double) msg->root->v.objs[1]->a.j;
+	}
+	if (total < 0 || kept < 0)
+		return;
+
+	baserel->tuples = total;
+	/* conditions not counted by q (parameters, local ones) as estimated */
+	baserel->rows = clamp_row_est(kept *
+								  clauselist_selectivity(root, rejected, baserel->relid, JOIN_INNER, NULL) *
+								  fpinfo->local_conds_sel);
+	foreach(lc, fpinfo->remote_conds)
+	{
+		if (!list_member_ptr(conds, lfirst(lc)))
+			baserel->rows = clamp_row_est(baserel->rows *
+										  clause_selectivity(root, (Node *) ((RestrictInfo *) lfirst(lc))->clause,
+															 baserel->relid, JOIN_INNER, NULL));
+	}
+	fpinfo->rows = baserel->rows;
+	fpinfo->total_cost = fpinfo->startup_cost +
+		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost) * baserel->rows +
+		cpu_operator_cost * 0.01 * total;
+}
+
+/* state of ec_member_matches (as postgres_fdw's ec_member_foreign_arg) */
+typedef struct EcMemberArg
+{
+	Expr	   *current;		/* the member expression being matched */
+	List	   *already_used;	/* expressions already done */
+} EcMemberArg;
+
+/*
+ * ec_member_matches
+ *		generate_implied_equalities_for_column callback: match one member
+ *		expression of the relation at a time.
+ */
+static bool
+ec_member_matches(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
+				  EquivalenceMember *em, void *arg)
+{
+	EcMemberArg *state = (EcMemberArg *) arg;
+	Expr	   *expr = em->em_expr;
+
+	if (state->current != NULL)
+		return equal(expr, state->current);
+	if (list_member(state->already_used, expr))
 		return false;
+	state->current = expr;
 	return true;
 }
 
 /*
- * qipc_append_string
- *		See qipc_fdw.h.  Escapes ", \ and control/non-ASCII bytes (as \NNN
- *		octal), so the literal is plain ASCII.
+ * add_foreign_paths
+ *		Extra paths of a base scan (GetForeignPaths): one sorted by the
+ *		query's ORDER BY when q can sort exactly like PostgreSQL
+ *		(deparse.c: qipc_sort_key), and, with use_remote_estimate,
+ *		parameterized paths for join clauses q can evaluate.
  */
-void
-qipc_append_string(StringInfo buf, const char *s)
+static void
+add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 {
-	const unsigned char *p;
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	ListCell   *lc;
+	bool		sortable = true;
+	List	   *candidates;
 
-	if (strlen(s) == 1)
-		appendStringInfoString(buf, "(enlist ");
-	appendStringInfoChar(buf, '"');
-	for (p = (const unsigned char *) s; *p; p++)
+	if (!qipc_enable_pushdown || fpinfo->topts.table == NULL ||
+		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
+		return;
+
+	/* sorted path: every key of the query's ordering must be pushable */
+	if (root->query_pathkeys != NIL)
 	{
-		if (*p == '"' || *p == '\\')
+		foreach(lc, root->query_pathkeys)
 		{
-			appendStringInfoChar(buf, '\\');
-			appendStringInfoChar(buf, *p);
+			PathKey    *pk = (PathKey *) lfirst(lc);
+			AttrNumber	attnum;
+			char		qt;
+
+			/*
+			 * Timestamps sort on nanoseconds in q: values equal in
+			 * microseconds could come out in the wrong order for a later key,
+			 * so a timestamp may only be the last key.
+			 */
+			if (!qipc_sort_key(root, baserel, pk, &attnum, &qt) ||
+				(qt == 'p' && lnext(root->query_pathkeys, lc) != NULL))
+			{
+				sortable = false;
+				break;
+			}
 		}
-		else if (*p == '\n')
-			appendStringInfoString(buf, "\\n");
-		else if (*p == '\t')
-			appendStringInfoString(buf, "\\t");
-		else if (*p == '\r')
-			appendStringInfoString(buf, "\\r");
-		else if (*p < 32 || *p >= 127)
-			appendStringInfo(buf, "\\%03o", *p);
-		else
-			appendStringInfoChar(buf, *p);
+		if (sortable)
+		{
+			/*
+			 * q sorts next to the data; charge half of the comparisons of a
+			 * local sort, so that the sorted scan wins when it is usable.
+			 */
+			ForeignPath *path;
+
+			path = create_foreignscan_path(root, baserel, NULL,
+										   fpinfo->rows,
+										   fpinfo->startup_cost,
+										   fpinfo->total_cost +
+										   cpu_operator_cost * fpinfo->rows *
+										   LOG2(Max(fpinfo->rows, 2.0)),
+										   root->query_pathkeys,
+										   baserel->lateral_relids,
+										   NULL, NIL);
+			add_path(baserel, (Path *) path);
+		}
 	}
-	appendStringInfoChar(buf, '"');
-	if (strlen(s) == 1)
-		appendStringInfoChar(buf, ')');
+
+	/* parameterized paths: only with remote estimates, as postgres_fdw */
+	if (!fpinfo->topts.use_remote_estimate)
+		return;
+
+	/* join clauses: plain ones, and equalities of equivalence classes */
+	candidates = list_copy(baserel->joininfo);
+	if (baserel->has_eclass_joins)
+	{
+		EcMemberArg arg;
+
+		arg.already_used = NIL;
+		for (;;)
+		{
+			List	   *clauses;
+
+			arg.current = NULL;
+			clauses = generate_implied_equalities_for_column(root, baserel,
+															 ec_member_matches,
+															 (void *) &arg,
+															 baserel->lateral_referencers);
+			if (arg.current == NULL)
+				break;
+			candidates = list_concat(candidates, clauses);
+			arg.already_used = lappend(arg.already_used, arg.current);
+		}
+	}
+
+	foreach(lc, candidates)
+	{
+		RestrictInfo *rinfo = (RestrictInfo *) lfirst(lc);
+		Relids		required_outer;
+		ParamPathInfo *param_info;
+		ForeignPath *path;
+		double		rows;
+
+		if (!join_clause_is_movable_to(rinfo, baserel))
+			continue;
+		if (!qipc_is_foreign_expr(root, baserel, rinfo->clause))
+			continue;
+		required_outer = bms_union(rinfo->clause_relids, baserel->lateral_relids);
+		required_outer = bms_del_member(required_outer, baserel->relid);
+		if (bms_is_empty(required_outer))
+			continue;
+		param_info = get_baserel_parampathinfo(root, baserel, required_outer);
+		rows = param_info->ppi_rows;
+		path = create_foreignscan_path(root, baserel, NULL, rows,
+									   fpinfo->startup_cost,
+									   fpinfo->startup_cost +
+									   rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
+									   NIL, required_outer, NULL, NIL);
+		add_path(baserel, (Path *) path);
+	}
+}
+
+/* ----------------------------------------------------------------
+ * ANALYZE: the sample is drawn by q
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * acquire_sample_rows
+ *		AcquireSampleRowsFunc: q counts the table and deals targrows
+ *		distinct random row numbers ((neg n)?c), so that only the sample
+ *		crosses the wire, never the whole table.  The rows are converted
+ *		with the scan's converters (typemap.c).
+ */
+static int
+acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
+					int targrows, double *totalrows, double *totaldeadrows)
+{
+	ForeignTable *table = GetForeignTable(RelationGetRelid(relation));
+	QipcFdwTableOptions topts;
+	TupleDesc	tupdesc = RelationGetDescr(relation);
+	List	   *colnames = NIL;
+	List	   *attnums = NIL;
+	char	   *query;
+	UserMapping *user;
+	QipcConnection *conn;
+	KipcObject *req;
+	KipcMsg    *msg;
+	const KipcObject *res;
+	const KipcObject *sample;
+	MemoryContext tmpcxt;
+	MemoryContext convcxt;
+	MemoryContext oldcxt;
+	const char *relname = RelationGetRelationName(relation);
+	QipcColumnConverter *cvs;
+	const KipcObject **cols;
+	Datum	   *values;
+	bool	   *nulls;
+	int64		nrows;
+	int64		r;
+	int			ncols;
+	int			i;
+	ListCell   *lc;
+	ListCell   *la;
+
+	qipc_get_table_options(table, relation, &topts);
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		attnums = lappend_int(attnums, i);
+		colnames = lappend(colnames,
+						   makeString(qipc_get_column_name(RelationGetRelid(relation), i)));
+	}
+
+	query = qipc_build_sample_query(topts.table, colnames);
+
+	req = qipc_build_request(qipc_track_object(kipc_new_cstring(query)),
+							 list_make1(qipc_track_object(kipc_new_long(targrows))));
+
+	user = GetUserMapping(relation->rd_rel->relowner, table->serverid);
+	conn = qipc_get_connection(user);
+	msg = qipc_request_ext(conn, req, query, QIPC_REQUEST_IDEMPOTENT);
+	qipc_release_connection(conn);
+
+	res = msg->root;
+	if (res->type != KIPC_T_LIST || res->n != 2 ||
+		res->v.objs[0]->type != -KIPC_T_LONG ||
+		res->v.objs[1]->type != KIPC_T_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("unexpected q result while sampling foreign table \"%s\"",
+						relname)));
+	*totalrows = (double) res->v.objs[0]->a.j;
+	*totaldeadrows = 0;
+	sample = res->v.objs[1];
+
+	ncols = list_length(attnums);
+	cvs = palloc0(sizeof(QipcColumnConverter) * Max(ncols, 1));
+	cols = palloc0(sizeof(KipcObject *) * Max(ncols, 1));
+	convcxt = AllocSetContextCreate(CurrentMemoryContext,
+									"qipc_fdw analyze converters",
+									ALLOCSET_DEFAULT_SIZES);
+	i = 0;
+	forboth(lc, attnums, la, colnames)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, lfirst_int(lc) - 1);
+		int64		c;
+
+		for (c = 0; c < kipc_table_ncols(sample); c++)
+		{
+			if (strcmp(kipc_table_colname(sample, c), strVal(lfirst(la))) == 0)
+				cols[i] = kipc_table_column(sample, c);
+		}
+		if (cols[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+					 errmsg("column \"%s\" of foreign table \"%s\" is not in the q result",
+							strVal(lfirst(la)), relname)));
+		qipc_init_converter(&cvs[i], attr->atttypid, attr->atttypmod, cols[i],
+							NameStr(attr->attname), relname, convcxt);
+		i++;
+	}
+
+	nrows = kipc_table_nrows(sample);
+	if (nrows > targrows)
+		nrows = targrows;
+	values = palloc(sizeof(Datum) * tupdesc->natts);
+	nulls = palloc(sizeof(bool) * tupdesc->natts);
+	tmpcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "qipc_fdw analyze row",
+								   ALLOCSET_SMALL_SIZES);
+	for (r = 0; r < nrows; r++)
+	{
+		vacuum_delay_point();
+		memset(nulls, true, sizeof(bool) * tupdesc->natts);
+		oldcxt = MemoryContextSwitchTo(tmpcxt);
+		i = 0;
+		foreach(lc, attnums)
+		{
+			int			a = lfirst_int(lc) - 1;
+
+			values[a] = cvs[i].convert(&cvs[i], cols[i], r, &nulls[a]);
+			i++;
+		}
+		MemoryContextSwitchTo(oldcxt);
+		rows[r] = heap_form_tuple(tupdesc, values, nulls);
+		MemoryContextReset(tmpcxt);
+	}
+	MemoryContextDelete(tmpcxt);
+	MemoryContextDelete(convcxt);
+
+	ereport(elevel,
+			(errmsg("\"%s\": table contains %.0f rows, %d rows in sample",
+					relname, *totalrows, (int) nrows)));
+	return (int) nrows;
 }
 
 /*
- * qipc_append_symbol
- *		See qipc_fdw.h.
+ * qipcAnalyzeForeignTable
+ *		AnalyzeForeignTable callback.  Tables defined by the "query" or
+ *		"function" options are not analyzed (their q may be expensive or
+ *		have side effects).
  */
-void
-qipc_append_symbol(StringInfo buf, const char *name)
+static bool
+qipcAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
+						   BlockNumber *totalpages)
 {
-	if (qipc_is_plain_identifier(name))
-	{
-		appendStringInfoChar(buf, '`');
-		appendStringInfoString(buf, name);
-	}
-	else
-	{
-		appendStringInfoString(buf, "(`$");
-		qipc_append_string(buf, name);
-		appendStringInfoChar(buf, ')');
-	}
-}
+	ForeignTable *table = GetForeignTable(RelationGetRelid(relation));
+	QipcFdwTableOptions topts;
 
-/*
- * qipc_build_select
- *		See qipc_fdw.h.  With no columns the query counts the rows:
- *		count ?[t;();0b;()] (the result is a long atom).
- */
-char *
-qipc_build_select(const char *table, List *colnames)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	if (colnames == NIL)
-	{
-		appendStringInfoString(&buf, "count ?[");
-		qipc_append_symbol(&buf, table);
-		appendStringInfoString(&buf, ";();0b;()]");
-		return buf.data;
-	}
-
-	appendStringInfoString(&buf, "?[");
-	qipc_append_symbol(&buf, table);
-	appendStringInfoString(&buf, ";();0b;");
-	qipc_append_symbol_list(&buf, colnames);
-	appendStringInfoChar(&buf, '!');
-	qipc_append_symbol_list(&buf, colnames);
-	appendStringInfoChar(&buf, ']');
-	return buf.data;
+	qipc_get_table_options(table, relation, &topts);
+	if (topts.table == NULL || topts.query != NULL || topts.function != NULL)
+		return false;
+	*func = acquire_sample_rows;
+	*totalpages = 1;			/* only used for the log message */
+	return true;
 }

@@ -3,11 +3,24 @@
  * qipc_fdw.h
  *		  Internal declarations shared by the PostgreSQL side of qipc_fdw.
  *
- * This is the only header the PostgreSQL-side files of src/ share.  It
- * declares the option structs, the connection API (connection.c), the type
- * mapping API (typemap.c), and the scan planning structures that the
- * pushdown code (deparse.c) plugs into.  Prototypes are grouped by the file
- * that defines them.
+ * This is the only header the PostgreSQL-side files of src/ share.  The
+ * PostgreSQL side is cut by what a file does, with prototypes grouped here
+ * by the file that defines them:
+ *	- qipc_fdw.c: the FDW callbacks; base scan paths, remote estimates and
+ *	  ANALYZE sit beside them;
+ *	- option.c: option validation and lookup, the GUCs;
+ *	- connection.c: the connection cache and every wait on a socket;
+ *	- remote_meta.c: what a q server says about a table (meta), cached for
+ *	  the planner;
+ *	- deparse.c (planner): everything that writes q text or builds a q
+ *	  request object: literals, names, the base select, WHERE, ORDER BY and
+ *	  LIMIT of base scans;
+ *	- upper.c (planner): aggregates, GROUP BY and HAVING pushed to q;
+ *	- typemap.c: q -> PostgreSQL values (result columns) and PostgreSQL ->
+ *	  q values (request and scan arguments, at execution);
+ *	- jsonconv.c, functions.c, funcscan.c: direct q access (qipc_exec and
+ *	  friends, function-backed tables);
+ *	- import.c: IMPORT FOREIGN SCHEMA.
  *
  * Memory and ownership rules that every file relies on:
  *	- libkipc allocates with malloc (its default allocator); objects and
@@ -64,7 +77,7 @@ typedef struct QipcFdwServerOptions
 	double		fdw_startup_cost;	/* default QIPC_DEFAULT_FDW_STARTUP_COST */
 	double		fdw_tuple_cost; /* default QIPC_DEFAULT_FDW_TUPLE_COST */
 	int			max_message_size;	/* bytes; 0 = libkipc default (2^31-1) */
-	bool		use_remote_estimate;	/* issue 5; default off */
+	bool		use_remote_estimate;	/* default off */
 	KipcSslMode sslmode;		/* default KIPC_SSL_DISABLE */
 	char	   *sslrootcert;	/* NULL if unset */
 	char	   *sslcert;		/* NULL if unset (user mapping wins) */
@@ -83,8 +96,7 @@ typedef struct QipcFdwTableOptions
 	char	   *table;			/* remote table name (may be namespaced, e.g.
 								 * ".sim.trade"), or NULL */
 	char	   *query;			/* q expression returning a table, or NULL */
-	char	   *function;		/* q function returning a table (issue 6), or
-								 * NULL */
+	char	   *function;		/* q function returning a table, or NULL */
 	char	   *partition_column;	/* date-partitioned tables, or NULL */
 	bool		use_remote_estimate;	/* server value unless overridden */
 } QipcFdwTableOptions;
@@ -255,14 +267,14 @@ extern void qipc_get_table_options(ForeignTable *table, Relation rel,
  * palloc'd */
 extern char *qipc_get_column_name(Oid relid, AttrNumber attnum);
 
-/* value of column option param (issue 6), 0 if unset */
+/* value of column option param (function tables), 0 if unset */
 extern int	qipc_get_column_param(Oid relid, AttrNumber attnum);
 
-/* GUC qipc_fdw.enable_pushdown (honoured by deparse.c, issue 5) */
+/* GUC qipc_fdw.enable_pushdown (honoured by deparse.c and upper.c) */
 extern bool qipc_enable_pushdown;
 
 /* ----------------------------------------------------------------
- * Scan planning (qipc_fdw.c); pushdown (deparse.c) fills these in
+ * Scan planning (qipc_fdw.c); deparse.c and upper.c fill these in
  * ----------------------------------------------------------------
  */
 
@@ -305,7 +317,7 @@ typedef struct QipcFdwRelationInfo
  *	  the order the scan's result columns are matched (see next item);
  *	- QipcScanPrivateColumnNames: List of String, the remote column names
  *	  matched (by name) in the q result, one per retrieved attribute.
- * fdw_exprs holds the parameter expressions (issue 5): their values are
+ * fdw_exprs holds the parameter expressions: their values are
  * converted to typed q atoms and sent as the lambda's arguments, i.e. the
  * request is the general list (lambda; arg1; ...; argN).
  */
@@ -318,13 +330,13 @@ enum QipcScanPrivateIndex
 	QipcScanPrivateArgConvs,	/* IntList: QIPC_CONV_* per fdw_exprs item */
 	QipcScanPrivateDisplay,		/* String: the q for EXPLAIN, arguments
 								 * rendered */
-	/* optional (aggregate pushdown, pushdown.c) */
+	/* optional (aggregate pushdown, upper.c) */
 	QipcScanPrivateFixups		/* List: one QIPC_FIX_* fixup per item */
 };
 
 /*
  * Fixups of pushed aggregates whose value q cannot deliver as one column
- * (pushdown.c plans them, the scan in qipc_fdw.c applies them after the
+ * (upper.c plans them, the scan in qipc_fdw.c applies them after the
  * row's conversion).  Each item of the QipcScanPrivateFixups list is a
  * List (Integer kind, Integer attnum of the result column, String name of
  * the hidden q result column "aux", String local name and String type name
@@ -345,34 +357,6 @@ enum QipcScanPrivateIndex
 #define QIPC_FIX_NAN		1
 #define QIPC_FIX_SUM128		2
 #define QIPC_FIX_INF		3
-
-/* ----------------------------------------------------------------
- * q text helpers (qipc_fdw.c)
- * ----------------------------------------------------------------
- */
-
-/*
- * qipc_append_symbol
- *		Append a q symbol literal for name: `name when name is a plain q
- *		identifier ([A-Za-z.][A-Za-z0-9_.]*), otherwise `$"..." with q string
- *		escapes.  Safe for any byte string without NUL.
- */
-extern void qipc_append_symbol(StringInfo buf, const char *name);
-
-/* append a q string literal "..." with escapes (a 1-char string is
- * rendered as enlist "c" so that it stays a string) */
-extern void qipc_append_string(StringInfo buf, const char *s);
-
-/* true if name is a plain q identifier usable without quoting */
-extern bool qipc_is_plain_identifier(const char *name);
-
-/*
- * qipc_build_select
- *		Build the base scan query: ?[table;();0b;(cols)!(cols)] selecting
- *		"colnames" (List of String) from "table".  An empty list selects a
- *		row count only (one column, see below).  palloc'd.
- */
-extern char *qipc_build_select(const char *table, List *colnames);
 
 /* ----------------------------------------------------------------
  * Type mapping (typemap.c): the only file that knows both Oid and kipc
@@ -452,6 +436,41 @@ extern KipcObject *qipc_datum_to_kipc(Datum value, bool isnull, Oid typid,
 /* q type char (meta) -> PostgreSQL type name for IMPORT, NULL if none */
 extern const char *qipc_pg_type_for_qchar(char qchar);
 
+/*
+ * qipc_format_value
+ *		q's display form of o (kipc_format), palloc'd; HV001 when out of
+ *		memory.
+ */
+extern char *qipc_format_value(const KipcObject *o);
+
+/*
+ * Scan arguments (executor).  How a scan argument (fdw_exprs item) is
+ * converted to a q value: the deparser chooses, qipc_param_to_kipc does it.
+ */
+#define QIPC_CONV_NATURAL	0	/* qipc_datum_to_kipc, natural q type */
+#define QIPC_CONV_SYMBOL	1	/* text (or text[]) -> symbol (vector) */
+#define QIPC_CONV_LONG		2	/* integer -> long, q specials clamped */
+#define QIPC_CONV_TS_LO		3	/* timestamp c -> ns bound c*1000 */
+#define QIPC_CONV_TS_HI		4	/* timestamp c -> ns bound (c+1us)*1000 */
+#define QIPC_CONV_LIKE		5	/* SQL LIKE pattern -> q like pattern */
+#define QIPC_CONV_EXACT		6	/* text -> q like pattern matching it only */
+#define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
+
+/*
+ * qipc_param_to_kipc
+ *		A scan argument as its typed q value (conversion conv, QIPC_CONV_*),
+ *		tracked in CurrentMemoryContext.
+ */
+extern KipcObject *qipc_param_to_kipc(Datum value, bool isnull, Oid typid,
+									  int conv);
+
+/*
+ * qipc_like_pattern
+ *		A SQL LIKE pattern (escape character backslash) as a q like
+ *		pattern; exact: every character literal.  palloc'd.
+ */
+extern char *qipc_like_pattern(const char *pat, int len, bool exact);
+
 /* ----------------------------------------------------------------
  * IMPORT FOREIGN SCHEMA (import.c)
  * ----------------------------------------------------------------
@@ -460,7 +479,7 @@ extern List *qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt,
 										Oid serverOid);
 
 /* ----------------------------------------------------------------
- * Direct q access (issue 6): jsonconv.c, funcscan.c
+ * Direct q access: jsonconv.c, funcscan.c
  * ----------------------------------------------------------------
  */
 
@@ -481,19 +500,102 @@ extern char *qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
 									 List **fdw_private_extra);
 
 /* ----------------------------------------------------------------
- * Pushdown (deparse.c: WHERE; pushdown.c: aggregates, ORDER BY, LIMIT)
+ * Remote table descriptions (remote_meta.c)
  * ----------------------------------------------------------------
  */
 
-/* how a scan argument (fdw_exprs item) is converted to a q value */
-#define QIPC_CONV_NATURAL	0	/* qipc_datum_to_kipc, natural q type */
-#define QIPC_CONV_SYMBOL	1	/* text (or text[]) -> symbol (vector) */
-#define QIPC_CONV_LONG		2	/* integer -> long, q specials clamped */
-#define QIPC_CONV_TS_LO		3	/* timestamp c -> ns bound c*1000 */
-#define QIPC_CONV_TS_HI		4	/* timestamp c -> ns bound (c+1us)*1000 */
-#define QIPC_CONV_LIKE		5	/* SQL LIKE pattern -> q like pattern */
-#define QIPC_CONV_EXACT		6	/* text -> q like pattern matching it only */
-#define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
+/* the columns of a q table, as q's meta describes them */
+typedef struct QipcRemoteMeta
+{
+	int			ncols;
+	char	  **names;			/* column names */
+	char	   *types;			/* meta type letter per column (t) */
+	char	   *attrs;			/* attribute per column (a): 's' sorted, 'u'
+								 * unique, 'p' parted, 'g' grouped, '\0'
+								 * none */
+} QipcRemoteMeta;
+
+/*
+ * qipc_remote_meta
+ *		Ask the q server behind conn for "meta table" and return its
+ *		columns, palloc'd in CurrentMemoryContext.  When q answers with an
+ *		error or with something that is not a meta result: NULL if
+ *		missing_ok, otherwise an error (the q error, or
+ *		ERRCODE_FDW_INVALID_DATA_TYPE).
+ */
+extern QipcRemoteMeta *qipc_remote_meta(QipcConnection *conn,
+										const char *table, bool missing_ok);
+
+/*
+ * qipc_relation_meta
+ *		The remote columns of foreign table relid (remote name "table" on
+ *		server serverid, asked as user userid), cached per backend until the
+ *		table, a server or a user mapping changes; NULL if q could not tell.
+ *		The result belongs to the cache: use it before the next catalog
+ *		access, which may process an invalidation that frees it.
+ */
+extern const QipcRemoteMeta *qipc_relation_meta(Oid relid, Oid serverid,
+												Oid userid,
+												const char *table);
+
+/* ----------------------------------------------------------------
+ * q text and requests; WHERE, ORDER BY and LIMIT of base scans
+ * (deparse.c, a planner file: everything that writes q is here)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * qipc_is_q_name
+ *		True if s is a q name: ASCII letters, digits and '_', beginning
+ *		with a letter, optionally namespaced (".sim.trade": a leading dot
+ *		and dots between names).  The one rule for names the FDW accepts
+ *		(the function table option, qipc_call, IMPORT's namespaces) and
+ *		for symbols written without quoting.
+ */
+extern bool qipc_is_q_name(const char *s);
+
+/*
+ * qipc_append_symbol
+ *		Append a q symbol literal for name: `name when name is a q name
+ *		(qipc_is_q_name), otherwise `$"..." with q string escapes.  Safe for
+ *		any byte string without NUL.
+ */
+extern void qipc_append_symbol(StringInfo buf, const char *name);
+
+/* append a q string literal "..." with escapes (a 1-char string is
+ * rendered as enlist "c" so that it stays a string) */
+extern void qipc_append_string(StringInfo buf, const char *s);
+
+/* a q symbol vector for names (List of String); one name is enlisted */
+extern void qipc_append_symbol_list(StringInfo buf, List *names);
+
+/*
+ * qipc_build_select
+ *		Build the base scan query: ?[table;();0b;(cols)!(cols)] selecting
+ *		"colnames" (List of String) from "table".  An empty list selects a
+ *		row count only (one column, see below).  palloc'd.
+ */
+extern char *qipc_build_select(const char *table, List *colnames);
+
+/* the q of ANALYZE's sample (a lambda of the sample size); palloc'd */
+extern char *qipc_build_sample_query(const char *table, List *colnames);
+
+/*
+ * qipc_build_request
+ *		The request object of "head" (a tracked heap q object: q text or a
+ *		function name) applied to "args" (List of tracked heap q values):
+ *		head itself when there are no arguments, otherwise the general list
+ *		(head; arg1; ...), which takes a reference of its own to each item
+ *		and is tracked itself.
+ */
+extern KipcObject *qipc_build_request(KipcObject *head, List *args);
+
+/* the source of a lambda of a0..aN-1 around body (body itself if none) */
+extern char *qipc_wrap_lambda(const char *body, int nargs);
+
+/* the q of a scan for EXPLAIN, its arguments rendered */
+extern char *qipc_display_query(const char *query, List *arg_exprs,
+								List *arg_convs);
 
 extern void qipc_classify_conditions(PlannerInfo *root, RelOptInfo *baserel,
 									 List *input_conds, List **remote_conds,
@@ -512,24 +614,22 @@ extern void qipc_deparse_upper_conditions(PlannerInfo *root,
 										  List **rejected);
 extern char qipc_column_qtype(PlannerInfo *root, RelOptInfo *baserel,
 							  AttrNumber attnum);
-extern void qipc_append_symbol_list(StringInfo buf, List *names);
-extern char *qipc_wrap_lambda(const char *body, int nargs);
-extern char *qipc_display_query(const char *query, List *arg_exprs,
-								List *arg_convs);
-extern KipcObject *qipc_param_to_kipc(Datum value, bool isnull, Oid typid,
-									  int conv);
 extern char *qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 							   ForeignPath *best_path,
 							   List *remote_conds, List *colnames,
 							   List **fdw_exprs, List **fdw_private_extra,
 							   List **local_exprs);
+extern char *qipc_deparse_count_query(PlannerInfo *root, RelOptInfo *baserel,
+									  List *conds, List **arg_exprs,
+									  List **arg_convs, List **rejected);
 extern bool qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel,
 						  PathKey *pk, AttrNumber *attnum, char *qt);
-extern void qipc_add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel);
-extern void qipc_estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel);
-extern bool qipc_analyze_foreign_table(Relation relation,
-									   AcquireSampleRowsFunc *func,
-									   BlockNumber *totalpages);
+
+/* ----------------------------------------------------------------
+ * Upper-relation pushdown: aggregates, GROUP BY, HAVING, and ORDER BY
+ * and LIMIT over the groups (upper.c)
+ * ----------------------------------------------------------------
+ */
 extern void qipc_get_foreign_upper_paths(PlannerInfo *root,
 										 UpperRelationKind stage,
 										 RelOptInfo *input_rel,

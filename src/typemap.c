@@ -54,6 +54,7 @@
 #include <stdlib.h>
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -599,6 +600,35 @@ conv_symbol_text(QipcColumnConverter *cv, const KipcObject *col, int64 k, bool *
 }
 
 /*
+ * qipc_format_value
+ *		See qipc_fdw.h.  kipc_format allocates with malloc: the text is
+ *		copied into palloc'd memory and freed before anything that can
+ *		raise an error runs, so no path leaks it.
+ */
+char *
+qipc_format_value(const KipcObject *o)
+{
+	char	   *s = kipc_format(o);
+	char	   *copy = NULL;
+
+	if (s != NULL)
+	{
+		size_t		len = strlen(s);
+
+		copy = MemoryContextAllocExtended(CurrentMemoryContext, len + 1,
+										  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+		if (copy != NULL)
+			memcpy(copy, s, len + 1);
+		free(s);
+	}
+	if (copy == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	return copy;
+}
+
+/*
  * Any scalar q column as text in q's display form (kipc_format): the
  * fallback used for columns IMPORT could not map.
  */
@@ -624,21 +654,9 @@ conv_format_text(QipcColumnConverter *cv, const KipcObject *col, int64 k, bool *
 	else
 		memcpy(&atom.a, (const char *) col->v.items + k * size, size);
 
-	s = kipc_format(&atom);
-	if (s == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	/* libkipc uses malloc (no allocator is installed) */
-	PG_TRY();
-	{
-		d = make_text(cv, s, strlen(s));
-	}
-	PG_FINALLY();
-	{
-		free(s);
-	}
-	PG_END_TRY();
+	s = qipc_format_value(&atom);
+	d = make_text(cv, s, strlen(s));
+	pfree(s);
 	return d;
 }
 
@@ -1866,4 +1884,170 @@ qipc_pg_type_for_qchar(char qchar)
 		default:
 			return NULL;
 	}
+}
+
+/* ----------------------------------------------------------------
+ * Scan arguments (executor): the typed q values of pushed conditions
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * qipc_like_pattern
+ *		Translate a SQL LIKE pattern (escape character backslash) into a q
+ *		like pattern; exact: every character literal (for equality on
+ *		string columns).  q's like has no escape character: literal * ? [ ]
+ *		are written as one-character classes [*] [?] [[] []].
+ */
+char *
+qipc_like_pattern(const char *pat, int len, bool exact)
+{
+	StringInfoData buf;
+	int			i;
+	bool		last_star = false;	/* the last output is a wildcard * */
+
+	initStringInfo(&buf);
+	for (i = 0; i < len; i++)
+	{
+		char		ch = pat[i];
+
+		if (!exact)
+		{
+			if (ch == '\\')
+			{
+				if (i + 1 >= len)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
+							 errmsg("LIKE pattern must not end with escape character")));
+				ch = pat[++i];
+			}
+			else if (ch == '%')
+			{
+				/* a run of % is one * (q's like rejects ** on vectors) */
+				if (!last_star)
+					appendStringInfoChar(&buf, '*');
+				last_star = true;
+				continue;
+			}
+			else if (ch == '_')
+			{
+				appendStringInfoChar(&buf, '?');
+				last_star = false;
+				continue;
+			}
+		}
+		last_star = false;
+		if (ch == '*' || ch == '?' || ch == '[' || ch == ']')
+		{
+			appendStringInfoChar(&buf, '[');
+			appendStringInfoChar(&buf, ch);
+			appendStringInfoChar(&buf, ']');
+		}
+		else
+			appendStringInfoChar(&buf, ch);
+	}
+	return buf.data;
+}
+
+/*
+ * ts_bound
+ *		The q timestamp (nanoseconds) B such that, for the floor-truncated
+ *		microseconds t of a q timestamp n, t < us <=> n < B (with next: t <=
+ *		us <=> n < B).  B = us*1000 when that fits; beyond q's range it is
+ *		clamped to 0W (+infinity) or to -0W+1, the smallest bound above
+ *		-infinity, which keeps the equivalence for every finite or infinite
+ *		n.  For t <= +infinity no bound exists: 0N, which the deparser
+ *		tests for (every n qualifies).
+ */
+static int64
+ts_bound(Timestamp us, bool next)
+{
+	int64		r;
+
+	if (TIMESTAMP_IS_NOEND(us))
+		return next ? KIPC_NULL_LONG : PG_INT64_MAX;	/* 0Np: no bound; 0Wp */
+	if (TIMESTAMP_IS_NOBEGIN(us))
+		return next ? PG_INT64_MIN + 2 : PG_INT64_MIN + 1;	/* -0Wp(+1) */
+	if (next)
+	{
+		if (us == PG_INT64_MAX - 1)
+			return PG_INT64_MAX;
+		us++;
+	}
+	if (pg_mul_s64_overflow(us, 1000, &r) || r >= PG_INT64_MAX)
+		return us > 0 ? PG_INT64_MAX : PG_INT64_MIN + 2;
+	if (r <= PG_INT64_MIN + 1)
+		return PG_INT64_MIN + 2;
+	return r;
+}
+
+/*
+ * qipc_param_to_kipc
+ *		Convert a scan argument to its typed q value, as chosen by the
+ *		deparser (QIPC_CONV_*).  The result is tracked in
+ *		CurrentMemoryContext (qipc_track_object).
+ */
+KipcObject *
+qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
+{
+	switch (conv)
+	{
+		case QIPC_CONV_NATURAL:
+			return qipc_datum_to_kipc(value, isnull, typid, 0);
+
+		case QIPC_CONV_SYMBOL:
+			return qipc_datum_to_kipc(value, isnull, typid, -KIPC_T_SYMBOL);
+
+		case QIPC_CONV_LONG:
+			{
+				/* integers as q longs; the three q specials are clamped */
+				int64		v = 0;
+
+				if (isnull)
+					return qipc_track_object(kipc_new_long(KIPC_NULL_LONG));
+				if (typid == INT2OID)
+					v = DatumGetInt16(value);
+				else if (typid == INT4OID)
+					v = DatumGetInt32(value);
+				else
+					v = DatumGetInt64(value);
+				if (v <= KIPC_NINF_LONG)
+					v = KIPC_NINF_LONG;
+				return qipc_track_object(kipc_new_long(v));
+			}
+
+		case QIPC_CONV_TS_LO:
+		case QIPC_CONV_TS_HI:
+			{
+				int64		ns = KIPC_NULL_LONG;
+
+				if (!isnull)
+					ns = ts_bound(DatumGetTimestamp(value),
+								  conv == QIPC_CONV_TS_HI);
+				return qipc_track_object(kipc_new_temporal(-KIPC_T_TIMESTAMP, ns));
+			}
+
+		case QIPC_CONV_LIKE:
+		case QIPC_CONV_EXACT:
+			{
+				char	   *pat = "";
+				int			len = 0;
+
+				if (!isnull)
+				{
+					text	   *t = DatumGetTextPP(value);
+
+					pat = qipc_like_pattern(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+									   conv == QIPC_CONV_EXACT);
+					len = strlen(pat);
+				}
+				return qipc_track_object(kipc_new_string(pat, len));
+			}
+
+		default:
+			if (conv >= QIPC_CONV_QTYPE(0))
+				return qipc_datum_to_kipc(value, isnull, typid,
+										  -(conv - QIPC_CONV_QTYPE(0)));
+			elog(ERROR, "unrecognized qipc_fdw argument conversion: %d", conv);
+	}
+	return NULL;				/* keep compiler quiet */
 }
