@@ -1,9 +1,12 @@
 # qipc_fdw: PostgreSQL foreign data wrapper for kdb+/q over IPC.
 #
-#   make               build qipc_fdw.so and the q test server (test/qserver/qserver)
+#   make               build qipc_fdw.so (the extension only)
+#   make qserver       build the q test server (test/qserver/qserver) and its
+#                      command-line client (test/qserver/tests/qclient)
 #   make install       install the extension into $(PG_CONFIG)'s PostgreSQL
 #   make installcheck  run the pg_regress suites against a running server
-#                      (the q test servers must be running: see .ci/run)
+#                      (the q test servers must be running: see .ci/run);
+#                      builds the q test server first
 #   make unitcheck     build and run the codec unit tests standalone under
 #                      ASan/UBSan, with no PostgreSQL include path
 #   make fuzz          build the libFuzzer harness for the reader (clang)
@@ -44,13 +47,17 @@ QSERVER_SRCS = $(sort $(wildcard test/qserver/*.c))
 QSERVER_HDRS = $(wildcard test/qserver/*.h)
 UNIT_SRCS = $(sort $(filter-out test/unit/fuzz_%.c,$(wildcard test/unit/*.c)))
 
-all: test/qserver/qserver
+# The q test server and its client are test tools, not part of the
+# extension: plain "make" leaves them alone; the test targets build them.
+.PHONY: qserver
+qserver: test/qserver/qserver test/qserver/tests/qclient
+installcheck: qserver
+unitcheck: qserver
 
 test/qserver/qserver: $(QSERVER_SRCS) $(QSERVER_HDRS) $(KIPC_SRCS) $(KIPC_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) -Isrc/kipc -Itest/qserver -o $@ $(QSERVER_SRCS) $(KIPC_SRCS) -lssl -lcrypto -lm
 
 # command-line client on the libkipc transport (network tests, demos)
-all: test/qserver/tests/qclient
 test/qserver/tests/qclient: test/qserver/tests/qclient.c $(KIPC_SRCS) $(KIPC_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) -Isrc/kipc -o $@ test/qserver/tests/qclient.c $(KIPC_SRCS) -lssl -lcrypto -lm
 

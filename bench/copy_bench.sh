@@ -24,6 +24,7 @@ RUNS=${RUNS:-5}
 PGPORT_BENCH=${PGPORT_BENCH:-55439}
 
 make -s >/dev/null
+make -s qserver >/dev/null
 qipc_install_lock
 make -s install >/dev/null
 

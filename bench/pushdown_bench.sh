@@ -19,6 +19,7 @@ RUNS=${RUNS:-3}
 
 . tools/lib.sh
 make -s >/dev/null
+make -s qserver >/dev/null
 qipc_install_lock
 make -s install >/dev/null
 

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$QIPC_ROOT"
 trap qipc_cleanup EXIT
 RUNS=${RUNS:-5}
-make -s test/qserver/qserver test/qserver/tests/qclient
+make -s qserver
 
 qipc_qserver_start QBENCH_PORT
 QC=test/qserver/tests/qclient

@@ -39,6 +39,7 @@ trap qipc_cleanup EXIT
 export PATH="$PGBIN:$PATH"
 export PG_CONFIG=$PGBIN/pg_config
 make -s >/dev/null
+make -s qserver >/dev/null
 qipc_install_lock
 make -s install >/dev/null
 

@@ -59,6 +59,7 @@ PGPORT_REGRESS=${PGPORT_REGRESS:-55432}
 
 qipc_install_lock
 make -s >/dev/null
+make -s qserver >/dev/null
 make -s install >/dev/null
 
 # the temp dir (tools/lib.sh's $QIPC_TMP) holds the cluster itself: data/,

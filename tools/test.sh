@@ -48,6 +48,7 @@ if ! make -s with_llvm=no >"$QIPC_TMP/build.log" 2>&1; then
 	echo "0 passed, 1 failed"
 	exit 2
 fi
+make -s qserver >>"$QIPC_TMP/build.log" 2>&1 || { cat "$QIPC_TMP/build.log"; echo "0 passed, 1 failed"; exit 2; }
 grep -i 'warning' "$QIPC_TMP/build.log" && qipc_log "build produced warnings (see above)"
 qipc_install_lock
 make -s with_llvm=no install >"$QIPC_TMP/install.log" 2>&1 || { cat "$QIPC_TMP/install.log"; echo "0 passed, 1 failed"; exit 2; }

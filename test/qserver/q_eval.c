@@ -1425,7 +1425,7 @@ apply_adverb(K *d, K **args, int n)
 							int			t = x->type;
 
 							if ((op == B_PLUS || op == B_MINUS || op == B_TIMES || op == B_DIVIDE) &&
-								t >= 1 && t <= 19)
+								t >= KIPC_T_BOOLEAN && t <= KIPC_T_TIME)
 							{
 								K		   *ty = kipc_new_short((int16_t) t);
 								K		   *v = kipc_new_long(op == B_PLUS || op == B_MINUS ? 0 : 1);
@@ -1436,9 +1436,9 @@ apply_adverb(K *d, K **args, int n)
 							}
 							else if (op == B_JOIN)
 								b = kipc_new_list(0);
-							else if (t >= 1 && t <= 19)
+							else if (t >= KIPC_T_BOOLEAN && t <= KIPC_T_TIME)
 								b = q_null_atom(-t);
-							else if (t == KIPC_T_LIST && a->type < 0 && a->type >= -19)
+							else if (t == KIPC_T_LIST && a->type < 0 && a->type >= -KIPC_T_TIME)
 								b = q_null_atom(a->type);	/* 0#x takes x0's type */
 							else
 								b = kipc_new_list(0);

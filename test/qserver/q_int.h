@@ -327,6 +327,11 @@ extern int64_t q_count(const K *x);
 extern bool q_true(K *x);
 extern int64_t q_to_long(K *x);
 extern K   *q_iasc(K *x, bool desc);
+/* proleptic Gregorian calendar, days counted from 2000.01.01 (q's epoch) */
+extern int64_t q_days_from_civil(int64_t y, int64_t m, int64_t d);
+extern void q_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+typedef int (*QIdxCmp) (const void *ctx, int64_t a, int64_t b);
+extern void q_merge_sort(int64_t *idx, int64_t n, QIdxCmp cmp, const void *ctx);	/* stable */
 extern K   *q_group_ids(K **cols, int ncols, int64_t n, int64_t *ngroups, K **first);
 extern K   *q_cast(K *t, K *x);
 extern K   *q_empty_of(int type);

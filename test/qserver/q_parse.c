@@ -96,23 +96,6 @@ q_node_const(K *v)
  * ----------------------------------------------------------------
  */
 
-/* days from 2000.01.01 for a proleptic Gregorian y.m.d */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t		era,
-				yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468 - 10957;
-}
-
 /* parse up to n digits; returns digits consumed */
 static int
 digits(const char *s, int len, int64_t *out)
@@ -501,7 +484,7 @@ parse_num_word(const char *s, int len, int forced, Num *out)
 			else
 			{
 				out->type = KIPC_T_DATE;
-				out->j = days_from_civil(y, m, d);
+				out->j = q_days_from_civil(y, m, d);
 				if (t == KIPC_T_TIMESTAMP)
 				{
 					out->type = t;

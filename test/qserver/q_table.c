@@ -711,57 +711,11 @@ cmp_rows(const SortKeys *sk, int64_t a, int64_t b)
 	return 0;
 }
 
-static void
-merge_sort(int64_t *a, int64_t *tmp, int64_t n, const SortKeys *sk)
+/* QIdxCmp adapter for q_merge_sort */
+static int
+cmp_rows_idx(const void *ctx, int64_t a, int64_t b)
 {
-	int64_t		width,
-				i;
-
-	/* bottom-up: insertion-sort runs of 16, then merge (stable) */
-	for (i = 0; i < n; i += 16)
-	{
-		int64_t		hi = i + 16 < n ? i + 16 : n,
-					j;
-
-		for (j = i + 1; j < hi; j++)
-		{
-			int64_t		v = a[j],
-						p = j;
-
-			while (p > i && cmp_rows(sk, a[p - 1], v) > 0)
-			{
-				a[p] = a[p - 1];
-				p--;
-			}
-			a[p] = v;
-		}
-	}
-	for (width = 16; width < n; width *= 2)
-	{
-		for (i = 0; i < n; i += 2 * width)
-		{
-			int64_t		lo = i,
-						mid = i + width < n ? i + width : n,
-						hi = i + 2 * width < n ? i + 2 * width : n,
-						p = lo,
-						q = mid,
-						o = lo;
-
-			if (mid >= hi || cmp_rows(sk, a[mid - 1], a[mid]) <= 0)
-			{
-				memcpy(tmp + lo, a + lo, sizeof(int64_t) * (hi - lo));
-				continue;
-			}
-			while (p < mid && q < hi)
-				tmp[o++] = cmp_rows(sk, a[q], a[p]) < 0 ? a[q++] : a[p++];
-			while (p < mid)
-				tmp[o++] = a[p++];
-			while (q < hi)
-				tmp[o++] = a[q++];
-		}
-		memcpy(a, tmp, sizeof(int64_t) * n);
-		q_check_deadline();
-	}
+	return cmp_rows((const SortKeys *) ctx, a, b);
 }
 
 /* columns whose items map to order-preserving 64-bit keys */
@@ -879,7 +833,6 @@ static void
 sort_rows(int64_t *a, int64_t n, K **cols, bool *desc, int nc)
 {
 	SortKeys	sk;
-	int64_t    *tmp;
 	int			c;
 	bool		radix = n > 256;
 
@@ -906,9 +859,7 @@ sort_rows(int64_t *a, int64_t n, K **cols, bool *desc, int nc)
 	sk.cols = cols;
 	sk.desc = desc;
 	sk.n = nc;
-	tmp = malloc(sizeof(int64_t) * (n ? n : 1));
-	merge_sort(a, tmp, n, &sk);
-	free(tmp);
+	q_merge_sort(a, n, cmp_rows_idx, &sk);
 }
 
 /* ----------------------------------------------------------------
@@ -1401,7 +1352,7 @@ step_key(K *d, K *key)
 	else
 		kc = keys;
 	/* a key of another type: how kdb+ steps it is not modelled */
-	if (kc->type <= 0 || kc->type > 19 || (key->type != -kc->type && key->type != kc->type))
+	if (kc->type <= 0 || kc->type > KIPC_T_TIME || (key->type != -kc->type && key->type != kc->type))
 		q_err("nyi");
 	pos = q_binary(B_BIN, kc, key);
 	if (pos->type == -KIPC_T_LONG)
