@@ -9,8 +9,8 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/corpus}
-tsv=${2:-${KIPC_VECTORS:-$here/../../../shared/reference/kdb-ipc-vectors.tsv}}
-[ -f "$tsv" ] || { echo "SKIPPED: vectors file not found ($tsv)"; exit 0; }
+tsv=${2:-${KIPC_VECTORS:-$here/../data/kdb-ipc-vectors.tsv}}
+[ -f "$tsv" ] || { echo "vectors file not found: $tsv" >&2; exit 1; }
 mkdir -p "$out"
 n=0
 tail -n +2 "$tsv" | cut -f3 | while read -r hex; do

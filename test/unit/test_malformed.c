@@ -58,11 +58,8 @@ test_truncation(void)
 	long		cases = 0;
 	long		bad = 0;
 
-	if (n < 0)
-	{
-		printf("SKIPPED: vectors file not found (truncation tests)\n");
+	if (!CHECKF(n > 0, "truncation tests need the vectors file"))
 		return;
-	}
 	for (i = 0; i < n; i++)
 	{
 		UtVector   *v = &rows[i];
@@ -418,11 +415,11 @@ test_decompression_bombs(void)
 void
 test_malformed(void)
 {
-	test_truncation();
-	test_lying_lengths();
-	test_bad_headers();
-	test_counts();
-	test_unknown_types();
-	test_depth_bombs();
-	test_decompression_bombs();
+	UT_RUN(test_truncation);
+	UT_RUN(test_lying_lengths);
+	UT_RUN(test_bad_headers);
+	UT_RUN(test_counts);
+	UT_RUN(test_unknown_types);
+	UT_RUN(test_depth_bombs);
+	UT_RUN(test_decompression_bombs);
 }

@@ -494,10 +494,10 @@ test_allocator(void)
 void
 test_objects(void)
 {
-	test_type_info();
-	test_constructors();
-	test_nulls();
-	test_equal_copy();
-	test_resize();
-	test_allocator();
+	UT_RUN(test_type_info);
+	UT_RUN(test_constructors);
+	UT_RUN(test_nulls);
+	UT_RUN(test_equal_copy);
+	UT_RUN(test_resize);
+	UT_RUN(test_allocator);
 }

@@ -309,7 +309,7 @@ test_early_header_checks(void)
 void
 test_reader(void)
 {
-	test_many_in_one_feed();
-	test_zero_copy();
-	test_early_header_checks();
+	UT_RUN(test_many_in_one_feed);
+	UT_RUN(test_zero_copy);
+	UT_RUN(test_early_header_checks);
 }

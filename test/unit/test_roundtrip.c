@@ -651,9 +651,9 @@ test_big_endian(void)
 void
 test_roundtrip(void)
 {
-	test_every_type();
-	test_tables();
-	test_long_symbols();
-	test_depth();
-	test_big_endian();
+	UT_RUN(test_every_type);
+	UT_RUN(test_tables);
+	UT_RUN(test_long_symbols);
+	UT_RUN(test_depth);
+	UT_RUN(test_big_endian);
 }

@@ -3,9 +3,10 @@
  * unittest.c
  *		Main program and helpers of the codec unit tests.
  *
- * Run from test/unit (make unitcheck).  The real-kdb+ vectors are read from
- * ../shared/reference relative to the repository root, or from $KIPC_VECTORS;
- * when absent those tests print "SKIPPED: vectors file not found".
+ * Run from test/unit (make unitcheck) or the repository root.  The
+ * real-kdb+ vectors are read from test/data/kdb-ipc-vectors.tsv, or from
+ * $KIPC_VECTORS; a missing file fails every case that needs it (nothing is
+ * skipped).
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -23,6 +24,41 @@
 int			ut_passed = 0;
 int			ut_failed = 0;
 
+static int	ut_cases_passed = 0;
+static int	ut_cases_failed = 0;
+static bool ut_case_open = false;
+static int	ut_case_failed_at;	/* ut_failed when the open case began */
+static char ut_case_name[200];
+
+void
+ut_case_begin(const char *fmt,...)
+{
+	va_list		ap;
+
+	ut_case_end();
+	va_start(ap, fmt);
+	vsnprintf(ut_case_name, sizeof(ut_case_name), fmt, ap);
+	va_end(ap);
+	ut_case_open = true;
+	ut_case_failed_at = ut_failed;
+}
+
+void
+ut_case_end(void)
+{
+	if (!ut_case_open)
+		return;
+	ut_case_open = false;
+	if (ut_failed > ut_case_failed_at)
+	{
+		ut_cases_failed++;
+		printf("not ok - %s (%d failed checks)\n", ut_case_name,
+			   ut_failed - ut_case_failed_at);
+	}
+	else
+		ut_cases_passed++;
+}
+
 bool
 ut_check(bool ok, const char *expr, const char *file, int line, const char *fmt,...)
 {
@@ -34,6 +70,8 @@ ut_check(bool ok, const char *expr, const char *file, int line, const char *fmt,
 		return true;
 	}
 	ut_failed++;
+	if (!ut_case_open)
+		ut_cases_failed++;		/* a failed check outside any case */
 	fprintf(stdout, "FAIL %s:%d: %s", file, line, expr);
 	if (fmt)
 	{
@@ -137,22 +175,27 @@ static FILE *
 open_vectors(void)
 {
 	static const char *const candidates[] = {
-		"../../../shared/reference/kdb-ipc-vectors.tsv",	/* cwd test/unit */
-		"../shared/reference/kdb-ipc-vectors.tsv",	/* cwd = repo root */
-		"../../shared/reference/kdb-ipc-vectors.tsv",
+		"../data/kdb-ipc-vectors.tsv",	/* cwd test/unit (make unitcheck) */
+		"test/data/kdb-ipc-vectors.tsv",	/* cwd = repository root */
 	};
 	const char *env = getenv("KIPC_VECTORS");
 	FILE	   *f;
 	size_t		i;
 
 	if (env && *env)
-		return fopen(env, "r");
+	{
+		f = fopen(env, "r");
+		if (f == NULL)
+			printf("vectors file not found: %s ($KIPC_VECTORS)\n", env);
+		return f;
+	}
 	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
 	{
 		f = fopen(candidates[i], "r");
 		if (f)
 			return f;
 	}
+	printf("vectors file not found: test/data/kdb-ipc-vectors.tsv (set KIPC_VECTORS)\n");
 	return NULL;
 }
 
@@ -229,12 +272,15 @@ main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_vectors();
-	test_compress();
+	UT_RUN(test_compress);
 	test_objects();
 	test_roundtrip();
 	test_reader();
 	test_malformed();
 	test_misc();
-	printf("%d passed, %d failed\n", ut_passed, ut_failed);
-	return ut_failed ? 1 : 0;
+	ut_case_end();
+	printf("unit: %d checks passed, %d failed\n", ut_passed, ut_failed);
+	/* test cases (functions and vector rows), not checks */
+	printf("%d passed, %d failed, 0 skipped\n", ut_cases_passed, ut_cases_failed);
+	return ut_failed || ut_cases_failed ? 1 : 0;
 }

@@ -3,9 +3,12 @@
  * unittest.h
  *		Tiny check framework and shared helpers of the codec unit tests.
  *
- * No framework dependency: CHECK() counts one check, prints the failing
+ * No framework dependency: CHECK() records one check, prints the failing
  * expression with its location, and never aborts, so one run reports every
- * failure.  The main program prints "N passed, M failed" last.
+ * failure.  Checks belong to test cases: a case is a test function (run
+ * with UT_RUN) or one row of the vectors file (ut_case_begin/ut_case_end);
+ * a case passes when none of its checks fails.  The main program counts
+ * cases, not checks, and prints "N passed, M failed, 0 skipped" last.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -24,8 +27,17 @@
 
 #include "kipc.h"
 
-extern int	ut_passed;
+extern int	ut_passed;			/* checks */
 extern int	ut_failed;
+
+/*
+ * Test cases.  ut_case_begin ends the open case, if any.  A check that
+ * fails while no case is open counts as a failed case of its own.
+ */
+extern void ut_case_begin(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void ut_case_end(void);
+
+#define UT_RUN(fn) do { ut_case_begin("%s", #fn); fn(); ut_case_end(); } while (0)
 
 /* record one check; prints the failure with an optional printf detail */
 extern bool ut_check(bool ok, const char *expr, const char *file, int line,
@@ -44,7 +56,11 @@ typedef struct UtVector
 	int			line;			/* line number in the file */
 } UtVector;
 
-/* load the vectors file; returns the row count, or -1 if not found */
+/*
+ * Load the vectors file ($KIPC_VECTORS, default test/data/kdb-ipc-vectors.tsv
+ * of this repository); returns the row count, or -1 (after printing the
+ * path tried) if it cannot be read.
+ */
 extern int	ut_load_vectors(UtVector **rows);
 extern void ut_free_vectors(UtVector *rows, int n);
 
