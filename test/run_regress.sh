@@ -32,9 +32,29 @@
 # with USE_VALGRIND, so only malloc-level errors (the codec, OpenSSL) and
 # uses of uninitialised memory are seen, not palloc overruns; and the
 # suites' timing checks may fail under valgrind's slowdown.
-# Last line: "pg_regress: N passed, M failed".  Exit status: 0 when all pass.
+# Last line: "pg_regress: N passed, M failed, 0 skipped", one test per file
+# (fewer results than files, such as none, is a failure).  Exit status: 0
+# when all pass.
 #
 set -euo pipefail
+
+# count_results LOG: "passed failed" for pg_regress's output, one test per
+# .sql file.  PostgreSQL 15 prints "test core ... ok" (or "     core ... ok"
+# inside a parallel group) and "... FAILED"; 16 and later print TAP:
+# "ok 1         - core   123 ms", "not ok 5     - functions" ("+" instead
+# of "-" inside a parallel group).
+count_results() {
+	local p f
+	p=$(grep -cE '^((test | +)?[[:alnum:]_-]+ +\.\.\. ok|ok [0-9]+ +[-+] )' "$1" || true)
+	f=$(grep -cE '(\.\.\. FAILED|^not ok [0-9]+ +[-+] )' "$1" || true)
+	echo "$p $f"
+}
+# --count LOG: only count the results in a saved pg_regress output (used by
+# test/selftest to check the counting against both output formats)
+if [ "${1:-}" = --count ]; then
+	count_results "$2"
+	exit 0
+fi
 # bash reads a script while it runs it, so an edit to this file during a
 # run would derail the run: run a private copy (this "if" is parsed whole
 # before it executes)
@@ -263,7 +283,12 @@ if [ -n "${RESULTS_DIR:-}" ]; then
 	rm -rf "$RESULTS_DIR"
 	cp -r "$TMP/out" "$RESULTS_DIR"
 fi
-passed=$(grep -cE '^(test | +)?[[:alnum:]_-]+ +\.\.\. ok' "$TMP/regress.log" || true)
-failed=$(grep -cE '\.\.\. FAILED' "$TMP/regress.log" || true)
-echo "pg_regress: ${passed} passed, ${failed} failed"
+read -r passed failed < <(count_results "$TMP/regress.log")
+planned=${#SUITES[@]}
+if [ $((passed + failed)) -lt "$planned" ]; then
+	echo "not ok - pg_regress reported $((passed + failed)) results for $planned tests"
+	failed=$((failed + planned - passed - failed))
+	[ "$status" -ne 0 ] || status=1
+fi
+echo "pg_regress: ${passed} passed, ${failed} failed, 0 skipped"
 exit "$status"

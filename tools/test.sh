@@ -5,78 +5,173 @@
 # runs the codec unit tests (ASan/UBSan), the q test server's conformance
 # and network tests (including the independent node-q client), then starts a
 # throwaway PostgreSQL 15 cluster and the q test servers and runs every
-# pg_regress suite, then the differential pushdown test.  Stops everything it
-# started.  Ends with one line "N passed, M failed"; exits non-zero on any
-# failure (printing regression.diffs first).
+# pg_regress suite, the reconnect test and the differential pushdown test.
+# Stops everything it started.
+#
+# Usage: tools/test.sh [SUITE...]   (default: every suite, in this order:
+#	unit conformance conformance-ipc network node-q pg_regress reconnect
+#	differential)
+#
+# Every suite is a script whose last count line is
+#	N passed, M failed, K skipped
+# counting test cases (a unit test function or vectors row, a conformance
+# row per path, a pg_regress file, a network test, a differential query),
+# not checks or setup steps.  A missing suite script, a suite that exits
+# non-zero, or one that prints no count line is a failure.  A skip is only
+# for a test that cannot run on this machine; every skip is listed by name.
+# Prints one line per suite and ends with one line
+#	N passed, M failed, K skipped
+# exiting non-zero on any failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$QIPC_ROOT"
 trap qipc_cleanup EXIT
 
+ALL_SUITES=(unit conformance conformance-ipc network node-q pg_regress reconnect differential)
 TOTAL_PASSED=0
 TOTAL_FAILED=0
+TOTAL_SKIPPED=0
+SUMMARY=()
+SKIPS=()
 FAILED_SUITES=()
 
-# run_suite NAME CMD...: run a suite whose output ends with "N passed, M failed"
-run_suite() {
-	local name=$1; shift
-	local log="${QIPC_TMP}/suite.$name.log" rc line p f
-	qipc_log "suite: $name"
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
-	if [ -n "$line" ]; then
-		p=$(echo "$line" | sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/')
-		f=$(echo "$line" | sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/')
-	else
-		p=0; f=1
+# run_script NAME PATH ARGS...: run a suite script; a missing one fails
+# with a count line of its own
+run_script() {
+	local name=$1 path=$2
+	shift 2
+	if [ ! -f "$path" ]; then
+		echo "not ok - suite $name: script $path is missing"
+		echo "0 passed, 1 failed, 0 skipped"
+		return 1
 	fi
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	TOTAL_PASSED=$((TOTAL_PASSED + p))
-	TOTAL_FAILED=$((TOTAL_FAILED + f))
-	if [ "$f" -ne 0 ]; then FAILED_SUITES+=("$name"); fi
-	qipc_log "$name: $p passed, $f failed (exit $rc)"
+	if [ ! -x "$path" ]; then
+		echo "not ok - suite $name: script $path is not executable"
+		echo "0 passed, 1 failed, 0 skipped"
+		return 1
+	fi
+	"$path" "$@"
 }
 
-qipc_install_deps
-qipc_tmpdir
-export PATH="$PGBIN:$PATH"
+# one function per suite
+suite_unit()            { make -s unitcheck; }
+suite_conformance()     { run_script conformance test/qserver/tests/run_conformance.sh; }
+suite_conformance-ipc() { run_script conformance-ipc test/qserver/tests/run_conformance_ipc.sh; }
+suite_network()         { run_script network test/qserver/tests/run_network_tests.sh; }
+suite_node-q()          { run_script node-q test/qserver/tests/run_nodeq_tests.sh; }
+suite_pg_regress()      { run_script pg_regress test/run_regress.sh; }
+suite_reconnect()       { run_script reconnect test/reconnect/run_reconnect.sh; }
+suite_differential()    { run_script differential test/differential/run_differential.sh; }
 
-qipc_log "build"
-if ! make -s with_llvm=no >"$QIPC_TMP/build.log" 2>&1; then
-	cat "$QIPC_TMP/build.log"
-	echo "0 passed, 1 failed"
-	exit 2
-fi
-make -s qserver >>"$QIPC_TMP/build.log" 2>&1 || { cat "$QIPC_TMP/build.log"; echo "0 passed, 1 failed"; exit 2; }
-grep -i 'warning' "$QIPC_TMP/build.log" && qipc_log "build produced warnings (see above)"
-qipc_install_lock
-make -s with_llvm=no install >"$QIPC_TMP/install.log" 2>&1 || { cat "$QIPC_TMP/install.log"; echo "0 passed, 1 failed"; exit 2; }
+# count_line LOG: the suite's last "N passed, M failed[, K skipped]" line
+# (a "name: " prefix allowed), as "N M K"; nothing if there is none
+count_line() {
+	grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$1" | tail -n1 |
+		sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\2 \3 \5/'
+}
 
-run_suite unit make -s unitcheck
+# run_suite NAME: run suite_NAME, add its counts to the totals
+run_suite() {
+	local name=$1
+	local log="${QIPC_TMP}/suite.$name.log" rc p f s counts line named
+	qipc_log "suite: $name"
+	"suite_$name" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	counts=$(count_line "$log")
+	if [ -n "$counts" ]; then
+		read -r p f s <<<"$counts"
+		s=${s:-0}
+	else
+		echo "not ok - suite $name printed no 'N passed, M failed, K skipped' line"
+		p=0; f=1; s=0
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - suite $name exited with status $rc"
+		f=1
+	fi
+	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - suite $name ran no test"
+		f=1
+	fi
+	# every skip must be named: "# skip ..." (TAP style) or "skip - ..."
+	named=0
+	while IFS= read -r line; do
+		SKIPS+=("$name: $line")
+		named=$((named + 1))
+	done < <(grep -E '^(# skip |skip - )' "$log" | sed -E 's/^(# skip |skip - )//')
+	if [ "$named" -ne "$s" ]; then
+		echo "not ok - suite $name counts $s skipped but names $named"
+		f=$((f + 1))
+	fi
+	TOTAL_PASSED=$((TOTAL_PASSED + p))
+	TOTAL_FAILED=$((TOTAL_FAILED + f))
+	TOTAL_SKIPPED=$((TOTAL_SKIPPED + s))
+	if [ "$f" -ne 0 ]; then FAILED_SUITES+=("$name"); fi
+	SUMMARY+=("$(printf '%-16s %5d passed, %d failed, %d skipped (exit %d)' "$name:" "$p" "$f" "$s" "$rc")")
+	qipc_log "$name: $p passed, $f failed, $s skipped (exit $rc)"
+}
 
-if [ -x test/qserver/tests/run_conformance.sh ]; then
-	run_suite conformance test/qserver/tests/run_conformance.sh
-fi
-if [ -x test/qserver/tests/run_conformance_ipc.sh ]; then
-	run_suite conformance-ipc test/qserver/tests/run_conformance_ipc.sh
-fi
-if [ -x test/qserver/tests/run_network_tests.sh ]; then
-	run_suite network test/qserver/tests/run_network_tests.sh
-fi
-if [ -x test/qserver/tests/run_nodeq_tests.sh ]; then
-	run_suite node-q test/qserver/tests/run_nodeq_tests.sh
-fi
+# build and install once (the suites' own scripts rebuild as they need)
+build_and_install() {
+	qipc_log "build"
+	if ! make -s with_llvm=no >"$QIPC_TMP/build.log" 2>&1 ||
+		! make -s qserver >>"$QIPC_TMP/build.log" 2>&1; then
+		cat "$QIPC_TMP/build.log"
+		echo "0 passed, 1 failed, 0 skipped"
+		exit 2
+	fi
+	grep -i 'warning' "$QIPC_TMP/build.log" && qipc_log "build produced warnings (see above)"
+	qipc_install_lock
+	if ! make -s with_llvm=no install >"$QIPC_TMP/install.log" 2>&1; then
+		cat "$QIPC_TMP/install.log"
+		echo "0 passed, 1 failed, 0 skipped"
+		exit 2
+	fi
+}
 
-run_suite pg_regress test/run_regress.sh
-run_suite reconnect test/reconnect/run_reconnect.sh
+main() {
+	local suites=() s known
+	while [ $# -gt 0 ]; do
+		case $1 in
+			-h|--help)
+				sed -n '2,/^set -uo/p' "$0" | sed '$d'
+				exit 0 ;;
+			-*)
+				echo "tools/test.sh: unknown option $1" >&2
+				exit 2 ;;
+			*)
+				known=0
+				for s in "${ALL_SUITES[@]}"; do [ "$s" = "$1" ] && known=1; done
+				if [ "$known" = 0 ]; then
+					echo "tools/test.sh: unknown suite $1 (one of: ${ALL_SUITES[*]})" >&2
+					exit 2
+				fi
+				suites+=("$1") ;;
+		esac
+		shift
+	done
+	[ "${#suites[@]}" -gt 0 ] || suites=("${ALL_SUITES[@]}")
 
-if [ -x test/differential/run_differential.sh ]; then
-	run_suite differential test/differential/run_differential.sh
-fi
+	qipc_install_deps
+	qipc_tmpdir
+	export PATH="$PGBIN:$PATH"
+	build_and_install
 
-if [ "${#FAILED_SUITES[@]}" -gt 0 ]; then
-	qipc_log "failed suites: ${FAILED_SUITES[*]}"
-fi
-echo "${TOTAL_PASSED} passed, ${TOTAL_FAILED} failed"
-[ "$TOTAL_FAILED" -eq 0 ]
+	for s in "${suites[@]}"; do
+		run_suite "$s"
+	done
+
+	echo
+	printf '%s\n' "${SUMMARY[@]}"
+	if [ "${#SKIPS[@]}" -gt 0 ]; then
+		echo "skipped (cannot run on this machine):"
+		printf '  %s\n' "${SKIPS[@]}"
+	fi
+	if [ "${#FAILED_SUITES[@]}" -gt 0 ]; then
+		qipc_log "failed suites: ${FAILED_SUITES[*]}"
+	fi
+	echo "${TOTAL_PASSED} passed, ${TOTAL_FAILED} failed, ${TOTAL_SKIPPED} skipped"
+	[ "$TOTAL_FAILED" -eq 0 ]
+}
+
+main "$@"

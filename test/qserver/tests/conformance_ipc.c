@@ -47,7 +47,8 @@
  *
  * Usage: conformance_ipc [-h HOST] -p PORT [-t SECONDS] [-v] [file-or-dir ...]
  *		(default test/qserver/conformance)
- * Prints every mismatch and ends with "N passed, M failed"; exit status 1
+ * Prints every mismatch and ends with "N passed, M failed, 0 skipped" (setup
+ * rows, expected "-", are not counted unless they fail); exit status 1
  * on any failure, 2 on a connection failure.
  *
  * Copyright (c) 2026, qipc_fdw developers
@@ -71,6 +72,7 @@
 static KipcConn *conn;
 static int	timeout_ms = 10000;
 static bool verbose = false;
+static ConfTally tally;
 static int	npass,
 			nfail,
 			nechoed;			/* passed through echo_display() */
@@ -89,7 +91,7 @@ die(const char *what)
 {
 	fprintf(stderr, "conformance_ipc: %s%s%s\n", what,
 			*kipc_conn_error(conn) ? ": " : "", kipc_conn_error(conn));
-	printf("%d passed, %d failed\n", npass, nfail + 1);
+	printf("%d passed, %d failed, 0 skipped\n", npass, nfail + 1);
 	exit(2);
 }
 
@@ -468,8 +470,9 @@ run_file(const char *path)
 		bool		ok;
 		const char *why = "";
 		char		whybuf[1024];
+		int			kind;
 
-		if (rc < 0)
+		if (rc < 0 || (kind = conf_row_kind(path, lineno)) < 0)
 		{
 			nfail++;
 			continue;
@@ -515,9 +518,11 @@ run_file(const char *path)
 				free(d);
 			}
 		}
+		conf_tally(&tally, kind, ok);
 		if (ok)
 		{
-			npass++;
+			if (kind != CONF_SETUP)
+				npass++;
 			if (verbose)
 				printf("ok %s:%d\n", path, lineno);
 		}
@@ -606,6 +611,7 @@ main(int argc, char **argv)
 		conf_for_each_file(argv[i], run_file);
 	kipc_conn_free(conn);
 	printf("# %d rows matched by display of the echoed decoded reply\n", nechoed);
-	printf("%d passed, %d failed\n", npass, nfail);
+	conf_print_tally(&tally, "# ");
+	printf("%d passed, %d failed, 0 skipped\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

@@ -10,12 +10,15 @@
  * An expected value that starts with ' is an error: the row passes when
  * evaluation signals that error.  Lines that are empty or start with #
  * are skipped.  Rows of one file run in order in one interpreter, so a row
- * may define globals for later rows (its expected column is then ignored
- * when it is "-").
+ * may define globals for later rows (its expected column is then "-": a
+ * setup row, which must not signal an error and is not counted as a test).
+ * The fourth column says where a row's kdb+ behaviour comes from (see
+ * conformance_tsv.h); the counts per kind are printed before the last line.
  *
  * The program links the interpreter (test/qserver/q_*.c) and libkipc but
  * not the network layer.  It prints every mismatch and ends with one line
- * "N passed, M failed"; the exit status is non-zero on any failure.
+ * "N passed, M failed, 0 skipped" (rows, setup rows not counted); the exit
+ * status is non-zero on any failure.
  *
  * Usage: conformance [dir-or-file ...]  (default test/qserver/conformance)
  *
@@ -35,6 +38,7 @@
 
 static int	npass,
 			nfail;
+static ConfTally tally;
 
 /* run the rows of one file */
 static void
@@ -61,8 +65,9 @@ run_file(const char *path)
 		K		   *r;
 		char	   *got;
 		bool		ok;
+		int			kind;
 
-		if (rc < 0)
+		if (rc < 0 || (kind = conf_row_kind(path, lineno)) < 0)
 		{
 			nfail++;
 			continue;
@@ -84,8 +89,12 @@ run_file(const char *path)
 			q_cur = saved;
 		}
 		ok = strcmp(want, "-") == 0 ? r->type != KIPC_T_ERROR : strcmp(got, want) == 0;
+		conf_tally(&tally, kind, ok);
 		if (ok)
-			npass++;
+		{
+			if (kind != CONF_SETUP)
+				npass++;
+		}
 		else
 		{
 			nfail++;
@@ -108,6 +117,7 @@ main(int argc, char **argv)
 		conf_for_each_file("test/qserver/conformance", run_file);
 	for (i = 1; i < argc; i++)
 		conf_for_each_file(argv[i], run_file);
-	printf("%d passed, %d failed\n", npass, nfail);
+	conf_print_tally(&tally, "conformance: ");
+	printf("%d passed, %d failed, 0 skipped\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

@@ -17,6 +17,10 @@
 
 #include "conformance_tsv.h"
 
+/* the expected and source columns of the row last read */
+static const char *last_want;
+static const char *last_source;
+
 int
 conf_read_row(FILE *fp, const char *path, char **line, size_t *cap,
 			  int *lineno, char **expr, char **want)
@@ -42,9 +46,19 @@ conf_read_row(FILE *fp, const char *path, char **line, size_t *cap,
 		*tab = 0;
 		*expr = l;
 		*want = tab + 1;
+		last_want = *want;
+		last_source = NULL;
 		tab = strchr(*want, '\t');
 		if (tab)
+		{
 			*tab = 0;
+			tab = strchr(tab + 1, '\t');	/* after the citation */
+			if (tab)
+			{
+				*tab = 0;
+				last_source = tab + 1;
+			}
+		}
 		return 1;
 	}
 	return 0;
@@ -90,4 +104,55 @@ conf_for_each_file(const char *path, void (*fn) (const char *path))
 		free(names[i]);
 	}
 	free(names);
+}
+
+int
+conf_row_kind(const char *path, int lineno)
+{
+	const char *s = last_source;
+
+	if (last_want && strcmp(last_want, "-") == 0)
+		return CONF_SETUP;
+	if (s == NULL || *s == '\0' || strcmp(s, "unsourced") == 0)
+		return CONF_UNSOURCED;
+	if (strcmp(s, "example") == 0)
+		return CONF_EXAMPLE;
+	if (strncmp(s, "derived: ", 9) == 0 && s[9] != '\0')
+		return CONF_DERIVED;
+	if (strncmp(s, "qserver: ", 9) == 0 && s[9] != '\0')
+		return CONF_QSERVER;
+	printf("%s:%d: malformed source column [%s] (example, derived: RULE, unsourced or qserver: WHAT)\n",
+		   path, lineno, s);
+	return -1;
+}
+
+void
+conf_tally(ConfTally *t, int kind, int ok)
+{
+	if (kind < 0 || kind >= CONF_NKINDS)
+		kind = CONF_UNSOURCED;
+	if (ok)
+		t->passed[kind]++;
+	else
+		t->failed[kind]++;
+}
+
+/*
+ * Setup rows are not tests: a failed one counts as a failure (the rows
+ * after it are meaningless), a passing one is not counted.
+ */
+void
+conf_print_tally(const ConfTally *t, const char *prefix)
+{
+	static const char *const what[CONF_NKINDS] = {
+		"setup rows (not counted as tests)",
+		"kdb+ rows shown as examples on their cited KX page",
+		"kdb+ rows derived from a rule documented on their cited page",
+		"rows claiming kdb+ behaviour without a source (unsourced)",
+		"rows testing the q test server's own hooks, not kdb+",
+	};
+	int			k;
+
+	for (k = 0; k < CONF_NKINDS; k++)
+		printf("%s%d passed, %d failed: %s\n", prefix, t->passed[k], t->failed[k], what[k]);
 }

@@ -5,8 +5,17 @@
  *		shared by the in-process checker (conformance_main.c) and the IPC
  *		checker (conformance_ipc.c), so that both see exactly the same rows.
  *
- * A row is `expression<TAB>expected<TAB>citation`; blank lines and lines
- * starting with # are skipped.
+ * A row is `expression<TAB>expected<TAB>citation<TAB>source`; blank lines
+ * and lines starting with # are skipped.  expected "-" marks a setup row
+ * (it must not signal an error; it is not counted as a test).  source says
+ * why the row is kdb+'s behaviour:
+ *	example          the expression and its result appear on the cited page
+ *	derived: RULE    follows from RULE, documented on the cited page
+ *	unsourced        not found on a KX page (checked against the test server
+ *	                 only; counted apart)
+ *	qserver: WHAT    behaviour of the q test server itself (its .qserver
+ *	                 hooks), not of kdb+; the citation column is "-"
+ * A row without a source column counts as unsourced.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -28,6 +37,33 @@
  */
 extern int	conf_read_row(FILE *fp, const char *path, char **line, size_t *cap,
 						  int *lineno, char **expr, char **want);
+
+/* what a row is (from its expected and source columns), for the tallies */
+typedef enum
+{
+	CONF_SETUP,					/* expected "-": not a test */
+	CONF_EXAMPLE,				/* kdb+, an example on the cited page */
+	CONF_DERIVED,				/* kdb+, derived from a documented rule */
+	CONF_UNSOURCED,				/* claims kdb+ behaviour without a source */
+	CONF_QSERVER,				/* the test server's own hooks */
+	CONF_NKINDS
+} ConfKind;
+
+/*
+ * The kind of the row conf_read_row last returned (call it right after;
+ * a malformed source column is reported on stdout and gives -1).
+ */
+extern int	conf_row_kind(const char *path, int lineno);
+
+/* per-kind counts of passed and failed rows, and their summary lines */
+typedef struct ConfTally
+{
+	int			passed[CONF_NKINDS];
+	int			failed[CONF_NKINDS];
+} ConfTally;
+
+extern void conf_tally(ConfTally *t, int kind, int ok);
+extern void conf_print_tally(const ConfTally *t, const char *prefix);
 
 /*
  * Call fn for path when it is a file, or for every *.tsv file in it, in

@@ -14,8 +14,10 @@
 # Usage: test/qserver/tests/run_conformance_ipc.sh [FILE.tsv ...]
 #   QSERVER=path  server binary (default test/qserver/qserver; run make)
 #   KEEP_TMP=1    keep the temporary directory (server logs, client output)
-# Prints mismatches, per-client counts and skipped rows, then one line
-# "N passed, M failed" summing both clients; exit status 1 on any failure.
+# Prints mismatches, per-client counts and skipped rows (node-q's "# skip"
+# lines: replies it cannot decode or compare), then one line
+# "N passed, M failed, K skipped" summing both clients (rows per client,
+# setup rows not counted); exit status 1 on any failure.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -52,7 +54,7 @@ trap 'exit 130' INT TERM
 fail_setup() {
 	echo "not ok - $1"
 	[ -n "${2:-}" ] && printf '    %s\n' "$2"
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 }
 
@@ -100,11 +102,11 @@ if [ ! -f "$NODEQ_DIR/node_modules/node-q/index.js" ]; then
 	fi
 fi
 
-KP=0 KF=0 NP=0 NF=0
+KP=0 KF=0 NP=0 NF=0 NS=0
 # run_client CLIENT FILE: run one client (libkipc or node-q) over FILE on a
 # fresh server; prints its output, sets LAST_P / LAST_F
 run_client() {
-	local client=$1 file=$2 name log rc line p f
+	local client=$1 file=$2 name log rc line p f s
 	name=$client.$(basename "$file" .tsv)
 	log="$T/$name.log"
 	start_server "$name"
@@ -116,33 +118,36 @@ run_client() {
 	rc=$?
 	stop_server
 	# mismatches, skipped rows, notes: everything but the count line
-	grep -vE '^[0-9]+ passed, [0-9]+ failed$' "$log"
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+	grep -vE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n1)
 	if [ -n "$line" ]; then
-		p=${line%% passed*}
-		f=${line#* passed, }
-		f=${f%% failed*}
+		read -r p f s < <(sed -E 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"$line")
 	else
-		p=0 f=1
+		echo "not ok - $name printed no count line"
+		p=0 f=1 s=0
 	fi
 	if [ "$rc" = 124 ]; then
 		echo "not ok - $name timed out"
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	echo "# $name: $p passed, $f failed"
-	LAST_P=$p LAST_F=$f
+	echo "# $name: $p passed, $f failed, $s skipped"
+	LAST_P=$p LAST_F=$f LAST_S=$s
 }
 
 for file in "${FILES[@]}"; do
 	run_client libkipc "$file"
 	KP=$((KP + LAST_P)) KF=$((KF + LAST_F))
 	run_client node-q "$file"
-	NP=$((NP + LAST_P)) NF=$((NF + LAST_F))
+	NP=$((NP + LAST_P)) NF=$((NF + LAST_F)) NS=$((NS + LAST_S))
 done
 
 SKIPPED=$(cat "$T"/node-q.*.log 2>/dev/null | grep -c '^# skip ')
 ECHOED=$(cat "$T"/libkipc.*.log 2>/dev/null | grep -c '^# by display: ')
 echo "# libkipc client: $KP passed, $KF failed, 0 skipped ($ECHOED rows checked by display of the echoed decoded reply)"
-echo "# node-q client: $NP passed, $NF failed, $SKIPPED skipped (see '# skip' lines)"
-echo "$((KP + NP)) passed, $((KF + NF)) failed"
+echo "# node-q client: $NP passed, $NF failed, $NS skipped (see '# skip' lines)"
+if [ "$SKIPPED" -ne "$NS" ]; then
+	echo "not ok - node-q counts $NS skipped rows but names $SKIPPED"
+	NF=$((NF + 1))
+fi
+echo "$((KP + NP)) passed, $((KF + NF)) failed, $NS skipped"
 [ $((KF + NF)) -eq 0 ]

@@ -19,7 +19,10 @@
 #   QCLIENT=path  client binary (default test/qserver/tests/qclient; built
 #                 here with gcc when missing or older than its sources)
 #   KEEP_TMP=1    keep the temporary directory (server logs, certificates)
-# Ends with one line "N passed, M failed"; exit status 1 on any failure.
+# Every "ok"/"not ok" line is one test (setup steps such as making the
+# certificates print "# setup:" and are not counted; a failed one is).
+# Ends with one line "N passed, M failed, 0 skipped"; exit status 1 on any
+# failure.
 # Every command is bounded by a timeout; every process started is stopped.
 set -uo pipefail
 
@@ -77,7 +80,7 @@ notok() {
 # ---------------------------------------------------------------------------
 if [ ! -x "$QSERVER" ]; then
 	echo "qserver not built: $QSERVER (run make)"
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 need_build=0
@@ -93,7 +96,7 @@ if [ "$need_build" = 1 ]; then
 		-o "$QCLIENT" "$HERE/qclient.c" "$ROOT"/src/kipc/*.c -lssl -lcrypto -lm \
 		>"$T/build.log" 2>&1; then
 		cat "$T/build.log"
-		echo "0 passed, 1 failed"
+		echo "0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 fi
@@ -521,7 +524,7 @@ leaf() {
 if ! mkcerts >"$T/certs.log" 2>&1; then
 	notok "make throwaway certificates with openssl" "$(tail -n 5 "$T/certs.log")"
 else
-	ok "throwaway certificates made with openssl"
+	echo "# setup: throwaway certificates made with openssl"
 	TLSOPT=(-cert "$C/server.pem" -key "$C/server.key")
 
 	if start_server tls2 -E 2 "${TLSOPT[@]}" "$T/pw.q"; then
@@ -618,5 +621,5 @@ alive" -p "$P" --sslmode require 'til 1' --sleep 200 --alive
 	fi
 fi
 
-echo "${PASS} passed, ${FAIL} failed"
+echo "${PASS} passed, ${FAIL} failed, 0 skipped"
 [ "$FAIL" -eq 0 ]

@@ -12,7 +12,9 @@
 # Usage: test/qserver/tests/run_nodeq_tests.sh
 #   QSERVER=path  server binary (default test/qserver/qserver)
 #   KEEP_TMP=1    keep the temporary directory (server logs, certificates)
-# Ends with one line "N passed, M failed"; exit status 1 on any failure.
+# Ends with one line "N passed, M failed, K skipped" (skips: checks this
+# machine cannot run, each named by a "skip - " line); exit status 1 on any
+# failure.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,7 +49,7 @@ trap 'exit 130' INT TERM
 fail_setup() {
 	echo "not ok - $1"
 	[ -n "${2:-}" ] && printf '    %s\n' "$2"
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 }
 
@@ -105,6 +107,6 @@ timeout 90 node "$NODEQ_DIR/nodeq_test.js" "$PLAIN" "$ZIP" "$TLS" "$T/ca.pem"
 rc=$?
 if [ "$rc" = 124 ]; then
 	echo "not ok - node script timed out"
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 fi
 exit "$rc"
