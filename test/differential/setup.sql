@@ -4,8 +4,10 @@
 --	own by run_differential.sh (psql -v qport=PORT -f setup.sql):
 --
 --	- server diff_q on the q test server, foreign tables on the q tables of
---	  test/fixtures/differential.q, and local heap copies of them (read
---	  with qipc_fdw.enable_pushdown off, i.e. plain scans):
+--	  test/fixtures/differential.q, and local heap tables with the same rows,
+--	  computed here from the fixture's arithmetic (not read through the FDW,
+--	  so that a conversion fault cannot hide in both sides; diff_oracle_diff
+--	  holds the rows where a plain foreign scan and the local table differ):
 --	    diff_ft    / diff_lt     diff_t, text columns COLLATE "C"
 --	    diff_ft_dc / diff_lt_dc  diff_t, default collation (C.UTF-8 in CI)
 --	    diff_ft_icu / diff_lt_icu  diff_t, text in ICU collation "en"
@@ -106,13 +108,113 @@ CREATE FOREIGN TABLE diff_fe (
 	p timestamp, pinf timestamp, t time, n interval, m date
 ) SERVER diff_q OPTIONS (table 'diff_empty');
 
--- local copies: plain scans (pushdown off)
-SET qipc_fdw.enable_pushdown = off;
+-- local copies, built independently of the FDW: the rows of diff_t are
+-- computed here from the same arithmetic as test/fixtures/differential.q
+-- (row r = 0..599, k = r mod 10, the value lists below index 0 = null),
+-- with each q value written as the PostgreSQL value the documented type
+-- mapping gives: q nulls are NULL (q's blank char and empty symbol too;
+-- strings have no null), infinities are +-infinity, nanoseconds are
+-- truncated toward minus infinity to microseconds, a timespan is an
+-- interval of microseconds, a month is its first day; q's `$"a b " is
+-- `a b (a string cast to a symbol loses its leading and trailing blanks).  A conversion fault
+-- in the FDW therefore shows up as a mismatch instead of being copied into
+-- the oracle; the check after the load compares a plain foreign scan with
+-- this table row by row.  Keep both generators in step.
 DROP TABLE IF EXISTS diff_lt, diff_lt_dc, diff_lt_icu, diff_le;
-CREATE TABLE diff_lt AS SELECT * FROM diff_ft;
-CREATE TABLE diff_lt_dc AS SELECT * FROM diff_ft_dc;
-CREATE TABLE diff_lt_icu AS SELECT * FROM diff_ft_icu;
-CREATE TABLE diff_le AS SELECT * FROM diff_fe;
+CREATE TABLE diff_lt (
+	id bigint, g text COLLATE "C", b boolean, h smallint, i integer,
+	j bigint, e real, f double precision, finf double precision, c "char",
+	s text COLLATE "C", str text COLLATE "C", d date, dinf date,
+	p timestamp, pinf timestamp, t time, n interval, m date
+);
+INSERT INTO diff_lt
+WITH v AS (
+	SELECT
+		ARRAY[NULL, 'a', 'b', 'c', 'A', 'b c', 'a', 'b', 'a', 'zz']::text[] AS gv,
+		ARRAY[NULL, 0, 1, -1, 2, 7, NULL, 100, -5, 32766, -32766]::smallint[] AS hv,
+		ARRAY[NULL, 0, 1, -1, 42, 2147483646, -2147483646, 100, -100, 7, NULL, 13]::integer[] AS iv,
+		ARRAY[NULL, 0, 1, -1, 1000000, 4611686018427387904, -4611686018427387904, 123456789012,
+			  9223372036854775806, -9223372036854775806, NULL, 5]::bigint[] AS jv,
+		ARRAY[NULL, 0, 1.5, -2.25, 0.1, 100, -7.5, 33.25, 1000.5, NULL, 0.5]::real[] AS ev,
+		ARRAY[NULL, 0, 0.1, 0.2, 0.3, -1.5, 2.5, 123456.789, -0.001, 1e10, NULL, 0.25, -3]::float8[] AS fv,
+		ARRAY[NULL, 'Infinity', '-Infinity', 1, -1, 0.5, NULL]::float8[] AS finfv,
+		ARRAY[NULL, 'a', 'A', 'z', '*', '?', '%', '_', '''', '\', NULL]::"char"[] AS cv,
+		ARRAY[NULL, 'a', 'A', 'abc', 'ABC', 'Abc', 'hello world', 'it''s', 'a"b', '50%', 'a_b', 'x*y',
+			  'q?', '[br]', 'back\slash', 'IBM', 'ibm', 'a b', 'xzy', 'b', 'qq', U&'caf\00e9', NULL]::text[] AS sv,
+		ARRAY['', 'a', 'hello world', 'it''s', '50% off', 'a_b', 'x*y?', '[x]', 'AbC', 'abc', 'a"b',
+			  'back\slash', '  ', 'multi word string', '', '%', 'xay!', 'x', U&'caf\00e9', U&'\00e9t\00e9']::text[] AS strv,
+		ARRAY[NULL, '2024-01-01', '2024-02-29', '1999-12-31', '2000-01-01', '1970-01-01', '2038-01-19',
+			  '2024-01-02', NULL]::date[] AS dv,
+		ARRAY[NULL, 'infinity', '-infinity', '2024-01-01', '2000-01-01']::date[] AS dinfv,
+		ARRAY[NULL, '2024-01-02 09:30:00', '2024-01-02 09:30:00', '2024-01-02 09:30:00.000001',
+			  '1999-12-31 23:59:59.999999', '2000-01-01 00:00:00', '2024-01-02 00:00:00',
+			  '1970-01-01 00:00:00', '2024-01-02 16:00:00.123456', NULL]::timestamp[] AS pv,
+		ARRAY[NULL, 'infinity', '-infinity', '2024-01-02 09:30:00', '2000-01-01 00:00:00']::timestamp[] AS pinfv,
+		ARRAY[NULL, '09:30:00', '23:59:59.999', '00:00:00', '12:00:00.001', '16:00:00', NULL]::time[] AS tv,
+		ARRAY[NULL, '01:00:00', '00:00:00', '00:00:00.000001', '23:59:59.999999', '-00:00:01',
+			  '24:00:00', NULL]::interval[] AS nv,
+		ARRAY[NULL, '2024-01-01', '2024-02-01', '1999-12-01', '2000-01-01', NULL]::date[] AS mv
+), r AS (
+	SELECT r, r % 10 AS k, r / 10 AS r10 FROM generate_series(0, 599) r
+)
+SELECT 1 + r,
+	   gv[1 + k],
+	   k = 9 OR (ARRAY[false, true, true, false, true, false, true])[1 + r % 7],
+	   hv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((7 * r) + 0 + r10) % 10 END],
+	   iv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((5 * r) + 3 + r10) % 11 END],
+	   jv[1 + ((r * 7) + r10) % 12],
+	   ev[CASE WHEN k = 9 THEN 1 ELSE 2 + ((3 * r) + 1 + r10) % 10 END],
+	   fv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((11 * r) + 2 + r10) % 12 END],
+	   finfv[1 + ((r * 5) + r10) % 7],
+	   cv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((13 * r) + 4 + r10) % 10 END],
+	   sv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((3 * r) + 5 + r10) % 22 END],
+	   strv[1 + ((r * 11) + r10) % 20],
+	   dv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((7 * r) + 6 + r10) % 8 END],
+	   dinfv[1 + ((r * 3) + r10) % 5],
+	   pv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((13 * r) + 1 + r10) % 9 END],
+	   pinfv[1 + ((r * 2) + r10) % 5],
+	   tv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((5 * r) + 2 + r10) % 6 END],
+	   nv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((3 * r) + 4 + r10) % 7 END],
+	   mv[CASE WHEN k = 9 THEN 1 ELSE 2 + ((7 * r) + 3 + r10) % 5 END]
+FROM r, v
+ORDER BY r;
+
+-- the same rows with the other collations, and the empty table
+DO $$
+DECLARE
+	coll text := CASE WHEN EXISTS (SELECT FROM pg_collation WHERE collname = 'en-x-icu')
+					  THEN 'COLLATE "en-x-icu"' ELSE '' END;
+BEGIN
+	EXECUTE format($f$
+		CREATE TABLE diff_lt_icu (
+			id bigint, g text %1$s, b boolean, h smallint, i integer, j bigint,
+			e real, f double precision, finf double precision, c "char",
+			s text %1$s, str text %1$s, d date, dinf date, p timestamp,
+			pinf timestamp, t time, n interval, m date
+		)$f$, coll);
+END $$;
+CREATE TABLE diff_lt_dc (
+	id bigint, g text, b boolean, h smallint, i integer, j bigint, e real,
+	f double precision, finf double precision, c "char", s text, str text,
+	d date, dinf date, p timestamp, pinf timestamp, t time, n interval, m date
+);
+INSERT INTO diff_lt_dc SELECT * FROM diff_lt ORDER BY id;
+INSERT INTO diff_lt_icu SELECT * FROM diff_lt ORDER BY id;
+CREATE TABLE diff_le (LIKE diff_lt);
+
+-- the oracle check: a plain foreign scan (pushdown off) must give exactly
+-- the rows built above, as text; run_differential.sh counts the rows of
+-- diff_oracle_diff (each a failure) before any query runs
+SET qipc_fdw.enable_pushdown = off;
+DROP TABLE IF EXISTS diff_oracle_diff;
+CREATE TABLE diff_oracle_diff AS
+	SELECT 'foreign only' AS side, t AS row_text
+	FROM (SELECT x::text FROM diff_ft x EXCEPT ALL SELECT x::text FROM diff_lt x) y(t)
+	UNION ALL
+	SELECT 'local only', t
+	FROM (SELECT x::text FROM diff_lt x EXCEPT ALL SELECT x::text FROM diff_ft x) y(t)
+	UNION ALL
+	SELECT 'foreign only (empty table)', x::text FROM diff_fe x;
 RESET qipc_fdw.enable_pushdown;
 ANALYZE diff_lt;
 ANALYZE diff_lt_dc;
@@ -1134,7 +1236,8 @@ CREATE TABLE diff_results (
 	has_order bool,
 	sort_pushed bool,		-- no Sort node left
 	has_limit bool,
-	limit_pushed bool,		-- no Limit node left
+	limit_pushed bool,		-- the remote q applies the limit (sublist)
+	both_err bool,			-- matched because both sides failed alike
 	param_pushed bool,		-- the remote q takes parameters ($n, join values)
 	remote_q text,
 	detail text,			-- the mismatch report
@@ -1158,7 +1261,10 @@ BEGIN
 	r.has_limit := r.has_limit AND off_p.limit_node;
 	r.agg_pushed := r.is_agg AND NOT on_p.agg_node;
 	r.sort_pushed := r.has_order AND NOT on_p.sort_node;
-	r.limit_pushed := r.has_limit AND NOT on_p.limit_node;
+	-- PostgreSQL keeps its Limit node above a scan that applied the limit
+	-- (it is cheap and harmless), so the node does not tell; the remote q
+	-- does: a pushed LIMIT/OFFSET becomes "n sublist i" there
+	r.limit_pushed := r.has_limit AND coalesce(on_p.remote_q ~ '\msublist\M', false);
 	IF r.agg_pushed THEN
 		r.where_any := r.has_where;
 		r.where_full := r.has_where;
@@ -1246,6 +1352,7 @@ BEGIN
 	END LOOP;
 	why := diff_compare(rem, loc, q.ordered, q.f4, q.f8);
 	r.ok := why IS NULL;
+	r.both_err := r.ok AND rem.err IS NOT NULL;
 	r.nrows := cardinality(loc.rows);
 	IF NOT r.ok THEN
 		r.detail := diff_report(q, rsql, lsql, why, rem, loc, explain, 0, NULL)
@@ -1312,6 +1419,7 @@ BEGIN
 	IF rem.err IS NOT NULL OR loc.err IS NOT NULL THEN
 		r := diff_new_result(q, rsql, 1);
 		r.ok := rem.state IS NOT DISTINCT FROM loc.state;
+		r.both_err := r.ok;
 		IF NOT r.ok THEN
 			r.detail := format(E'MISMATCH seed %s query %s (%s): PREPARE: remote %s, local %s\n  %s', q.seed, q.k,
 							   q.kind, coalesce(rem.err, 'ok'), coalesce(loc.err, 'ok'), rsql);
@@ -1335,6 +1443,7 @@ BEGIN
 		r.ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
 		why := diff_compare(rem, loc, q.ordered, q.f4, q.f8);
 		r.ok := why IS NULL;
+		r.both_err := r.ok AND rem.err IS NOT NULL;
 		r.nrows := cardinality(loc.rows);
 		IF NOT r.ok THEN
 			r.detail := diff_report(q, format('PREPARE diff_pr(%s) AS %s', ptypes, rsql),
