@@ -111,7 +111,8 @@ run_suite() {
 	qipc_log "$name: $p passed, $f failed, $s skipped (exit $rc)"
 }
 
-# build and install once (the suites' own scripts rebuild as they need)
+# build, and install when a suite needs the installed extension (the
+# suites' own scripts rebuild as they need)
 build_and_install() {
 	qipc_log "build"
 	if ! make -s with_llvm=no >"$QIPC_TMP/build.log" 2>&1 ||
@@ -121,6 +122,7 @@ build_and_install() {
 		exit 2
 	fi
 	grep -i 'warning' "$QIPC_TMP/build.log" && qipc_log "build produced warnings (see above)"
+	[ "$1" = 1 ] || return 0
 	qipc_install_lock
 	if ! make -s with_llvm=no install >"$QIPC_TMP/install.log" 2>&1; then
 		cat "$QIPC_TMP/install.log"
@@ -130,7 +132,7 @@ build_and_install() {
 }
 
 main() {
-	local suites=() s known
+	local suites=() s known need_install
 	while [ $# -gt 0 ]; do
 		case $1 in
 			-h|--help)
@@ -155,7 +157,11 @@ main() {
 	qipc_install_deps
 	qipc_tmpdir
 	export PATH="$PGBIN:$PATH"
-	build_and_install
+	need_install=0
+	for s in "${suites[@]}"; do
+		case $s in pg_regress|reconnect|differential) need_install=1 ;; esac
+	done
+	build_and_install "$need_install"
 
 	for s in "${suites[@]}"; do
 		run_suite "$s"
