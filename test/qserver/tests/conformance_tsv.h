@@ -15,7 +15,8 @@
  *	                 only; counted apart)
  *	qserver: WHAT    behaviour of the q test server itself (its .qserver
  *	                 hooks), not of kdb+; the citation column is "-"
- * A row without a source column counts as unsourced.
+ * (setup rows say "setup"; their source is not read).  A row without a
+ * source column counts as unsourced.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
