@@ -32,8 +32,10 @@ IMPORT FOREIGN SCHEMA ".fdwimp" EXCEPT (quotes)
 -- errors
 IMPORT FOREIGN SCHEMA "no namespace" FROM SERVER regress_import
   INTO regress_import_ns;                               -- ERROR
+-- a namespace the q server lacks is a missing remote schema, as in postgres_fdw
 IMPORT FOREIGN SCHEMA ".nosuchns" FROM SERVER regress_import
-  INTO regress_import_ns;
+  INTO regress_import_ns;                               -- ERROR
+\echo :LAST_ERROR_SQLSTATE
 
 DROP SCHEMA regress_import_root, regress_import_ns, regress_import_except CASCADE;
 DROP SERVER regress_import CASCADE;

@@ -33,6 +33,7 @@
 static KipcMsg *run_q(QipcConnection *conn, const char *qtext, int flags);
 static bool table_is_wanted(ImportForeignSchemaStmt *stmt, const char *name);
 static List *partitioned_tables(QipcConnection *conn, char **partcol);
+static bool namespace_exists(QipcConnection *conn, const char *ns);
 
 /*
  * qipc_import_foreign_schema
@@ -73,6 +74,20 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	}
 	msg = run_q(conn, q.data, 0);
 	names = msg->root;
+
+	/*
+	 * q answers an empty list both for a namespace without tables and for
+	 * one that does not exist.  A namespace is a dictionary in q (value
+	 * `.ns has type 99h); a missing one is an error like postgres_fdw's
+	 * missing remote schema.
+	 */
+	if (!root && (names->type == KIPC_T_LIST || names->type == KIPC_T_SYMBOL) &&
+		names->n == 0 && !namespace_exists(conn, ns))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
+				 errmsg("schema \"%s\" is not present on foreign server \"%s\"",
+						ns, server->servername),
+				 errdetail("The q server has no namespace %s.", ns)));
 	if (names->type == KIPC_T_LIST && names->n == 0)
 		return NIL;
 	if (names->type != KIPC_T_SYMBOL)
@@ -212,4 +227,23 @@ partitioned_tables(QipcConnection *conn, char **partcol)
 	else
 		*partcol = pstrdup("date");
 	return result;
+}
+
+/*
+ * namespace_exists
+ *		Is there a q namespace ns (".name")?  Its value is a dictionary;
+ *		asking for a missing one signals an error, trapped in q.
+ */
+static bool
+namespace_exists(QipcConnection *conn, const char *ns)
+{
+	StringInfoData q;
+	KipcMsg    *msg;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "@[{99h=type value x};");
+	qipc_append_symbol(&q, ns);
+	appendStringInfoString(&q, ";0b]");
+	msg = run_q(conn, q.data, 0);
+	return msg->root->type == -KIPC_T_BOOLEAN && msg->root->a.g != 0;
 }
