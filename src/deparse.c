@@ -96,6 +96,7 @@
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 #include "utils/rel.h"
+#include "utils/ruleutils.h"
 #include "utils/timestamp.h"
 
 #include "qipc_fdw.h"
@@ -1530,7 +1531,8 @@ qipc_wrap_lambda(const char *body, int nargs)
  * qipc_display_query
  *		The q of a scan for EXPLAIN: the lambda applied to its arguments,
  *		constants rendered as q literals (display only; they travel as typed
- *		values), parameters as $n.  palloc'd.
+ *		values), parameters as $n, other expressions (evaluated at
+ *		execution) as their SQL in parentheses.  palloc'd.
  */
 char *
 qipc_display_query(const char *query, List *arg_exprs, List *arg_convs)
@@ -1578,6 +1580,15 @@ qipc_display_query(const char *query, List *arg_exprs, List *arg_convs)
 		}
 		else if (IsA(e, NullTest) && IsA(((NullTest *) e)->arg, Var))
 			appendStringInfoString(&buf, "(null $outer)");
+		else if (!contain_var_clause((Node *) e))
+		{
+			/* a stable expression, evaluated at execution: show its SQL */
+			appendStringInfoChar(&buf, '(');
+			appendStringInfoString(&buf,
+								   deparse_expression((Node *) e, NIL,
+													  false, false));
+			appendStringInfoChar(&buf, ')');
+		}
 		else
 			appendStringInfoString(&buf, "?");
 	}

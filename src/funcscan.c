@@ -170,9 +170,11 @@ argument_expr(Expr *clause, Index relid, AttrNumber attnum, Oid coltype)
  * root, baserel: the scan's planner information; foreigntableid, relname:
  * the foreign table; function: its function option; scan_clauses: the
  * scan's RestrictInfos.  Appends the argument expressions to *fdw_exprs
- * (in parameter order), sets *fdw_private_extra to the list holding their
- * conversions (QipcScanPrivateArgConvs: text-like arguments are sent as
- * symbols) and returns the q text (palloc'd): a lambda taking the
+ * (in parameter order), sets *fdw_private_extra to the fdw_private items
+ * that follow the column names: their conversions (QipcScanPrivateArgConvs:
+ * text-like arguments are sent as symbols) and the q for EXPLAIN
+ * (QipcScanPrivateDisplay: the lambda applied to the argument values), and
+ * returns the q text (palloc'd): a lambda taking the
  * arguments, or, for a function without parameters, the call itself.
  * Raises HV002 when a parameter column has no usable condition, and 42P17
  * when the param options of the table's columns are not 1..N.
@@ -266,8 +268,6 @@ qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
 		convs = lappend_int(convs, is_text_like(param_type[k]) ?
 							QIPC_CONV_SYMBOL : QIPC_CONV_NATURAL);
 	}
-	if (convs != NIL)
-		*fdw_private_extra = list_make1(convs);
 
 	initStringInfo(&buf);
 	if (nparams == 0)
@@ -312,5 +312,11 @@ qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
 		appendStringInfo(&buf, ")!enlist(count r)#a%d];", k);
 	}
 	appendStringInfoString(&buf, "r}");
+
+	/* EXPLAIN shows the lambda applied to its arguments, as base scans do */
+	*fdw_private_extra = list_make2(convs,
+									makeString(qipc_display_query(buf.data,
+																  *fdw_exprs,
+																  convs)));
 	return buf.data;
 }

@@ -490,7 +490,8 @@ extern Datum qipc_kipc_to_jsonb(const KipcObject *o);
  * q request of a scan of a function-backed foreign table (table option
  * function): appends the argument expressions to *fdw_exprs, sets
  * *fdw_private_extra to the fdw_private items after the first three (the
- * QipcScanPrivateArgConvs list) and returns the q text; HV002 when a param
+ * QipcScanPrivateArgConvs list and the QipcScanPrivateDisplay text) and
+ * returns the q text; HV002 when a param
  * column has no "column = value" condition.
  */
 extern char *qipc_plan_function_scan(PlannerInfo *root, RelOptInfo *baserel,
