@@ -202,6 +202,64 @@ EXECUTE pd_like1('%%c');
 DEALLOCATE pd_like1;
 
 -- ===================================================================
+-- char columns (q type c): =, <> and IN are exact whatever text-like type
+-- declares them (text, varchar, char(n), "char"); the space is q's null,
+-- and a value that is not one byte equals no item
+-- ===================================================================
+CREATE FOREIGN TABLE pd_char (id bigint, c text, k text) SERVER regress_pd;
+CREATE FOREIGN TABLE pd_char_v (id bigint, c varchar(1), k text)
+  SERVER regress_pd OPTIONS (table 'pd_char');
+CREATE FOREIGN TABLE pd_char_b (id bigint, c char(1), k text)
+  SERVER regress_pd OPTIONS (table 'pd_char');
+CREATE FOREIGN TABLE pd_char_b3 (id bigint, c char(3), k text)
+  SERVER regress_pd OPTIONS (table 'pd_char');
+CREATE FOREIGN TABLE pd_char_q (id bigint, c "char", k text)
+  SERVER regress_pd OPTIONS (table 'pd_char');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pd_char WHERE c = 'a';
+SELECT id, c FROM pd_char WHERE c = 'a' ORDER BY id;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pd_char_b WHERE c IN ('a', '*', 'xy');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT c, count(*) FROM pd_char GROUP BY c;
+SELECT c, count(*) FROM pd_char GROUP BY c ORDER BY c COLLATE "C";
+SELECT c, count(*) FROM pd_char_q GROUP BY c ORDER BY c;
+SELECT q, pd_check(q) FROM (VALUES
+ ('SELECT id FROM pd_char WHERE c = ''a'''), ('SELECT id FROM pd_char WHERE c <> ''a'''),
+ ('SELECT id FROM pd_char WHERE NOT (c = ''a'')'), ('SELECT id FROM pd_char WHERE NOT (c <> ''a'')'),
+ ('SELECT id FROM pd_char WHERE c = ''ab'''), ('SELECT id FROM pd_char WHERE c <> ''ab'''),
+ ('SELECT id FROM pd_char WHERE c = '' '''), ('SELECT id FROM pd_char WHERE c <> '' '''),
+ ('SELECT id FROM pd_char WHERE c = '''''), ('SELECT id FROM pd_char WHERE c <> '''''),
+ ('SELECT id FROM pd_char WHERE c = ''"'''), ('SELECT id FROM pd_char WHERE c = ''\'''),
+ ('SELECT id FROM pd_char WHERE c = ''*'''), ('SELECT id FROM pd_char WHERE c = ''A'''),
+ ('SELECT id FROM pd_char WHERE c = ''é'''), ('SELECT id FROM pd_char WHERE c <> ''é'''),
+ ('SELECT id FROM pd_char WHERE c IN (''a'', ''*'', ''xy'', '''')'),
+ ('SELECT id FROM pd_char WHERE c NOT IN (''a'', ''*'', ''xy'')'),
+ ('SELECT id FROM pd_char WHERE c IN (''a'', NULL)'), ('SELECT id FROM pd_char WHERE c IN (''b'')'),
+ ('SELECT id FROM pd_char WHERE c IS NULL OR c = ''b'''),
+ ('SELECT id FROM pd_char_v WHERE c = ''a'''), ('SELECT id FROM pd_char_v WHERE c NOT IN (''a'', ''b'')'),
+ ('SELECT id FROM pd_char_b WHERE c = ''a'''), ('SELECT id FROM pd_char_b WHERE c = ''a  '''),
+ ('SELECT id FROM pd_char_b WHERE c = '''''), ('SELECT id FROM pd_char_b WHERE c <> '''''),
+ ('SELECT id FROM pd_char_b WHERE c IN (''a'', ''*'', ''xy'')'),
+ ('SELECT id FROM pd_char_b3 WHERE c = ''a'''), ('SELECT id FROM pd_char_b3 WHERE c = ''a  '''),
+ ('SELECT id FROM pd_char_b3 WHERE c <> ''ab'''),
+ ('SELECT id FROM pd_char_q WHERE c = ''a'''), ('SELECT id FROM pd_char_q WHERE c <> ''a'''),
+ ('SELECT id FROM pd_char_q WHERE c = '' '''), ('SELECT id FROM pd_char_q WHERE c IN (''a'', ''\'')'),
+ ('SELECT c, count(*) FROM pd_char GROUP BY c'), ('SELECT c, count(*) FROM pd_char_b GROUP BY c'),
+ ('SELECT c, count(*) FROM pd_char_q GROUP BY c'), ('SELECT c, k, count(*) FROM pd_char GROUP BY c, k'),
+ ('SELECT c, count(*) FROM pd_char GROUP BY c HAVING c <> ''a'''),
+ ('SELECT c, count(*) FROM pd_char WHERE k = ''z'' GROUP BY c'),
+ ('SELECT id FROM pd_char WHERE c < ''b''')
+) v(q);
+-- parameters: the argument is the char, or the space when it is not one byte
+PREPARE pd_c1(text) AS SELECT id FROM pd_char WHERE c = $1 ORDER BY id;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pd_c1('a');
+EXECUTE pd_c1('a');
+EXECUTE pd_c1('ab');
+EXECUTE pd_c1(' ');
+EXECUTE pd_c1(NULL);
+RESET plan_cache_mode;
+DEALLOCATE pd_c1;
+
+-- ===================================================================
 -- hostile strings never change the query: they are typed arguments
 -- ===================================================================
 EXPLAIN (VERBOSE, COSTS OFF)

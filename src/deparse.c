@@ -30,6 +30,10 @@
  *	- text ordering only under the "C" collation, equality under any
  *	  deterministic collation; symbols are null-tested with x=`$"" (null is
  *	  always 0b on enumerated symbols in a kdb+ database);
+ *	- char columns (one byte per row, the space being null) only with =,
+ *	  <> and IN, against a char atom that stands for the value: its byte
+ *	  when the value is one byte, otherwise the space, which the null guard
+ *	  keeps from matching;
  *	- LIKE is translated to q like patterns (a run of % -> one *, _ -> ?,
  *	  q's * ? [ ] escaped in brackets); since q's ? matches one byte,
  *	  patterns with _ are pushed only in single-byte database encodings;
@@ -114,7 +118,8 @@ typedef enum QipcColClass
 	QC_FLOAT,					/* e f -> real double precision */
 	QC_SYM,						/* s -> text varchar */
 	QC_STR,						/* C (string column) -> text varchar */
-	QC_CHAR,					/* c -> text (IS NULL only) */
+	QC_CHAR,					/* c -> text varchar char(n) "char" (=, <>,
+								 * IN) */
 	QC_DATE,					/* d -> date */
 	QC_TS						/* p -> timestamp timestamptz */
 } QipcColClass;
@@ -401,7 +406,8 @@ column_class(DeparseCxt *cxt, AttrNumber attnum, Oid typid)
 		case 'C':
 			return (typid == TEXTOID || typid == VARCHAROID) ? QC_STR : QC_NONE;
 		case 'c':
-			return (typid == TEXTOID || typid == VARCHAROID) ? QC_CHAR : QC_NONE;
+			return (typid == TEXTOID || typid == VARCHAROID ||
+					typid == BPCHAROID || typid == CHAROID) ? QC_CHAR : QC_NONE;
 		case 'd':
 			return typid == DATEOID ? QC_DATE : QC_NONE;
 		case 'p':
@@ -545,6 +551,10 @@ value_type_ok(QipcColClass cls, Oid coltype, Oid valtype)
 			return valtype == FLOAT4OID || valtype == FLOAT8OID;
 		case QC_SYM:
 		case QC_STR:
+			return valtype == TEXTOID || valtype == VARCHAROID;
+		case QC_CHAR:
+			if (coltype == CHAROID || coltype == BPCHAROID)
+				return valtype == coltype;
 			return valtype == TEXTOID || valtype == VARCHAROID;
 		case QC_DATE:
 			return valtype == DATEOID;
@@ -769,19 +779,20 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 		return false;
 
 	cls = column_class(cxt, var->varattno, var->vartype);
-	if (cls == QC_NONE || cls == QC_CHAR)
+	if (cls == QC_NONE)
 		return false;
 	valtype = exprType((Node *) value);
 	if (!value_type_ok(cls, var->vartype, valtype))
 		return false;
 
 	/* operators that only exist for equality */
-	if ((cls == QC_BOOL || cls == QC_GUID || cls == QC_STR) &&
+	if ((cls == QC_BOOL || cls == QC_GUID || cls == QC_STR ||
+		 cls == QC_CHAR) &&
 		cmp != CMP_EQ && cmp != CMP_NE)
 		return false;
 
 	/* text: order only in "C", equality under deterministic collations */
-	if (cls == QC_SYM || cls == QC_STR)
+	if (cls == QC_SYM || cls == QC_STR || cls == QC_CHAR)
 	{
 		if (cmp == CMP_EQ || cmp == CMP_NE)
 		{
@@ -925,6 +936,22 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 				outf(cxt, "a%d)", a);
 				break;
 			}
+		case QC_CHAR:
+			{
+				/*
+				 * A char column holds one byte per row, the space being q's
+				 * null (NULL in SQL).  The value is sent as a char atom
+				 * (QIPC_CONV_CHAR): its byte when it is one byte long (for
+				 * char(n), after PostgreSQL's trailing-space stripping),
+				 * otherwise the space, which the null guard keeps from
+				 * matching: such a value equals no value of the column.
+				 */
+				a = add_arg(cxt, value, QIPC_CONV_CHAR);
+				out_null_guard(cxt, cls, x);
+				outf(cxt, cmp == CMP_EQ ? "(x%d=" : "(not x%d=", x);
+				outf(cxt, "a%d)", a);
+				break;
+			}
 		case QC_TS:
 			{
 				int			lo = -1;
@@ -1054,6 +1081,15 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
 		case QC_GUID:
 			if (elemtype != UUIDOID)
 				return false;
+			break;
+		case QC_CHAR:
+			/* a char vector; see deparse_comparison */
+			if (!value_type_ok(cls, var->vartype, elemtype))
+				return false;
+			if (OidIsValid(saop->inputcollid) &&
+				!get_collation_isdeterministic(saop->inputcollid))
+				return false;
+			conv = QIPC_CONV_CHAR;
 			break;
 		default:
 			return false;

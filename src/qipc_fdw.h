@@ -454,6 +454,8 @@ extern char *qipc_format_value(const KipcObject *o);
 #define QIPC_CONV_TS_HI		4	/* timestamp c -> ns bound (c+1us)*1000 */
 #define QIPC_CONV_LIKE		5	/* SQL LIKE pattern -> q like pattern */
 #define QIPC_CONV_EXACT		6	/* text -> q like pattern matching it only */
+#define QIPC_CONV_CHAR		7	/* text, char(n), "char" (or arrays) -> char
+								 * atom (vector); not one byte: the space */
 #define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
 
 /*

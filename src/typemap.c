@@ -1981,6 +1981,33 @@ ts_bound(Timestamp us, bool next)
 }
 
 /*
+ * char_argument
+ *		The q char that stands for a value compared with a q char column:
+ *		the byte of a "char", or of a one-byte text (char(n) after its
+ *		trailing spaces are stripped, as its comparisons do); for any other
+ *		text the space, q's null char, which no non-null item equals.
+ */
+static char
+char_argument(Datum value, Oid typid)
+{
+	text	   *t;
+	const char *p;
+	int			len;
+
+	if (typid == CHAROID)
+		return DatumGetChar(value);
+	t = DatumGetTextPP(value);
+	p = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	if (typid == BPCHAROID)
+	{
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+	}
+	return len == 1 ? p[0] : KIPC_NULL_CHAR;
+}
+
+/*
  * qipc_param_to_kipc
  *		Convert a scan argument to its typed q value, as chosen by the
  *		deparser (QIPC_CONV_*).  The result is tracked in
@@ -2041,6 +2068,32 @@ qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
 					len = strlen(pat);
 				}
 				return qipc_track_object(kipc_new_string(pat, len));
+			}
+
+		case QIPC_CONV_CHAR:
+			{
+				Oid			elemtype = get_element_type(typid);
+				KipcObject *o;
+				Datum	   *elems;
+				bool	   *nulls;
+				int			nelems;
+				int16		elmlen;
+				bool		elmbyval;
+				char		elmalign;
+				int			i;
+
+				if (!OidIsValid(elemtype))
+					return qipc_track_object(kipc_new_char(isnull ? KIPC_NULL_CHAR :
+														   char_argument(value, typid)));
+				/* an IN list: a char vector (arrays with NULLs stay local) */
+				get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+				deconstruct_array(DatumGetArrayTypeP(value), elemtype, elmlen,
+								  elmbyval, elmalign, &elems, &nulls, &nelems);
+				o = qipc_track_object(kipc_new_vector(KIPC_T_CHAR, nelems));
+				for (i = 0; i < nelems; i++)
+					((char *) o->v.items)[i] = nulls[i] ? KIPC_NULL_CHAR :
+						char_argument(elems[i], elemtype);
+				return o;
 			}
 
 		default:

@@ -584,8 +584,10 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 					return last ? pos : -1;
 				case TEXTOID:
 				case VARCHAROID:
-					/* only group keys, which are symbols; only in "C" */
-					if (pos >= uinfo->ngroup || !OidIsValid(ec->ec_collation) ||
+					/* only symbol group keys; only in "C" */
+					if (pos >= uinfo->ngroup ||
+						result_qtype(root, uinfo, tle->expr) != 's' ||
+						!OidIsValid(ec->ec_collation) ||
 						!lc_collate_is_c(ec->ec_collation))
 						return -1;
 					*is_sym = true;
@@ -688,9 +690,11 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 				  (qt == 'j' && typid == INT8OID) ||
 				  (qt == 'd' && typid == DATEOID) ||
 				  (qt == 'b' && typid == BOOLOID) ||
-				  (qt == 'g' && typid == UUIDOID)))
+				  (qt == 'g' && typid == UUIDOID) ||
+				  (qt == 'c' && (typid == TEXTOID || typid == VARCHAROID ||
+								 typid == BPCHAROID || typid == CHAROID))))
 				return;
-			if (qt == 's' && OidIsValid(var->varcollid) &&
+			if ((qt == 's' || qt == 'c') && OidIsValid(var->varcollid) &&
 				!get_collation_isdeterministic(var->varcollid))
 				return;
 			uinfo->tlist = lappend(uinfo->tlist,
