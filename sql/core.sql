@@ -187,6 +187,24 @@ CREATE FOREIGN TABLE regress_core_nocol (sym text, nope bigint) SERVER regress_c
   OPTIONS (table 'fdw_trade');
 SELECT * FROM regress_core_nocol;                       -- ERROR
 SELECT sym FROM regress_core_nocol LIMIT 1;
+-- the hint names the column_name option when it is that which is wrong
+CREATE FOREIGN TABLE regress_core_badcolname (sym text, px float8 OPTIONS (column_name 'prise'))
+  SERVER regress_core OPTIONS (table 'fdw_trade');
+SELECT sym, px FROM regress_core_badcolname;            -- ERROR
+-- with the column types unknown, nothing is pushed; the scan gets the hints
+SELECT count(*) FROM regress_core_missing WHERE a > 1;  -- ERROR
+-- a pushed-down aggregate whose column, then table, went away on the q side
+SELECT qipc_exec('regress_core', 'core_gone:([] a:1 2 3); 1b');
+CREATE FOREIGN TABLE regress_core_gone (a bigint) SERVER regress_core
+  OPTIONS (table 'core_gone');
+SET qipc_fdw.enable_pushdown = on;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM regress_core_gone GROUP BY a;
+SELECT count(*) FROM regress_core_gone GROUP BY a ORDER BY a;
+SELECT qipc_exec('regress_core', 'core_gone:([] b:1 2 3); 1b');
+SELECT count(*) FROM regress_core_gone GROUP BY a;      -- ERROR
+SELECT qipc_exec('regress_core', 'core_gone:42; 1b');
+SELECT count(*) FROM regress_core_gone GROUP BY a;      -- ERROR
+SET qipc_fdw.enable_pushdown = off;
 -- a result that is not a table
 CREATE FOREIGN TABLE regress_core_notable (a bigint) SERVER regress_core
   OPTIONS (query '1 2 3');

@@ -165,6 +165,13 @@ SELECT qipc_call('regress_fn', '.fntest.var');                     -- ERROR
 SELECT qipc_call('regress_fn', '{x}');                             -- ERROR
 SELECT qipc_call('regress_fn', U&'\00E9');                         -- ERROR
 SELECT qipc_call('regress_fn', '.fntest.add', 1, 'a'::name);       -- ERROR
+-- text is sent as a q string: a function that wants a symbol says 'type,
+-- and the hint points at ::name
+SELECT qipc_exec('regress_fn', '.fntest.pos:{`a`b`c?x}; 1b');
+SELECT qipc_call('regress_fn', '.fntest.pos', 'b');                -- ERROR
+SELECT qipc_call('regress_fn', '.fntest.pos', 'b'::name);
+SELECT qipc_exec('regress_fn', '{`a`b`c?x}', 'c'::text);           -- ERROR
+SELECT qipc_exec('regress_fn', '{`a`b`c?x}', 'c'::name);
 
 -- ===================================================================
 -- qipc_send: async, no response

@@ -609,17 +609,28 @@ qipc_request_ext(QipcConnection *conn, const KipcObject *request,
 
 	if (msg->root != NULL && msg->root->type == KIPC_T_ERROR &&
 		!(flags & QIPC_REQUEST_ALLOW_ERROR))
-	{
-		const char *qerr = msg->root->a.s ? msg->root->a.s : "";
-
-		remember_error(entry, qerr);
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("q error on server \"%s\": '%s",
-						entry->server_name, qerr),
-				 qtext ? qipc_error_context_qtext(qtext) : 0));
-	}
+		qipc_report_q_error(conn, msg->root, qtext, NULL);
 	return msg;
+}
+
+/*
+ * qipc_report_q_error
+ *		See qipc_fdw.h.
+ */
+void
+qipc_report_q_error(QipcConnection *conn, const KipcObject *err,
+					const char *qtext, const char *hint)
+{
+	QipcConnCacheEntry *entry = (QipcConnCacheEntry *) conn;
+	const char *qerr = err->a.s ? err->a.s : "";
+
+	remember_error(entry, qerr);
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("q error on server \"%s\": '%s",
+					entry->server_name, qerr),
+			 hint ? errhint("%s", hint) : 0,
+			 qtext ? qipc_error_context_qtext(qtext) : 0));
 }
 
 /*

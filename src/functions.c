@@ -223,6 +223,35 @@ collect_args(FunctionCallInfo fcinfo, int first, List **args)
 	return PG_NARGS() - first;
 }
 
+/*
+ * request_with_args
+ *		Send head applied to args and return the response.  A q 'type error
+ *		when an argument is a string (what text becomes) gets a hint:
+ *		q functions usually take names as symbols, which ::name sends.
+ */
+static KipcMsg *
+request_with_args(QipcConnection *conn, KipcObject *head, List *args,
+				  const char *qtext)
+{
+	KipcMsg    *msg;
+	ListCell   *lc;
+
+	msg = qipc_request_ext(conn, qipc_build_request(head, args), qtext,
+						   QIPC_REQUEST_ALLOW_ERROR);
+	if (msg->root->type != KIPC_T_ERROR)
+		return msg;
+	if (msg->root->a.s != NULL && strcmp(msg->root->a.s, "type") == 0)
+	{
+		foreach(lc, args)
+		{
+			if (((KipcObject *) lfirst(lc))->type == KIPC_T_CHAR)
+				qipc_report_q_error(conn, msg->root, qtext,
+									"Text arguments are sent as q strings; to send a symbol, cast the argument to name (::name).");
+		}
+	}
+	qipc_report_q_error(conn, msg->root, qtext, NULL);
+}
+
 /* the q text of a request, for error contexts */
 static KipcObject *
 query_head(text *query, char **qtext)
@@ -257,7 +286,7 @@ qipc_exec(PG_FUNCTION_ARGS)
 	head = query_head(PG_GETARG_TEXT_PP(1), &qtext);
 	collect_args(fcinfo, 2, &args);
 	conn = connect_by_name(PG_GETARG_NAME(0));
-	msg = qipc_request(conn, qipc_build_request(head, args), qtext);
+	msg = request_with_args(conn, head, args, qtext);
 	result = qipc_kipc_to_jsonb(msg->root);
 	qipc_release_connection(conn);
 
@@ -351,7 +380,7 @@ qipc_call(PG_FUNCTION_ARGS)
 	/* call it: (`name; arg1; ...) or (`name; ::) */
 	if (args == NIL)
 		args = list_make1(qipc_track_object(kipc_new_identity()));
-	msg = qipc_request(conn, qipc_build_request(name, args), fname);
+	msg = request_with_args(conn, name, args, fname);
 	result = qipc_kipc_to_jsonb(msg->root);
 	qipc_release_connection(conn);
 
@@ -590,7 +619,7 @@ qipc_query(PG_FUNCTION_ARGS)
 	head = query_head(PG_GETARG_TEXT_PP(1), &qtext);
 	collect_args(fcinfo, 2, &args);
 	conn = connect_by_name(PG_GETARG_NAME(0));
-	msg = qipc_request(conn, qipc_build_request(head, args), qtext);
+	msg = request_with_args(conn, head, args, qtext);
 	qipc_release_connection(conn);
 
 	bind_query_result(msg->root, tupdesc, &cols, &nrows);

@@ -226,6 +226,15 @@ extern void qipc_send_async(QipcConnection *conn, const KipcObject *msg,
 extern void qipc_report_error(int elevel, KipcStatus status,
 							  QipcConnection *conn, const char *qtext);
 
+/*
+ * qipc_report_q_error
+ *		Raise the q error err (root of a response received with
+ *		QIPC_REQUEST_ALLOW_ERROR) as qipc_request does, ERRCODE_FDW_ERROR
+ *		with the q text, adding hint (a full sentence, or NULL).
+ */
+extern void qipc_report_q_error(QipcConnection *conn, const KipcObject *err,
+								const char *qtext, const char *hint) pg_attribute_noreturn();
+
 /* the ForeignServer name of a connection (for messages) */
 extern const char *qipc_connection_server_name(QipcConnection *conn);
 
