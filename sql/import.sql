@@ -36,6 +36,17 @@ IMPORT FOREIGN SCHEMA "no namespace" FROM SERVER regress_import
 IMPORT FOREIGN SCHEMA ".nosuchns" FROM SERVER regress_import
   INTO regress_import_ns;                               -- ERROR
 \echo :LAST_ERROR_SQLSTATE
+-- a q column name that is not valid UTF-8 cannot enter the catalog: 22021,
+-- its bytes shown escaped; EXCEPT leaves the table out
+SELECT qipc_exec('regress_import', '.fdwbadname.t:flip (`a;`$"caf\351")!(1 2;3 4); .fdwbadname.ok:([] a:1 2); 1b');
+CREATE SCHEMA regress_import_bad;
+IMPORT FOREIGN SCHEMA ".fdwbadname" FROM SERVER regress_import
+  INTO regress_import_bad;                              -- ERROR
+\echo :LAST_ERROR_SQLSTATE
+IMPORT FOREIGN SCHEMA ".fdwbadname" EXCEPT (t) FROM SERVER regress_import
+  INTO regress_import_bad;
+\det regress_import_bad.*
 
-DROP SCHEMA regress_import_root, regress_import_ns, regress_import_except CASCADE;
+DROP SCHEMA regress_import_root, regress_import_ns, regress_import_except,
+  regress_import_bad CASCADE;
 DROP SERVER regress_import CASCADE;

@@ -24,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
@@ -34,6 +35,9 @@ static KipcMsg *run_q(QipcConnection *conn, const char *qtext, int flags);
 static bool table_is_wanted(ImportForeignSchemaStmt *stmt, const char *name);
 static List *partitioned_tables(QipcConnection *conn, char **partcol);
 static bool namespace_exists(QipcConnection *conn, const char *ns);
+static char *printable(const char *s, int len);
+static void check_name_encoding(const char *name, const char *remote,
+								bool is_table);
 
 /*
  * qipc_import_foreign_schema
@@ -116,6 +120,8 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			local = name + strlen(ns) + 1;
 		if (!table_is_wanted(stmt, local))
 			continue;
+		/* (a name LIMIT TO can list is valid: such a table is skipped) */
+		check_name_encoding(local, NULL, true);
 		remote = root ? pstrdup(local) : psprintf("%s.%s", ns, local);
 
 		meta = qipc_remote_meta(conn, remote, false);
@@ -135,11 +141,12 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			char		qchar = meta->types[c];
 			const char *pgtype = qipc_pg_type_for_qchar(qchar);
 
+			check_name_encoding(cname, remote, false);
 			if (pgtype == NULL)
 			{
 				ereport(NOTICE,
-						(errmsg("column \"%s\" of q table \"%s\" has q type \"%c\", which has no mapping; imported as text",
-								cname, remote, qchar),
+						(errmsg("column \"%s\" of q table \"%s\" has q type \"%s\", which has no mapping; imported as text",
+								cname, remote, printable(&qchar, 1)),
 						 errdetail("Its values are shown in q's display form%s.",
 								   qchar == ' ' ? " (q type \" \" is a mixed list)" : "")));
 				pgtype = "text";
@@ -246,4 +253,56 @@ namespace_exists(QipcConnection *conn, const char *ns)
 	appendStringInfoString(&q, ";0b]");
 	msg = run_q(conn, q.data, 0);
 	return msg->root->type == -KIPC_T_BOOLEAN && msg->root->a.g != 0;
+}
+
+/*
+ * printable
+ *		s[0..len) for a message: printable ASCII as is, every other byte as
+ *		a q string escape \ooo, so that bytes a q server sent never reach a
+ *		message unchecked.  palloc'd.
+ */
+static char *
+printable(const char *s, int len)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < len; i++)
+	{
+		unsigned char ch = (unsigned char) s[i];
+
+		if (ch >= 32 && ch < 127 && ch != '\\')
+			appendStringInfoChar(&buf, ch);
+		else
+			appendStringInfo(&buf, "\\%03o", ch);
+	}
+	return buf.data;
+}
+
+/*
+ * check_name_encoding
+ *		A q table or column name becomes an identifier (and an option
+ *		value) of the catalog, which holds text of the database encoding
+ *		only: refuse a name that is not valid in it (22021), naming it with
+ *		its bytes escaped.  remote: the q table of a column name.
+ */
+static void
+check_name_encoding(const char *name, const char *remote, bool is_table)
+{
+	int			len = strlen(name);
+
+	if (pg_verifymbstr(name, len, true))
+		return;
+	if (is_table)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("name of q table \"%s\" is not valid in encoding \"%s\"",
+						printable(name, len), GetDatabaseEncodingName()),
+				 errhint("Rename the table in q, or import the other tables with LIMIT TO.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+			 errmsg("name of column \"%s\" of q table \"%s\" is not valid in encoding \"%s\"",
+					printable(name, len), remote, GetDatabaseEncodingName()),
+			 errhint("Rename the column in q, or leave the table out with EXCEPT.")));
 }
