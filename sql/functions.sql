@@ -41,6 +41,14 @@ SELECT qipc_exec('regress_fn', '{(type x; x)}', ARRAY[1, 2, NULL]) AS int_vector
        qipc_exec('regress_fn', '{(type x; x)}', ARRAY[1.5, NULL]::float8[]) AS float_vector,
        qipc_exec('regress_fn', '{(type x; x)}', ARRAY['a', 'bc']::text[]) AS strings,
        qipc_exec('regress_fn', '{(type x; x)}', ARRAY['a', 'bc']::name[]) AS symbols;
+-- multi-dimensional arrays are nested q lists of the same shape (a matrix)
+SELECT qipc_exec('regress_fn', '{(type x; type each x; x ~ (1 2i;3 4i))}', ARRAY[[1, 2], [3, 4]]) AS matrix,
+       qipc_exec('regress_fn', '{(count x; count each x; x)}', ARRAY[[1, 2, 3], [4, 5, 6]]::int8[]) AS two_by_three;
+SELECT qipc_exec('regress_fn', '{(type x; type each x; type each raze x; x)}',
+                 ARRAY[[[1, 2], [3, 4]], [[5, 6], [7, NULL]]]::int2[]) AS cube,
+       qipc_exec('regress_fn', '{(type x; type each x; x)}', ARRAY[['a', 'b'], ['c', 'd']]::name[]) AS symbols,
+       qipc_exec('regress_fn', '{(type x; type each x; type each raze x; x)}', ARRAY[['a', 'bc'], ['', NULL]]::text[]) AS strings;
+SELECT qipc_call('regress_fn', 'flip', ARRAY[[1, 2], [3, 4]]) AS transposed;
 -- a domain is sent as its base type
 CREATE DOMAIN regress_fn_price AS float8 CHECK (VALUE > 0);
 SELECT qipc_exec('regress_fn', '{(type x; x)}', 9.5::regress_fn_price) AS domain;

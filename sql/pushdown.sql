@@ -258,6 +258,8 @@ EXECUTE pd_c1(' ');
 EXECUTE pd_c1(NULL);
 RESET plan_cache_mode;
 DEALLOCATE pd_c1;
+-- = ANY flattens a multi-dimensional array, which q would get nested: local
+SELECT pd_check('SELECT id FROM pd_t WHERE i = ANY (''{{10,40},{99,1}}''::int[])');
 
 -- ===================================================================
 -- hostile strings never change the query: they are typed arguments

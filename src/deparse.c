@@ -1095,8 +1095,14 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
 			return false;
 	}
 
-	/* no NULL elements; integers must be finite values of the q type */
+	/*
+	 * One dimension only: = ANY flattens a multi-dimensional array, but it
+	 * would be sent to q nested.  No NULL elements; integers must be
+	 * finite values of the q type.
+	 */
 	arr = DatumGetArrayTypeP(k->constvalue);
+	if (ARR_NDIM(arr) > 1)
+		return false;
 	get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
 	deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
 					  &elems, &nulls, &nelems);

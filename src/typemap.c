@@ -1714,6 +1714,78 @@ scalar_to_kipc(Datum value, bool isnull, Oid typid, int qtype)
 }
 
 /*
+ * fill_array
+ *		Fill o, the q object of level "level" of an array of ndim dimensions
+ *		(dims), from the arrays *elems and *nulls (row-major), advancing
+ *		them.  The last
+ *		level is a vector of q type vtype (a general list of strings for
+ *		KIPC_T_LIST); every level above it is a general list of the next,
+ *		so ARRAY[[1,2],[3,4]] becomes (1 2;3 4), the shape of a q matrix.
+ */
+static void
+fill_array(KipcObject *o, int level, int ndim, const int *dims,
+		   Datum **elems, bool **nulls, Oid elemtype, int qtype, int vtype)
+{
+	int64		n = o->n;
+	int64		i;
+
+	if (level < ndim - 1)
+	{
+		for (i = 0; i < n; i++)
+		{
+			int			sub = dims[level + 1];
+			KipcObject *child;
+
+			child = (level + 1 < ndim - 1 || vtype == KIPC_T_LIST) ?
+				kipc_new_list(sub) : kipc_new_vector(vtype, sub);
+			if (child == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
+						 errmsg("out of memory")));
+			o->v.objs[i] = child;
+			fill_array(child, level + 1, ndim, dims, elems, nulls, elemtype,
+					   qtype, vtype);
+		}
+		return;
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		KipcObject *atom = scalar_to_kipc((*elems)[i], (*nulls)[i], elemtype,
+										  qtype);
+
+		if (atom == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		if (vtype == KIPC_T_LIST)
+			o->v.objs[i] = atom;
+		else if (vtype == KIPC_T_SYMBOL)
+		{
+			KipcStatus	st = kipc_set_symbol(o, i, atom->a.s);
+
+			kipc_unref(atom);
+			if (st != KIPC_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
+						 errmsg("out of memory")));
+		}
+		else
+		{
+			int			size = kipc_type_size(vtype);
+
+			memcpy((char *) o->v.items + (size_t) i * size, &atom->a, size);
+			kipc_unref(atom);
+		}
+	}
+	if (n > 0)
+	{
+		*elems += n;
+		*nulls += n;
+	}
+}
+
+/*
  * qipc_datum_to_kipc
  *		See qipc_fdw.h.
  */
@@ -1721,20 +1793,22 @@ KipcObject *
 qipc_datum_to_kipc(Datum value, bool isnull, Oid typid, int qtype)
 {
 	Oid			elemtype = get_element_type(typid);
-	KipcObject *result;
 
 	if (OidIsValid(elemtype) && typid != NAMEOID)
 	{
-		/* an array: a vector of the element's q type */
+		/* an array: a vector of the element's q type (nested lists) */
 		ArrayType  *arr;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			nelems;
+		Datum	   *elems = NULL;
+		bool	   *nulls = NULL;
+		int			nelems = 0;
 		int16		elmlen;
 		bool		elmbyval;
 		char		elmalign;
+		int			ndim = 1;
+		int			dims1 = 0;
+		int		   *dims = &dims1;
 		int			vtype;
-		int			i;
+		KipcObject *result;
 
 		if (qtype == 0)
 			qtype = natural_qtype(elemtype);
@@ -1745,50 +1819,31 @@ qipc_datum_to_kipc(Datum value, bool isnull, Oid typid, int qtype)
 							format_type_be(typid))));
 		vtype = qtype < 0 ? -qtype : KIPC_T_LIST;	/* strings: general list */
 
-		if (isnull)
-			nelems = 0;
-		else
+		if (!isnull)
 		{
 			arr = DatumGetArrayTypeP(value);
 			get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
 			deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
 							  &elems, &nulls, &nelems);
-		}
-		result = qipc_track_object(vtype == KIPC_T_LIST ? kipc_new_list(nelems)
-								   : kipc_new_vector(vtype, nelems));
-		for (i = 0; i < nelems; i++)
-		{
-			KipcObject *atom = scalar_to_kipc(elems[i], nulls[i], elemtype,
-											  qtype);
-
-			if (atom == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-						 errmsg("out of memory")));
-			if (vtype == KIPC_T_LIST)
-				result->v.objs[i] = atom;
-			else
+			if (ARR_NDIM(arr) > 1)
 			{
-				if (vtype == KIPC_T_SYMBOL)
-				{
-					KipcStatus	st = kipc_set_symbol(result, i, atom->a.s);
-
-					kipc_unref(atom);
-					if (st != KIPC_OK)
-						ereport(ERROR,
-								(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-								 errmsg("out of memory")));
-				}
-				else
-				{
-					int			size = kipc_type_size(vtype);
-
-					memcpy((char *) result->v.items + (size_t) i * size,
-						   &atom->a, size);
-					kipc_unref(atom);
-				}
+				ndim = ARR_NDIM(arr);
+				dims = ARR_DIMS(arr);
 			}
+			else
+				dims1 = nelems;
 		}
+
+		/*
+		 * The top object is tracked first; every nested object is attached
+		 * to its parent as soon as it exists, so an error anywhere frees
+		 * them all.
+		 */
+		result = qipc_track_object(ndim > 1 ? kipc_new_list(dims[0]) :
+								   vtype == KIPC_T_LIST ? kipc_new_list(nelems) :
+								   kipc_new_vector(vtype, nelems));
+		fill_array(result, 0, ndim, dims, &elems, &nulls, elemtype, qtype,
+				   vtype);
 		return result;
 	}
 
