@@ -182,4 +182,16 @@ CREATE FOREIGN TABLE regress_types_farfuture_ok (d date)
   SERVER regress_types OPTIONS (query '([] d:enlist `date$200000000)');
 SELECT * FROM regress_types_farfuture_ok;
 
+-- a value over 1 GB is a program limit (54000), checked before allocating;
+-- 1073741820 bytes is one more than a varlena holds (text and bytea share
+-- the check; one 1 GB transfer is enough)
+CREATE FOREIGN TABLE regress_types_huge (id int, s text)
+  SERVER regress_types OPTIONS (query '([] id:enlist 1; s:enlist 1073741820#"a")');
+SELECT id, length(s) FROM regress_types_huge;           -- ERROR
+\echo :LAST_ERROR_SQLSTATE
+-- jsonb: a list with more elements than a jsonb array can be built with
+SELECT qipc_exec('regress_types', '16777217#0b');        -- ERROR
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_array_length(qipc_exec('regress_types', '100000#0b'));
+
 DROP SERVER regress_types CASCADE;

@@ -53,6 +53,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/uuid.h"
 
@@ -68,6 +69,7 @@ static void push_table_rows(JsonbParseState **ps, const KipcObject *keys,
 							const KipcObject *values);
 static void scalar_value(const KipcObject *atom, JsonbValue *jv);
 static bool is_scalar_item(const KipcObject *o);
+static void check_items(int64 n, bool object, const char *what);
 
 /* ----------------------------------------------------------------
  * Scalars
@@ -494,6 +496,38 @@ list_item(const KipcObject *list, int64 k, KipcObject *tmp)
 }
 
 /*
+ * check_items
+ *		Raise 54000 (program_limit_exceeded) when a q list (a dictionary or
+ *		row object: object) of n items is too large for a jsonb container,
+ *		before anything is allocated for it.
+ *
+ * pushJsonbValue keeps the elements of an open array (the pairs of an
+ * open object) in a palloc'd array that starts with room for 4 and
+ * doubles; the doubling that passes MaxAllocSize would fail with the
+ * internal error "invalid memory alloc request size".  So the limit is
+ * the last size before that doubling, and never more than jsonb's own
+ * count limit.
+ */
+static void
+check_items(int64 n, bool object, const char *what)
+{
+	Size		itemsize = object ? sizeof(JsonbPair) : sizeof(JsonbValue);
+	int64		limit = 4;
+
+	while ((Size) (limit * 2) * itemsize <= MaxAllocSize)
+		limit *= 2;
+	limit = Min(limit, (int64) JB_CMASK);
+	if (n > limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("q %s of " INT64_FORMAT " items is too large for jsonb",
+						what, n),
+				 errdetail("A jsonb %s built here holds at most " INT64_FORMAT " %s.",
+						   object ? "object" : "array", limit,
+						   object ? "pairs" : "elements")));
+}
+
+/*
  * push_dict
  *		A dictionary as a JSON object.
  */
@@ -512,6 +546,7 @@ push_dict(JsonbParseState **ps, const KipcObject *d)
 				 errmsg("cannot convert a q dictionary whose keys or values are not lists to jsonb")));
 
 	n = keys->n;
+	check_items(n, true, "dictionary");
 	pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
 	for (k = 0; k < n; k++)
 	{
@@ -592,6 +627,9 @@ push_table_rows(JsonbParseState **ps, const KipcObject *keys,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("q keyed table has keys and values of different lengths")));
 
+	check_items(nrows, false, "table");
+	check_items(kipc_table_ncols(keys) +
+				(values != NULL ? kipc_table_ncols(values) : 0), true, "table");
 	pushJsonbValue(ps, WJB_BEGIN_ARRAY, NULL);
 	for (r = 0; r < nrows; r++)
 	{
@@ -630,6 +668,7 @@ push_object(JsonbParseState **ps, const KipcObject *o, JsonbIteratorToken tok)
 			{
 				int64		k;
 
+				check_items(o->n, false, "list");
 				pushJsonbValue(ps, WJB_BEGIN_ARRAY, NULL);
 				for (k = 0; k < o->n; k++)
 					push_object(ps, o->v.objs[k], WJB_ELEM);
@@ -652,6 +691,7 @@ push_object(JsonbParseState **ps, const KipcObject *o, JsonbIteratorToken tok)
 				int64		k;
 
 				/* a typed vector: one scalar per item */
+				check_items(o->n, false, "list");
 				pushJsonbValue(ps, WJB_BEGIN_ARRAY, NULL);
 				for (k = 0; k < o->n; k++)
 				{

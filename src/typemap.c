@@ -450,6 +450,16 @@ make_text(QipcColumnConverter *cv, const char *s, int len)
 {
 	Datum		d;
 
+	/* a varlena holds at most 1 GB; say so before asking palloc for more */
+	if ((Size) len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("q value of %d bytes in column \"%s\" of foreign table \"%s\" is too long for type %s",
+						len, cv->colname ? cv->colname : "?",
+						cv->relname ? cv->relname : "?",
+						format_type_be(cv->typid)),
+				 errdetail("PostgreSQL values are limited to 1 GB.")));
+
 	switch (cv->typid)
 	{
 		case BYTEAOID:
