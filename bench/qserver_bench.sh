@@ -6,6 +6,9 @@
 # 2. Sends `select from trade` to a client over loopback TCP and over the
 #    abstract Unix socket RUNS times each (after one warm-up) and reports
 #    MB/s as measured by the client (request sent -> whole reply received).
+# 3. Gives sym the grouped attribute and shows, with .qserver.stats[], that
+#    a point query sym=`IBM reads only that group's rows (and what it costs
+#    in q) next to the same query on a plain column.
 #
 # Run as root or any user:  bench/qserver_bench.sh   (RUNS=5 by default)
 set -euo pipefail
@@ -35,3 +38,15 @@ run() {
 run "select from trade, TCP" 127.0.0.1
 run "select from trade, UDS" unix
 echo "target: >= 500 MB/s on loopback"
+
+# point queries: g# column versus a plain one (time inside q, 10 runs)
+point() {
+	local label=$1 where=$2 ms st
+	ms=$($QC -p "$QBENCH_PORT" -t 120 "{st:.z.p; do[10; select from trade where $where]; (.z.p-st)%10000000}[]")
+	$QC -p "$QBENCH_PORT" -t 120 "count select from trade where $where" >/dev/null
+	st=$($QC -p "$QBENCH_PORT" '.qserver.stats[]`rows')
+	printf '%-28s %7.2f ms in q; rows read per column: %s\n' "$label" "$ms" "$st"
+}
+$QC -p "$QBENCH_PORT" -t 120 'trade:update gsym:`g#sym from trade; count trade' >/dev/null
+point "sym=\`IBM (plain column)" 'sym=`IBM'
+point "gsym=\`IBM (g# column)" 'gsym=`IBM'

@@ -31,6 +31,48 @@ cmpd(const void *p, const void *q)
 	return a < b ? -1 : a > b;
 }
 
+/*
+ * Float sum in kdb+'s order.  The KX Precision page ("Q SIMD sum") gives
+ * the l64 sum of floats as {x+y}over{x+y}over 0N 8#x: eight lanes, lane j
+ * adding items j, j+8, j+16, ... in row order, then the eight lane totals
+ * added left to right.  Without secondary threads (\P 0, this server) that
+ * is the whole story.  The page's model is silent on a count that is not a
+ * multiple of 8 (0N 8#x then has a short last row, which {x+y} over the
+ * rows would reject); here the tail items go to their lanes as if the
+ * last row were padded with zeros, which is the natural reading of lanes
+ * in a SIMD register.  Nulls are skipped (they add nothing), as sum skips
+ * them; *cnt, if given, counts the non-null items (avg).
+ */
+double
+lane_sum(const double *X, int64_t n, int64_t *cnt)
+{
+	double		L[8] = {0, 0, 0, 0, 0, 0, 0, 0},
+				s;
+	int64_t		k,
+				c = 0;
+	int			j;
+
+	for (k = 0; k + 8 <= n; k += 8)
+		for (j = 0; j < 8; j++)
+			if (!isnan(X[k + j]))
+			{
+				L[j] += X[k + j];
+				c++;
+			}
+	for (j = 0; k + j < n; j++)
+		if (!isnan(X[k + j]))
+		{
+			L[j] += X[k + j];
+			c++;
+		}
+	s = L[0];
+	for (j = 1; j < 8; j++)
+		s += L[j];
+	if (cnt)
+		*cnt = c;
+	return s;
+}
+
 /* type of sum/prd of a vector of type t (KX sum.md range) */
 int
 sum_type(int t)
@@ -116,13 +158,22 @@ agg(int a, K *x)
 
 					if (a == A_PRD && temporal_t(t))
 						q_err("type");
-					for (k = 0; k < n; k++)
+					if (a == A_SUM)
 					{
-						double		v = getF(x, k);
+						double	   *f,
+								   *X = load_f(x, 1, &f);
 
-						if (!isnan(v))
-							s = a == A_SUM ? s + v : s * v;
+						s = lane_sum(X, n, NULL);
+						free(f);
 					}
+					else
+						for (k = 0; k < n; k++)
+						{
+							double		v = getF(x, k);
+
+							if (!isnan(v))
+								s *= v;
+						}
 					putF(r, -1, s);
 				}
 				else
@@ -239,12 +290,7 @@ agg(int a, K *x)
 		}
 		else
 		{
-			for (k = 0; k < n; k++)
-				if (!isnan(X[k]))
-				{
-					s += X[k];
-					cnt++;
-				}
+			s = lane_sum(X, n, &cnt);
 			if (a == A_AVG)
 				res = cnt ? s / cnt : NAN;
 			else

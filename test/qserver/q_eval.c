@@ -460,6 +460,7 @@ static const struct
 	{".qserver.garbage", 101, U_QS_GARBAGE},
 	{".qserver.asyncfirst", 101, U_QS_ASYNCFIRST},
 	{".qserver.exit", 101, U_QS_EXIT}, {".qserver.restart", 101, U_QS_RESTART},
+	{".qserver.stats", 101, U_QS_STATS},
 	{".qserver.partition", 102, 0}, /* placeholder, see below */
 	{NULL, 0, 0}
 };
@@ -1697,6 +1698,9 @@ q_eval(QNode *n)
 					if (!old)
 						q_err(n->name);
 					nv = q_binary(n->op, old, v);
+					/* x,:y keeps `s `u `g when it still holds (q_attr.c) */
+					if (n->op == B_JOIN && old->attr && nv->refcount == 1)
+						q_append_attr(old, nv);
 					kipc_unref(old);
 					kipc_unref(v);
 					v = nv;
@@ -1876,6 +1880,15 @@ q_eval(QNode *n)
  * Parse trees (functional forms, eval)
  * ----------------------------------------------------------------
  */
+static QNode *tree_to_node(K *t);
+
+/* a parse tree as an expression node (in the top arena) */
+QNode *
+q_tree_to_node(K *t)
+{
+	return tree_to_node(t);
+}
+
 static QNode *
 tree_to_node(K *t)
 {
@@ -2047,6 +2060,7 @@ q_interp_free(QInterp *q)
 
 	if (!q)
 		return;
+	q_stats_free(q);
 	for (i = 0; i < q->globals.cap; i++)
 		if (q->globals.keys[i])
 		{
@@ -2094,9 +2108,14 @@ q_eval_text(QInterp *q, const char *src, size_t len)
 {
 	TextArg		t;
 
+	K		   *r;
+
 	t.src = src;
 	t.len = len;
-	return q_protect(q, eval_text_fn, &t);
+	q_stats_begin(q);
+	r = q_protect(q, eval_text_fn, &t);
+	q_stats_end(q);
+	return r;
 }
 
 /* split a script into statements: a line starting with white space (or a
@@ -2227,9 +2246,14 @@ q_handle_request(QInterp *q, const KipcObject *payload, bool sync)
 {
 	ReqArg		ra;
 
+	K		   *r;
+
 	ra.payload = payload;
 	ra.sync = sync;
-	return q_protect(q, request_fn, &ra);
+	q_stats_begin(q);
+	r = q_protect(q, request_fn, &ra);
+	q_stats_end(q);
+	return r;
 }
 
 typedef struct PwArg

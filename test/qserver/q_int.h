@@ -176,6 +176,20 @@ typedef struct QHash
 	int64_t		n;
 } QHash;
 
+/* per-request cost counters for .qserver.stats[] (q_stats.c) */
+#define Q_STATS_MAX 32
+typedef struct QStats
+{
+	K		   *parts;			/* partition values visited, or NULL */
+	int			ncol;
+	char		names[Q_STATS_MAX][64];
+	int64_t		rows[Q_STATS_MAX];	/* rows read per column */
+	int			nattr;
+	char		acol[Q_STATS_MAX][64];
+	int			aattr[Q_STATS_MAX]; /* KIPC_ATTR_* used */
+	int64_t		arows[Q_STATS_MAX];
+} QStats;
+
 struct QInterp
 {
 	QServerHooks hooks;
@@ -201,6 +215,10 @@ struct QInterp
 	K		  **vstack;
 	int64_t		vsp;
 	int64_t		vcap;
+	QStats		stats;			/* the request under way */
+	QStats		stats_last;		/* the last finished request */
+	bool		stats_call;		/* this request asked for stats */
+	int			stats_off;		/* > 0: do not count (internal steps) */
 };
 
 /* current interpreter (single threaded server) */
@@ -227,7 +245,7 @@ enum
 	U_PRDS, U_DELTAS, U_RATIOS, U_ATTR, U_TRIM, U_LTRIM, U_RTRIM, U_ANY, U_ALL,
 	U_FILLS, U_RANK, U_GET, U_UNGROUP, U_XCOLS0, U_SHOW, U_PARSE, U_EVAL,
 	U_QS_SLEEP, U_QS_CLOSE, U_QS_GARBAGE, U_QS_ASYNCFIRST, U_QS_EXIT,
-	U_QS_RESTART, U_QS_PARTITION, U_QS_TIME, U_DISTINCT2, U_SDEV,
+	U_QS_RESTART, U_QS_PARTITION, U_QS_TIME, U_DISTINCT2, U_SDEV, U_QS_STATS,
 	U_ELIDED = 255
 };
 
@@ -305,6 +323,7 @@ extern QLambda *q_parse_lambda(const char *src, size_t len);
 extern K   *q_parse_literal(const char *s, size_t len, int type);	/* "D"$ etc */
 extern QNode *q_node(QNodeKind kind, int n);
 extern QNode *q_node_const(K *v);	/* takes v */
+extern QNode *q_tree_to_node(K *t);	/* parse tree -> node */
 
 /* ----------------------------------------------------------------
  * Values and verbs (q_verbs.c)
@@ -372,5 +391,20 @@ extern K   *q_resolve_table(K *t);	/* symbol -> global value; new ref */
 extern K   *q_partition(K *name, K *col);
 extern K   *q_tables_in(K *ns);	/* tables `.ns; NULL/`/`. = root */
 extern bool q_is_parted_table(const K *x);	/* a request must not return it */
+
+/* q_stats.c: .qserver.stats[] */
+extern void q_stats_begin(QInterp *q);
+extern void q_stats_end(QInterp *q);
+extern void q_stats_free(QInterp *q);
+extern void q_stats_rows(const char *col, int64_t n);
+extern void q_stats_attr(const char *col, int attr, int64_t rows);
+extern void q_stats_parts(K *pv);
+extern K   *q_stats_value(void);
+
+/* q_attr.c: attributes kept on append, attribute-driven lookups */
+extern void q_append_attr(const K *old, K *res);
+extern bool q_is_parted(const K *x);	/* equal items adjacent */
+extern K   *q_attr_rows(K *col, int verb, K *val, int64_t lo, int64_t hi);
+extern int	q_cmp_items(const K *x, int64_t a, const K *y, int64_t b);
 
 #endif							/* Q_INT_H */

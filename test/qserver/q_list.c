@@ -131,6 +131,31 @@ q_join(K *x, K *y)
 	return q_collapse(r);
 }
 
+/*
+ * Are equal items of x adjacent (the `p# property)?  One pass with the
+ * hash set: an item seen before must belong to the same run as its
+ * predecessor, i.e. have the same first occurrence.
+ */
+bool
+q_is_parted(const K *x)
+{
+	HSet		h;
+	int64_t		k,
+				prev = -1;
+	bool		ok = true;
+
+	hs_init(&h, x, x->n);
+	for (k = 0; k < x->n && ok; k++)
+	{
+		int64_t		f = hs_add(&h, k, item_hash(x, k));
+
+		if (f != k && f != prev)
+			ok = false;
+		prev = f;
+	}
+	hs_free(&h);
+	return ok;
+}
 /* positions for n#x over a list of count c (wrapping) */
 static int64_t *
 take_positions(int64_t n, int64_t c)
@@ -275,6 +300,31 @@ take_verb(K *x, K *y)
 			nk->attr = KIPC_ATTR_SORTED;
 			return kipc_new_sorted_dict(nk, kipc_ref(kipc_dict_values(y)));
 		}
+		if (strcmp(s, "s") == 0 && y->type == KIPC_T_TABLE)
+		{
+			/*
+			 * `s#t on a table: "sets the parted attribute on the first
+			 * column" (KX ref/set-attribute.md, Sorted); the first column
+			 * must be in ascending order, as for a list
+			 */
+			K		   *d = y->v.objs[0];
+			K		   *cols = kipc_dict_values(d);
+			K		   *c0,
+					   *r,
+					   *nc;
+
+			if (cols->n == 0)
+				return kipc_ref(y);
+			c0 = take_verb(x, cols->v.objs[0]);	/* s-fail if unsorted */
+			c0->attr = KIPC_ATTR_PARTED;
+			nc = kipc_copy(cols);
+			if (!nc)
+				q_err("wsfull");
+			kipc_unref(nc->v.objs[0]);
+			nc->v.objs[0] = c0;
+			r = q_table_new(kipc_ref(kipc_dict_keys(d)), nc);
+			return r;
+		}
 		if (is_simple(y) || y->type == KIPC_T_LIST)
 		{
 			/* attribute: `s# `u# `p# `g# `# */
@@ -305,6 +355,18 @@ take_verb(K *x, K *y)
 				kipc_unref(p);
 				if (!ok)
 					q_err("s-fail");
+			}
+			if (a == KIPC_ATTR_PARTED)
+			{
+				/*
+				 * parted: equal items adjacent; a simple list only (KX
+				 * ref/set-attribute.md, whose error table gives u-fail
+				 * for "not unique or not parted")
+				 */
+				if (y->type == KIPC_T_LIST)
+					q_err("type");
+				if (!q_is_parted(y))
+					q_err("u-fail");
 			}
 			if (a == KIPC_ATTR_UNIQUE)
 			{

@@ -40,19 +40,29 @@
  * the in-memory global table t as partitioned by its date column.  The
  * table is reordered once -- date column first, as in an HDB's
  * `cols t` and `meta t`, rows stably sorted by date so that each partition
- * is contiguous -- and stays an ordinary table in memory, so every query
- * form keeps working (real kdb+ also answers unconstrained queries, only
- * slowly).  .Q.pf is the column name, .Q.pt the partitioned tables, .Q.PV
- * the sorted distinct partition values (kept in the globals .qserver.pf,
- * .qserver.parts and .qserver.pv that q_eval.c's .Q lookups read; they are
- * also this file's registry, so every interpreter has its own).  The virtual
- * column i counts within each partition, as in kdb+.  A query whose first
- * Where subphrase does not name the partition column is answered but
- * counted in .qserver.unconstrained (a long), so tests can assert that the
- * FDW constrains the partition first.  Updating, deleting from, sorting or
- * inserting into a partitioned table by name, and returning the bare table
- * itself as a request result, are the q error 'par ("unsupported operation
- * on a partitioned table", docs/basics/errors.md).
+ * is contiguous -- and its columns keep the attributes that still hold
+ * within each partition.  A select on it runs partition by partition as
+ * kdb+'s .Q.ps does (run_parted): a first Where subphrase on the date
+ * column picks the partitions visited, built-in aggregates are
+ * map-reduced across partitions, anything else is evaluated per partition
+ * with kdb+'s shapes.  exec and select with an order argument still see
+ * the table whole.  .Q.pf is the column name, .Q.pt the partitioned
+ * tables, .Q.PV the sorted distinct partition values (kept in the globals
+ * .qserver.pf, .qserver.parts and .qserver.pv that q_eval.c's .Q lookups
+ * read; they are also this file's registry, so every interpreter has its
+ * own).  The virtual column i counts within each partition, as in kdb+.
+ * A query whose first Where subphrase does not name the partition column
+ * is answered but counted in .qserver.unconstrained (a long), and
+ * .qserver.stats[] (q_stats.c) tells which partitions a select visited,
+ * so tests can assert that the FDW constrains the partition first.
+ * Updating, deleting from, sorting or inserting into a partitioned table
+ * by name, and returning the bare table itself as a request result, are
+ * the q error 'par ("unsupported operation on a partitioned table",
+ * docs/basics/errors.md).
+ *
+ * Attributes: a Where subphrase col=v, col in v or col within v that comes
+ * first (after the partition constraint) is answered through col's
+ * attribute when it has one (attr_where, q_attr.c).
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -428,6 +438,13 @@ cmp_items(const K *x, int64_t a, const K *y, int64_t b)
 		default:
 			q_err("nyi");
 	}
+}
+
+/* cmp_items for the other files (q_attr.c) */
+int
+q_cmp_items(const K *x, int64_t a, const K *y, int64_t b)
+{
+	return cmp_items(x, a, y, b);
 }
 
 /* atoms as one-item views so that cmp_items can compare them */
@@ -1701,6 +1718,59 @@ refresh_partition_globals(K *names, const char *pfname)
 		q_set_global(".qserver.pv", pv);
 }
 
+/*
+ * The attributes of t's columns, on u (t's rows regrouped by partition)
+ * where they still hold partition by partition: in an HDB each partition
+ * is a table of its own and an attribute belongs to a partition's column
+ * (`p# on sym is the usual one, .Q.dpft); `g# and `u# hold whatever the
+ * row order, `s# and `p# are checked within each partition.  Where
+ * lookups then use them per partition (attr_where).
+ */
+static K *slice(K *v, int64_t from, int64_t cnt);
+
+static void
+keep_part_attrs(K *t, K *u, const char *pf)
+{
+	K		   *pc = q_table_col(u, pf);
+	int64_t		n = trows(u),
+				c,
+				k;
+
+	for (c = 0; c < tncols(u); c++)
+	{
+		const char *nm = tnames(u)->v.syms[c];
+		K		   *old = q_table_col(t, nm),
+				   *col = tcols(u)->v.objs[c];
+		bool		ok = true;
+
+		if (!old || old->attr == KIPC_ATTR_NONE || strcmp(nm, pf) == 0 ||
+			col->type != old->type || col->refcount != 1)
+			continue;
+		if (old->attr == KIPC_ATTR_SORTED)
+		{
+			for (k = 1; k < n && ok; k++)
+				if (cmp_items(pc, k - 1, pc, k) == 0 && cmp_items(col, k - 1, col, k) > 0)
+					ok = false;
+		}
+		else if (old->attr == KIPC_ATTR_PARTED)
+		{
+			int64_t		lo = 0;
+
+			for (k = 1; k <= n && ok; k++)
+				if (k == n || cmp_items(pc, k - 1, pc, k) != 0)
+				{
+					K		   *s = slice(col, lo, k - lo);
+
+					ok = q_is_parted(s);
+					kipc_unref(s);
+					lo = k;
+				}
+		}
+		if (ok)
+			col->attr = old->attr;
+	}
+}
+
 K *
 q_partition(K *name, K *col)
 {
@@ -1752,6 +1822,7 @@ q_partition(K *name, K *col)
 		kipc_unref(r);
 	}
 	free(ix);
+	keep_part_attrs(t, u, col->a.s);
 	kipc_unref(t);
 	q_set_global(name->a.s, u);
 	names = parts && parts->type == KIPC_T_SYMBOL ? kipc_copy(parts) : kipc_new_vector(KIPC_T_SYMBOL, 0);
@@ -2089,7 +2160,10 @@ group_slice(QScope *sc, int64_t c)
 	if (!gp || gp->sc != sc || gp->cache != sc->cache || gp->cur < 0)
 		return NULL;
 	if (!gp->pcols[c])
+	{
 		gp->pcols[c] = scatter_rows(tcols(sc->table)->v.objs[c], gp->idx, gp->inv, gp->n);
+		q_stats_rows(tnames(sc->table)->v.syms[c], gp->n);	/* .qserver.stats */
+	}
 	return slice(gp->pcols[c], gp->start[gp->cur], gp->start[gp->cur + 1] - gp->start[gp->cur]);
 }
 
@@ -2171,7 +2245,10 @@ q_scope_lookup(const char *name)
 	{
 		sc->cache[c] = group_slice(sc, c);
 		if (!sc->cache[c])
+		{
 			sc->cache[c] = gather(tcols(sc->table)->v.objs[c], sc->idx);
+			q_stats_rows(name, sc->cache[c]->n);	/* .qserver.stats */
+		}
 	}
 	return kipc_ref(sc->cache[c]);
 }
@@ -2371,6 +2448,9 @@ typedef struct Query
 	bool		del_cols;		/* delete columns (names in colnames) */
 	char	   *owned[64];		/* names made by uniquify, freed at the end */
 	int			nowned;
+	/* one partition of a partitioned table (run_parted) */
+	int			wfirst;			/* first Where subphrase still to apply */
+	K		   *part_rows;		/* the partition's rows, or NULL */
 } Query;
 
 static K *
@@ -2871,7 +2951,11 @@ run_select(Query *Q, QScope *sc, bool keyed_src, int64_t nkeys)
 	{
 		if (Q->ncols == 0)
 		{
+			int64_t		c;
+
 			r = q_table_rows(sc->table, sc->idx);
+			for (c = 0; c < tncols(sc->table); c++)
+				q_stats_rows(tnames(sc->table)->v.syms[c], trows(r));	/* .qserver.stats */
 			if (keyed_src && !Q->distinct)
 			{
 				K		   *kn = kipc_new_long(nkeys);
@@ -3353,6 +3437,98 @@ order_rows(K *order, QScope *sc)
 	return r;
 }
 
+/*
+ * A Where subphrase col=v, col in v or col within v on a column with an
+ * attribute, with v free of columns: the rows of the current row set it
+ * keeps, found through the attribute (q_attr.c), or NULL when the plain
+ * evaluation must do.  Only a row set that is a whole table or one whole
+ * partition qualifies: kdb+ uses the attribute of the first constraint
+ * (after the partition column), whose rows are still the column's own
+ * (KX basics/qsql.md, "Performance").
+ */
+static K *
+attr_where(QExpr *e, QScope *sc)
+{
+	K		   *t = sc->table;
+	int			verb;
+	const char *cname = NULL;
+	QNode	   *vnode = NULL;
+	K		   *vtree = NULL,
+			   *col,
+			   *val,
+			   *r;
+	int64_t		c,
+				k,
+				lo,
+				hi;
+	const K    *names = tnames(t);
+
+	if (e->node)
+	{
+		QNode	   *n = e->node;
+
+		if (n->kind != N_APPLY || n->n != 3 || !n->kids[0] || !n->kids[1] || !n->kids[2] ||
+			n->kids[0]->kind != N_CONST || n->kids[0]->val->type != KIPC_T_BINARY ||
+			n->kids[1]->kind != N_VAR)
+			return NULL;
+		verb = n->kids[0]->val->a.g;
+		cname = n->kids[1]->name;
+		vnode = n->kids[2];
+	}
+	else
+	{
+		K		   *x = e->tree;
+
+		if (x->type != KIPC_T_LIST || x->n != 3 || x->v.objs[0]->type != KIPC_T_BINARY ||
+			x->v.objs[1]->type != -KIPC_T_SYMBOL)
+			return NULL;
+		verb = x->v.objs[0]->a.g;
+		cname = x->v.objs[1]->a.s;
+		vtree = x->v.objs[2];
+	}
+	if (verb != B_EQ && verb != B_IN && verb != B_WITHIN)
+		return NULL;
+	c = col_index(t, cname);
+	if (c < 0)
+		return NULL;
+	col = tcols(t)->v.objs[c];
+	if (col->attr == KIPC_ATTR_NONE)
+		return NULL;
+	/* the current rows: all, or one contiguous partition */
+	if (!sc->idx)
+	{
+		lo = 0;
+		hi = trows(t);
+	}
+	else
+	{
+		const int64_t *ix = lptr(sc->idx);
+		int64_t		n = sc->idx->n;
+
+		if (n == 0)
+			return NULL;
+		lo = ix[0];
+		hi = ix[n - 1] + 1;
+		if (hi - lo != n)
+			return NULL;
+	}
+	/* the value must not read a column */
+	if (vnode ? node_mentions(vnode, "i") : tree_mentions(vtree, "i"))
+		return NULL;
+	for (k = 0; k < names->n; k++)
+		if (vnode ? node_mentions(vnode, names->v.syms[k]) : tree_mentions(vtree, names->v.syms[k]))
+			return NULL;
+	val = vnode ? q_eval(vnode) : eval_tree(vtree);
+	q_vpush(val);
+	r = q_attr_rows(col, verb, val, lo, hi);
+	q_vpop(q_cur->vsp - 1);
+	if (r)
+		q_stats_attr(cname, col->attr, r->n);
+	return r;
+}
+
+static K *run_parted(Query *Q, K *t, Parted *p);
+
 static K *
 run_query(Query *Q)
 {
@@ -3376,21 +3552,35 @@ run_query(Query *Q)
 	t = keyed ? q_unkey(src) : kipc_ref(src);
 	vbase = q_cur->vsp;
 	q_vpush(t);					/* dropped by the catching frame on an error */
+	p = Q->part_rows ? NULL : parted_of(t);
+	if (p && Q->kind == SQL_SELECT && !Q->order && !Q->order_node)
+	{
+		/* partition by partition, as kdb+ (run_parted) */
+		r = run_parted(Q, t, p);
+		q_vpop(vbase);			/* t */
+		return r;
+	}
 	arena = q_arena_push();		/* the scope's column cache */
-	p = parted_of(t);
 	if (p && (Q->nwhere == 0 ||
 			  !(Q->where[0].node ? node_mentions(Q->where[0].node, p->pf) :
 				tree_mentions(Q->where[0].tree, p->pf))))
 		count_unconstrained();
-	scope_init(&sc, t, NULL);
+	scope_init(&sc, t, Q->part_rows);
+	if (Q->part_rows)
+		idx = kipc_ref(Q->part_rows);
 	sc.up = saved;
 	q_cur->scope = &sc;
-	for (w = 0; w < Q->nwhere; w++)
+	for (w = Q->wfirst; w < Q->nwhere; w++)
 	{
-		K		   *v = eval_expr(&Q->where[w]);
-		K		   *ni = filter_rows(v, sc.idx, nrows_of(&sc));
+		K		   *ni = w == Q->wfirst ? attr_where(&Q->where[w], &sc) : NULL;
 
-		kipc_unref(v);
+		if (!ni)
+		{
+			K		   *v = eval_expr(&Q->where[w]);
+
+			ni = filter_rows(v, sc.idx, nrows_of(&sc));
+			kipc_unref(v);
+		}
 		scope_set_rows(&sc, ni);
 		kipc_unref(idx);
 		idx = ni;
@@ -3476,6 +3666,570 @@ run_query(Query *Q)
 		q_set_global(Q->byname, r);
 		return kipc_new_symbol(Q->byname);
 	}
+	return r;
+}
+
+/* ----------------------------------------------------------------
+ * Selects on a partitioned table: partition by partition
+ *
+ * kdb+ answers a select on a partitioned table with .Q.ps (q.k): the
+ * first Where subphrase, when it constrains the partition column, picks
+ * the partitions to visit (evaluated over the partition values); the rest
+ * of the query runs in each partition, and the per-partition results are
+ * combined:
+ *
+ *	- one partition left, or no By phrase and a first Select column that
+ *	  is not a built-in aggregate: the per-partition results are joined
+ *	  (so a lambda aggregate gives one row per partition);
+ *	- a first Select column that is a built-in aggregate (.Q.a0: count
+ *	  first last sum prd min max all any distinct, and the ones .Q.ps
+ *	  rewrites into them, .Q.a1: avg wsum wavg var dev sdev; med gives
+ *	  'part): map-reduce.  Each aggregate call becomes a partial computed
+ *	  per partition (and By group) and a final step over the joined
+ *	  partials: count -> sum of counts, sum -> sum, min -> min, first ->
+ *	  first, ..., distinct -> distinct raze; avg x is
+ *	  (sum "f"$x) % sum not null x, var x is avg(x*x) - avg[x]*avg x, and
+ *	  so on, as in q.k's .Q.a2;
+ *	- a By phrase and a first Select column that is not an aggregate:
+ *	  each group's value is the raze of its per-partition values (a list
+ *	  per group for a lambda aggregate).
+ *
+ * KX basics/qsql.md ("Special functions": an aggregate wrapped in another
+ * function is not recognised and gets no cross-partition step), q.k's
+ * .Q.ps/.Q.a0/.Q.a1/.Q.a2, kb/partition.md.  Left to the whole-table
+ * path (as before): exec, and select[>col] / functional order arguments.
+ * q.k's shortcuts for "select date" and "count i" without other
+ * constraints are not modelled: this server's partition column is a real
+ * column, and the general path gives the same counts.
+ * ----------------------------------------------------------------
+ */
+typedef struct Parts
+{
+	K		   *pv;				/* partition values (vector) */
+	int64_t    *lo,
+			   *hi;				/* rows [lo, hi) of each partition */
+	int64_t		n;
+} Parts;
+
+static void
+parts_of(K *t, const char *pf, Parts *ps)
+{
+	K		   *pc = q_table_col(t, pf);
+	int64_t		n = trows(t),
+				k,
+				m = 0;
+	K		   *first;
+
+	ps->lo = q_alloc(sizeof(int64_t) * (n + 1));
+	ps->hi = q_alloc(sizeof(int64_t) * (n + 1));
+	first = kipc_new_vector(KIPC_T_LONG, n);
+	for (k = 0; k < n; k++)
+		if (k == 0 || cmp_items(pc, k - 1, pc, k) != 0)
+		{
+			if (m > 0)
+				ps->hi[m - 1] = k;
+			ps->lo[m] = k;
+			kipc_set_j(first, m, k);
+			m++;
+		}
+	if (m > 0)
+		ps->hi[m - 1] = n;
+	first->n = m;
+	ps->n = m;
+	ps->pv = gather(pc, first);
+	ps->pv->attr = KIPC_ATTR_NONE;
+	kipc_unref(first);
+}
+
+/* does Where subphrase e constrain the partition column: (op; pf; ...) */
+static bool
+constrains_pf(QExpr *e, const char *pf)
+{
+	const char *nm = NULL;
+	size_t		l = strlen(pf);
+
+	if (e->node)
+	{
+		if (e->node->kind == N_APPLY && e->node->n >= 2 && e->node->kids[1] &&
+			e->node->kids[1]->kind == N_VAR)
+			nm = e->node->kids[1]->name;
+	}
+	else if (e->tree->type == KIPC_T_LIST && e->tree->n >= 2 &&
+			 e->tree->v.objs[1]->type == -KIPC_T_SYMBOL)
+		nm = e->tree->v.objs[1]->a.s;
+	return nm && strncmp(nm, pf, l) == 0 && (nm[l] == 0 || nm[l] == '.');
+}
+
+/* map-reduce rewriting (q.k's x0 / x1 / x2) */
+enum
+{
+	MR_NONE = -1,
+	MR_COUNT, MR_FIRST, MR_LAST, MR_SUM, MR_PRD, MR_MIN, MR_MAX, MR_ALL,
+	MR_ANY, MR_DISTINCT,		/* .Q.a0 */
+	MR_AVG, MR_WSUM, MR_WAVG, MR_VAR, MR_DEV, MR_SDEV, MR_MED	/* .Q.a1 */
+};
+
+static const struct
+{
+	const char *name;
+	int			type;
+	int			idx;
+}			mr_fns[] = {
+	{"count", KIPC_T_UNARY, U_COUNT}, {"first", KIPC_T_UNARY, U_FIRST},
+	{"last", KIPC_T_UNARY, U_LAST}, {"sum", KIPC_T_UNARY, U_SUM},
+	{"prd", KIPC_T_UNARY, U_PRD}, {"min", KIPC_T_UNARY, U_MIN},
+	{"max", KIPC_T_UNARY, U_MAX}, {"all", KIPC_T_UNARY, U_ALL},
+	{"any", KIPC_T_UNARY, U_ANY}, {"distinct", KIPC_T_UNARY, U_DISTINCT},
+	{"avg", KIPC_T_UNARY, U_AVG}, {"wsum", KIPC_T_BINARY, B_WSUM},
+	{"wavg", KIPC_T_BINARY, B_WAVG}, {"var", KIPC_T_UNARY, U_VAR},
+	{"dev", KIPC_T_UNARY, U_DEV}, {"sdev", KIPC_T_UNARY, U_SDEV},
+	{"med", KIPC_T_UNARY, U_MED}
+};
+
+/* which aggregate the function node f is, or MR_NONE */
+static int
+mr_fn(const QNode *f)
+{
+	int			i;
+
+	if (!f)
+		return MR_NONE;
+	for (i = 0; i < (int) (sizeof(mr_fns) / sizeof(mr_fns[0])); i++)
+	{
+		if (f->kind == N_VAR && strcmp(f->name, mr_fns[i].name) == 0)
+			return i;
+		if (f->kind == N_CONST && f->val->type == mr_fns[i].type &&
+			f->val->a.g == mr_fns[i].idx)
+			return i;
+	}
+	return MR_NONE;
+}
+
+/* the aggregate n applies, or MR_NONE (n an application of one) */
+static int
+mr_call(const QNode *n)
+{
+	if (!n || n->kind != N_APPLY || n->n < 2)
+		return MR_NONE;
+	return mr_fn(n->kids[0]);
+}
+
+static QNode *
+mr_prim(int type, int idx)
+{
+	QNode	   *n = q_node_const(kipc_new_primitive(type, (uint8_t) idx));
+
+	n->is_verb = true;
+	return n;
+}
+
+static QNode *
+mr_ap(QNode *f, QNode *a, QNode *b)
+{
+	QNode	   *n = q_node(N_APPLY, b ? 3 : 2);
+
+	n->kids[0] = f;
+	n->kids[1] = a;
+	if (b)
+		n->kids[2] = b;
+	return n;
+}
+
+static QNode *
+mr_var(const char *name)
+{
+	QNode	   *n = q_node(N_VAR, 0);
+
+	n->name = q_pstrndup(name, strlen(name));
+	return n;
+}
+
+static QNode *
+mr_agg(int which, QNode *a, QNode *b)
+{
+	return mr_ap(mr_prim(mr_fns[which].type, mr_fns[which].idx), a, b);
+}
+
+/* "f"$x */
+static QNode *
+mr_float(QNode *x)
+{
+	return mr_ap(mr_prim(KIPC_T_BINARY, B_CAST), q_node_const(kipc_new_char('f')), x);
+}
+
+/* x0: the .Q.a1 aggregates rewritten into .Q.a0 ones (q.k's .Q.a2) */
+static QNode *
+mr_x0(QNode *n)
+{
+	int			a = mr_call(n),
+				k;
+	QNode	   *x,
+			   *y,
+			   *r;
+
+	if (!n || (n->kind != N_APPLY && n->kind != N_LIST))
+		return n;
+	if (a >= MR_AVG)
+	{
+		x = n->kids[1];
+		y = n->n > 2 ? n->kids[2] : NULL;
+		switch (a)
+		{
+			case MR_AVG:		/* (sum "f"$x) % sum not null x */
+				r = mr_ap(mr_prim(KIPC_T_BINARY, B_DIVIDE),
+						  mr_agg(MR_SUM, mr_float(x), NULL),
+						  mr_agg(MR_SUM, mr_ap(mr_prim(KIPC_T_UNARY, U_NOT),
+											   mr_ap(mr_prim(KIPC_T_UNARY, U_NULL), x, NULL), NULL), NULL));
+				break;
+			case MR_WSUM:		/* sum ("f"$x) * y */
+				if (!y)
+					q_err("rank");
+				r = mr_agg(MR_SUM, mr_ap(mr_prim(KIPC_T_BINARY, B_TIMES), mr_float(x), y), NULL);
+				break;
+			case MR_WAVG:		/* (x wsum y) % sum x * not null y */
+				if (!y)
+					q_err("rank");
+				r = mr_ap(mr_prim(KIPC_T_BINARY, B_DIVIDE),
+						  mr_agg(MR_WSUM, x, y),
+						  mr_agg(MR_SUM, mr_ap(mr_prim(KIPC_T_BINARY, B_TIMES), x,
+											   mr_ap(mr_prim(KIPC_T_UNARY, U_NOT),
+													 mr_ap(mr_prim(KIPC_T_UNARY, U_NULL), y, NULL), NULL)), NULL));
+				break;
+			case MR_VAR:		/* cov[x;x]: avg[("f"$x)*x] - avg[x]*avg x */
+				r = mr_ap(mr_prim(KIPC_T_BINARY, B_MINUS),
+						  mr_agg(MR_AVG, mr_ap(mr_prim(KIPC_T_BINARY, B_TIMES), mr_float(x), x), NULL),
+						  mr_ap(mr_prim(KIPC_T_BINARY, B_TIMES), mr_agg(MR_AVG, x, NULL),
+								mr_agg(MR_AVG, x, NULL)));
+				break;
+			case MR_DEV:		/* sqrt var x */
+				r = mr_ap(mr_prim(KIPC_T_UNARY, U_SQRT), mr_agg(MR_VAR, x, NULL), NULL);
+				break;
+			case MR_SDEV:		/* sqrt (count i % -1 + count i) * var x */
+				r = mr_ap(mr_prim(KIPC_T_UNARY, U_SQRT),
+						  mr_ap(mr_prim(KIPC_T_BINARY, B_TIMES),
+								mr_ap(mr_prim(KIPC_T_BINARY, B_DIVIDE),
+									  mr_agg(MR_COUNT, mr_var("i"), NULL),
+									  mr_ap(mr_prim(KIPC_T_BINARY, B_PLUS),
+											q_node_const(kipc_new_long(-1)),
+											mr_agg(MR_COUNT, mr_var("i"), NULL))),
+								mr_agg(MR_VAR, x, NULL)), NULL);
+				break;
+			default:			/* med: q.k's .Q.a2 signals 'part */
+				q_err("part");
+		}
+		return mr_x0(r);
+	}
+	r = q_node(n->kind, n->n);
+	*r = *n;
+	r->kids = q_palloc(sizeof(QNode *) * (n->n + 1));
+	for (k = 0; k < n->n; k++)
+		r->kids[k] = n->kind == N_APPLY && k == 0 ? n->kids[0] : mr_x0(n->kids[k]);
+	return r;
+}
+
+typedef struct Partials
+{
+	QNode	  **call;			/* the aggregate calls (after x0) */
+	QNode	  **part;			/* their partial expressions */
+	int			n,
+				cap;
+	bool		by;				/* the query has a By phrase */
+} Partials;
+
+/* count distinct x: its partial is distinct x */
+static bool
+mr_qd(const QNode *n)
+{
+	return mr_call(n) == MR_COUNT && mr_call(n->kids[1]) == MR_DISTINCT;
+}
+
+/* x1: collect the .Q.a0 calls of n */
+static void
+mr_x1(QNode *n, Partials *P)
+{
+	int			k;
+
+	if (!n || (n->kind != N_APPLY && n->kind != N_LIST))
+		return;
+	if (mr_call(n) != MR_NONE)
+	{
+		if (P->n == P->cap)
+		{
+			P->cap = P->cap ? P->cap * 2 : 8;
+			P->call = q_pgrow(P->call, sizeof(QNode *) * P->n, sizeof(QNode *) * P->cap);
+			P->part = q_pgrow(P->part, sizeof(QNode *) * P->n, sizeof(QNode *) * P->cap);
+		}
+		P->call[P->n] = n;
+		P->part[P->n] = mr_qd(n) ? n->kids[1] : n;
+		/* without By, a distinct partial is one list per partition: kdb+
+		 * enlists the results of the aggregates it recognises (KX
+		 * basics/qsql.md, "Special functions") */
+		if (!P->by && mr_call(P->part[P->n]) == MR_DISTINCT)
+			P->part[P->n] = mr_ap(mr_prim(KIPC_T_UNARY, U_ENLIST), P->part[P->n], NULL);
+		P->n++;
+		return;
+	}
+	for (k = n->kind == N_APPLY ? 1 : 0; k < n->n; k++)
+		mr_x1(n->kids[k], P);
+}
+
+/* x2: n with each .Q.a0 call replaced by its reduction over the partials */
+static QNode *
+mr_x2(QNode *n, Partials *P)
+{
+	int			k,
+				a = mr_call(n);
+	QNode	   *r;
+
+	if (!n || (n->kind != N_APPLY && n->kind != N_LIST))
+		return n;
+	if (a != MR_NONE)
+	{
+		char		name[16];
+		QNode	   *v;
+
+		for (k = 0; k < P->n && P->call[k] != n; k++)
+			;
+		snprintf(name, sizeof(name), "%d", k);
+		v = mr_var(name);
+		if (mr_qd(n))			/* count distinct raze y */
+			return mr_agg(MR_COUNT, mr_agg(MR_DISTINCT, mr_ap(mr_prim(KIPC_T_UNARY, U_RAZE), v, NULL), NULL), NULL);
+		if (a == MR_DISTINCT)	/* distinct raze y */
+			return mr_agg(MR_DISTINCT, mr_ap(mr_prim(KIPC_T_UNARY, U_RAZE), v, NULL), NULL);
+		if (a == MR_COUNT)		/* sum y */
+			return mr_agg(MR_SUM, v, NULL);
+		return mr_ap(n->kids[0], v, NULL);	/* f y */
+	}
+	r = q_node(n->kind, n->n);
+	*r = *n;
+	r->kids = q_palloc(sizeof(QNode *) * (n->n + 1));
+	for (k = 0; k < n->n; k++)
+		r->kids[k] = n->kind == N_APPLY && k == 0 ? n->kids[0] : mr_x2(n->kids[k], P);
+	return r;
+}
+
+/* q.k's qa: does n contain a .Q.a0 / .Q.a1 call */
+static bool
+mr_qa(const QNode *n)
+{
+	int			k;
+
+	if (!n || (n->kind != N_APPLY && n->kind != N_LIST))
+		return false;
+	if (mr_call(n) != MR_NONE)
+		return true;
+	for (k = n->kind == N_APPLY ? 1 : 0; k < n->n; k++)
+		if (mr_qa(n->kids[k]))
+			return true;
+	return false;
+}
+
+/* the expression node of a phrase item */
+static QNode *
+expr_node(QExpr *e)
+{
+	return e->node ? e->node : q_tree_to_node(e->tree);
+}
+
+/* run sub-query S over partition k of t; an unkeyed table */
+static K *
+run_one_part(Query *S, Parts *ps, int64_t k, bool empty)
+{
+	int64_t		n = empty ? 0 : ps->hi[k] - ps->lo[k],
+				j;
+	K		   *rows = kipc_new_vector(KIPC_T_LONG, n),
+			   *r,
+			   *u;
+
+	for (j = 0; j < n; j++)
+		kipc_set_j(rows, j, ps->lo[k] + j);
+	S->part_rows = rows;
+	q_vpush(rows);
+	r = run_query(S);
+	q_vpop(q_cur->vsp - 1);
+	S->part_rows = NULL;
+	if (!is_keyed(r))
+		return r;
+	u = q_unkey(r);
+	kipc_unref(r);
+	return u;
+}
+
+/*
+ * Join r (an unkeyed per-partition result) to acc, the results so far,
+ * which the value stack holds (NULL: none yet); the stack then holds the
+ * joined table instead, which is returned.
+ */
+static K *
+acc_add(K *acc, K *r)
+{
+	K		   *j;
+
+	q_vpush(r);
+	if (!acc)
+		return r;
+	j = q_join(acc, r);
+	q_vpop(q_cur->vsp - 2);		/* acc and r */
+	q_vpush(j);
+	return j;
+}
+
+static K *
+run_parted(Query *Q, K *t, Parted *p)
+{
+	Parts		ps;
+	K		   *sel,
+			   *acc = NULL,
+			   *r;
+	int64_t		nsel,
+				k;
+	int			w0 = 0;
+	bool		g;
+	Query		S;
+	int64_t		base = q_cur->vsp;
+
+	parts_of(t, p->pf, &ps);
+	q_vpush(ps.pv);
+	if (Q->nwhere > 0 && constrains_pf(&Q->where[0], p->pf))
+	{
+		/* the first constraint picks partitions: evaluate it over the
+		 * partition values (q.k: d@:&-6!*c) */
+		const char *nm = p->pf;
+		K		   *pvc = kipc_ref(ps.pv);
+		K		   *pt = make_table(&nm, &pvc, 1);
+		QScope		sc;
+		QScope	   *saved = q_cur->scope;
+		QArena	   *arena;
+		K		   *v;
+
+		q_vpush(pt);
+		arena = q_arena_push();
+		scope_init(&sc, pt, NULL);
+		sc.up = saved;
+		q_cur->scope = &sc;
+		q_cur->stats_off++;		/* partition values are not rows */
+		v = eval_expr(&Q->where[0]);
+		q_cur->stats_off--;
+		sel = filter_rows(v, NULL, ps.n);
+		kipc_unref(v);
+		q_cur->scope = saved;
+		scope_free(&sc);
+		q_arena_pop(arena);
+		w0 = 1;
+	}
+	else
+	{
+		count_unconstrained();
+		sel = q_til(ps.n);
+	}
+	q_vpush(sel);
+	nsel = sel->n;
+	{
+		K		   *vis = gather(ps.pv, sel);
+
+		q_stats_parts(vis);		/* .qserver.stats */
+		kipc_unref(vis);
+	}
+	S = *Q;
+	S.wfirst = w0;
+	S.limit = NULL;
+	S.distinct = false;
+	S.nowned = 0;
+	g = Q->ncols > 0 && mr_qa(expr_node(&Q->cols[0]));
+	if (nsel <= 1 || (Q->nby == 0 && !g))
+	{
+		/* joined per-partition results; no partition left: the last one,
+		 * with no rows, for the shape (q.k) */
+		if (nsel == 0)
+			acc = acc_add(acc, run_one_part(&S, &ps, ps.n > 0 ? ps.n - 1 : 0, true));
+		for (k = 0; k < nsel; k++)
+			acc = acc_add(acc, run_one_part(&S, &ps, kipc_get_j(sel, k), false));
+		if (Q->nby > 0)
+		{
+			K		   *kn = kipc_new_long(Q->nby);
+
+			r = q_xkey(kn, acc);
+			kipc_unref(kn);
+		}
+		else
+			r = kipc_ref(acc);
+	}
+	else
+	{
+		/* map step per partition, reduce step over the joined results */
+		Query		F;
+		Partials	P;
+		QNode	  **fin = q_palloc(sizeof(QNode *) * (Q->ncols + 1));
+		int			c;
+
+		memset(&P, 0, sizeof(P));
+		P.by = Q->nby > 0;
+		if (g)
+		{
+			for (c = 0; c < Q->ncols; c++)
+			{
+				QNode	   *x = mr_x0(expr_node(&Q->cols[c]));
+
+				mr_x1(x, &P);
+				fin[c] = mr_x2(x, &P);
+			}
+			S.ncols = P.n;
+			S.cols = q_palloc(sizeof(QExpr) * (P.n + 1));
+			S.colnames = q_palloc(sizeof(char *) * (P.n + 1));
+			for (c = 0; c < P.n; c++)
+			{
+				char		name[16];
+
+				snprintf(name, sizeof(name), "%d", c);
+				S.cols[c].node = P.part[c];
+				S.colnames[c] = q_pstrndup(name, strlen(name));
+			}
+			S.cols_named = true;
+		}
+		else
+			for (c = 0; c < Q->ncols; c++)	/* raze of each column */
+				fin[c] = mr_ap(mr_prim(KIPC_T_UNARY, U_RAZE), mr_var(Q->colnames[c]), NULL);
+		for (k = 0; k < nsel; k++)
+			acc = acc_add(acc, run_one_part(&S, &ps, kipc_get_j(sel, k), false));
+		memset(&F, 0, sizeof(F));
+		F.kind = SQL_SELECT;
+		F.nby = Q->nby;
+		F.by = q_palloc(sizeof(QExpr) * (Q->nby + 1));
+		F.bynames = Q->bynames;
+		F.by_named = Q->by_named;
+		for (c = 0; c < Q->nby; c++)
+			F.by[c].node = mr_var(Q->bynames[c]);
+		F.ncols = Q->ncols;
+		F.cols = q_palloc(sizeof(QExpr) * (Q->ncols + 1));
+		F.colnames = Q->colnames;
+		F.cols_named = Q->cols_named;
+		for (c = 0; c < Q->ncols; c++)
+			F.cols[c].node = fin[c];
+		F.src = kipc_ref(acc);		/* run_query leaves Q->src alone */
+		q_vpush(F.src);
+		q_cur->stats_off++;		/* the reduce step reads no table rows */
+		r = run_query(&F);
+		q_cur->stats_off--;
+	}
+	q_vpush(r);
+	if (Q->distinct && is_table(r))
+	{
+		K		   *d = distinct_rows(r);
+
+		q_vpop(q_cur->vsp - 1);
+		r = d;
+		q_vpush(r);
+	}
+	if (Q->limit)
+	{
+		K		   *l = limit_table(Q->limit, r);
+
+		q_vpop(q_cur->vsp - 1);
+		r = l;
+		q_vpush(r);
+	}
+	q_vdrop(q_cur->vsp - 1);
+	q_vpop(base);
 	return r;
 }
 
@@ -4035,7 +4789,8 @@ append_rows(K *tab, K *add)
 
 			if (j->type == KIPC_T_LIST && a->type != KIPC_T_LIST)
 				q_err("type");
-			j->attr = 0;
+			/* an append keeps `s `u `g when it still holds (q_attr.c) */
+			q_append_attr(a, j);
 			cols->v.objs[c] = j;
 		}
 	}

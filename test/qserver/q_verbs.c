@@ -216,6 +216,8 @@ q_unary(int idx, K *x)
 			if (q->hooks.restart)
 				q->hooks.restart(q->hooks.arg, is_identity(x) ? 0 : q_to_long(x));
 			return kipc_new_identity();
+		case U_QS_STATS:
+			return q_stats_value();
 		case U_QS_PARTITION:
 			/* .qserver.partition[`t;`col] arrives here as one list */
 			if (x->type == KIPC_T_LIST && x->n == 2)

@@ -4,13 +4,14 @@
  *		Private interface shared by the files that implement the q test
  *		server's values and primitive verbs.
  *
- * The verbs were one file; they are now split by area (q_values.c,
- * q_arith.c, q_compare.c, q_agg.c, q_search.c, q_sort.c, q_list.c,
- * q_show.c, q_cast.c, q_within.c, q_rand.c, q_string.c, q_misc.c and the
- * dispatch in q_verbs.c).  This header holds what more than one of them
- * needs: the small type predicates, operand loading, the arithmetic and
- * comparison engines, hashing and sorting helpers.  Nothing outside these
- * files includes it; the rest of the server uses q_int.h.
+ * The verbs are split by area (q_values.c, q_arith.c, q_compare.c,
+ * q_agg.c, q_search.c, q_sort.c, q_list.c, q_show.c, q_cast.c,
+ * q_within.c, q_rand.c, q_string.c, q_misc.c and the dispatch in
+ * q_verbs.c; q_attr.c and q_stats.c use this header too).  It holds what
+ * more than one of them needs: the small type predicates, operand
+ * loading, the arithmetic and comparison engines, hashing and sorting
+ * helpers.  Nothing else includes it; the rest of the server uses
+ * q_int.h.
  *
  * Design.  Every verb works on whole vectors in tight C loops: operands
  * are widened once into an int64 or double array (nulls mapped to
@@ -138,6 +139,7 @@ extern K *atomic1(int verb, K *x);
 extern K *math1(int m, K *x);
 extern int sum_type(int t);
 extern K *agg(int a, K *x);
+extern double lane_sum(const double *X, int64_t n, int64_t *cnt);
 extern K *running(int m, K *x);
 extern K *gather(const K *x, const int64_t *I, int64_t n);
 extern int64_t * index_array(const K *i, int64_t **tofree);
