@@ -2451,6 +2451,7 @@ typedef struct Query
 	/* one partition of a partitioned table (run_parted) */
 	int			wfirst;			/* first Where subphrase still to apply */
 	K		   *part_rows;		/* the partition's rows, or NULL */
+	bool		rows_only;		/* return the rows the Where phrase keeps */
 } Query;
 
 static K *
@@ -3625,28 +3626,31 @@ run_query(Query *Q)
 		kipc_unref(idx);
 		idx = ni;
 	}
-	switch (Q->kind)
-	{
-		case SQL_SELECT:
-			r = run_select(Q, &sc, keyed, nkeys);
-			if (Q->limit && Q->nby > 0)
-			{
-				K		   *l = limit_table(Q->limit, r);
+	if (Q->rows_only)
+		r = idx ? kipc_ref(idx) : q_til(trows(t));
+	else
+		switch (Q->kind)
+		{
+			case SQL_SELECT:
+				r = run_select(Q, &sc, keyed, nkeys);
+				if (Q->limit && Q->nby > 0)
+				{
+					K		   *l = limit_table(Q->limit, r);
 
-				kipc_unref(r);
-				r = l;
-			}
-			break;
-		case SQL_EXEC:
-			r = run_exec(Q, &sc);
-			break;
-		case SQL_UPDATE:
-			r = run_update(Q, &sc);
-			break;
-		case SQL_DELETE:
-			r = run_delete(Q, &sc, keyed, nkeys);
-			break;
-	}
+					kipc_unref(r);
+					r = l;
+				}
+				break;
+			case SQL_EXEC:
+				r = run_exec(Q, &sc);
+				break;
+			case SQL_UPDATE:
+				r = run_update(Q, &sc);
+				break;
+			case SQL_DELETE:
+				r = run_delete(Q, &sc, keyed, nkeys);
+				break;
+		}
 	q_cur->scope = saved;
 	scope_free(&sc);
 	q_arena_pop(arena);
@@ -3716,26 +3720,42 @@ parts_of(K *t, const char *pf, Parts *ps)
 {
 	K		   *pc = q_table_col(t, pf);
 	int64_t		n = trows(t),
-				k,
-				m = 0;
+				lo = 0,
+				m = 0,
+				cap = 64;
 	K		   *first;
 
-	ps->lo = q_alloc(sizeof(int64_t) * (n + 1));
-	ps->hi = q_alloc(sizeof(int64_t) * (n + 1));
-	first = kipc_new_vector(KIPC_T_LONG, n);
-	for (k = 0; k < n; k++)
-		if (k == 0 || cmp_items(pc, k - 1, pc, k) != 0)
+	ps->lo = q_palloc(sizeof(int64_t) * cap);
+	ps->hi = q_palloc(sizeof(int64_t) * cap);
+	/* rows are sorted by partition: each partition ends where a binary
+	 * search for the first greater value lands */
+	while (lo < n)
+	{
+		int64_t		a = lo + 1,
+					z = n;
+
+		while (a < z)
 		{
-			if (m > 0)
-				ps->hi[m - 1] = k;
-			ps->lo[m] = k;
-			kipc_set_j(first, m, k);
-			m++;
+			int64_t		mid = a + (z - a) / 2;
+
+			if (cmp_items(pc, mid, pc, lo) <= 0)
+				a = mid + 1;
+			else
+				z = mid;
 		}
-	if (m > 0)
-		ps->hi[m - 1] = n;
-	first->n = m;
+		if (m == cap)
+		{
+			ps->lo = q_pgrow(ps->lo, sizeof(int64_t) * cap, sizeof(int64_t) * cap * 2);
+			ps->hi = q_pgrow(ps->hi, sizeof(int64_t) * cap, sizeof(int64_t) * cap * 2);
+			cap *= 2;
+		}
+		ps->lo[m] = lo;
+		ps->hi[m] = a;
+		m++;
+		lo = a;
+	}
 	ps->n = m;
+	first = long_vec(ps->lo, m);
 	ps->pv = gather(pc, first);
 	ps->pv->attr = KIPC_ATTR_NONE;
 	kipc_unref(first);
@@ -4056,22 +4076,121 @@ run_one_part(Query *S, Parts *ps, int64_t k, bool empty)
 }
 
 /*
- * Join r (an unkeyed per-partition result) to acc, the results so far,
- * which the value stack holds (NULL: none yet); the stack then holds the
- * joined table instead, which is returned.
+ * The per-partition results parts[0..n) (unkeyed tables) joined into one,
+ * column by column in one pass (joining them pairwise would copy the rows
+ * so far once per partition).  Results whose columns differ are joined
+ * with , as q joins tables.
  */
 static K *
-acc_add(K *acc, K *r)
+join_parts(K **parts, int64_t n)
 {
-	K		   *j;
+	int64_t		k,
+				c,
+				nc,
+				total = 0;
+	K		   *cols,
+			   *r;
+	K		  **vals;
 
+	if (n == 1)
+		return kipc_ref(parts[0]);
+	for (k = 0; k < n; k++)
+		if (!is_table(parts[k]) || !kipc_equal(tnames(parts[k]), tnames(parts[0])))
+		{
+			r = kipc_ref(parts[0]);
+			for (k = 1; k < n; k++)
+			{
+				K		   *j;
+
+				q_vpush(r);
+				j = q_join(r, parts[k]);
+				q_vpop(q_cur->vsp - 1);
+				r = j;
+			}
+			return r;
+		}
+	nc = tncols(parts[0]);
+	for (k = 0; k < n; k++)
+		total += trows(parts[k]);
+	vals = q_palloc(sizeof(K *) * (n + 1));
+	cols = kipc_new_list(nc);
+	q_vpush(cols);
+	for (c = 0; c < nc; c++)
+	{
+		for (k = 0; k < n; k++)
+			vals[k] = tcols(parts[k])->v.objs[c];
+		cols->v.objs[c] = concat_values(vals, n, total);
+	}
+	q_vdrop(q_cur->vsp - 1);
+	return q_table_new(kipc_ref(tnames(parts[0])), cols);
+}
+
+/*
+ * select from t (no Select or By phrase) over the selected partitions:
+ * the rows each partition's Where phrase keeps, in partition order, taken
+ * from t at once (the table itself when that is every row).  The value
+ * stack holds the result.
+ */
+static K *
+parts_rows(Query *S, Parts *ps, K *sel, K *t)
+{
+	int64_t		n = sel->n,
+				k,
+				total = 0,
+				o = 0,
+				c;
+	K		  **rows = q_palloc(sizeof(K *) * (n + 1));
+	K		   *all,
+			   *r;
+
+	S->rows_only = true;
+	for (k = 0; k < n; k++)
+	{
+		rows[k] = run_one_part(S, ps, kipc_get_j(sel, k), false);
+		q_vpush(rows[k]);
+		total += rows[k]->n;
+	}
+	S->rows_only = false;
+	if (total == trows(t))
+		r = kipc_ref(t);		/* every row, in order */
+	else
+	{
+		all = kipc_new_vector(KIPC_T_LONG, total);
+		for (k = 0; k < n; k++)
+		{
+			if (rows[k]->n)
+				memcpy((int64_t *) all->v.items + o, rows[k]->v.items, sizeof(int64_t) * rows[k]->n);
+			o += rows[k]->n;
+		}
+		q_vpush(all);
+		r = q_table_rows(t, all);
+		q_vpop(q_cur->vsp - 1);
+	}
+	for (c = 0; c < tncols(t); c++)
+		q_stats_rows(tnames(t)->v.syms[c], total);	/* .qserver.stats */
+	q_vpop(q_cur->vsp - n);
 	q_vpush(r);
-	if (!acc)
-		return r;
-	j = q_join(acc, r);
-	q_vpop(q_cur->vsp - 2);		/* acc and r */
-	q_vpush(j);
-	return j;
+	return r;
+}
+
+/* S over each selected partition, joined; the value stack holds it */
+static K *
+run_parts(Query *S, Parts *ps, K *sel)
+{
+	int64_t		n = sel->n,
+				k;
+	K		  **parts = q_palloc(sizeof(K *) * (n + 1));
+	K		   *r;
+
+	for (k = 0; k < n; k++)
+	{
+		parts[k] = run_one_part(S, ps, kipc_get_j(sel, k), false);
+		q_vpush(parts[k]);
+	}
+	r = join_parts(parts, n);
+	q_vpop(q_cur->vsp - n);
+	q_vpush(r);
+	return r;
 }
 
 static K *
@@ -4081,8 +4200,7 @@ run_parted(Query *Q, K *t, Parted *p)
 	K		   *sel,
 			   *acc = NULL,
 			   *r;
-	int64_t		nsel,
-				k;
+	int64_t		nsel;
 	int			w0 = 0;
 	bool		g;
 	Query		S;
@@ -4141,9 +4259,14 @@ run_parted(Query *Q, K *t, Parted *p)
 		/* joined per-partition results; no partition left: the last one,
 		 * with no rows, for the shape (q.k) */
 		if (nsel == 0)
-			acc = acc_add(acc, run_one_part(&S, &ps, ps.n > 0 ? ps.n - 1 : 0, true));
-		for (k = 0; k < nsel; k++)
-			acc = acc_add(acc, run_one_part(&S, &ps, kipc_get_j(sel, k), false));
+		{
+			acc = run_one_part(&S, &ps, ps.n > 0 ? ps.n - 1 : 0, true);
+			q_vpush(acc);
+		}
+		else if (Q->ncols == 0 && Q->nby == 0)
+			acc = parts_rows(&S, &ps, sel, t);
+		else
+			acc = run_parts(&S, &ps, sel);
 		if (Q->nby > 0)
 		{
 			K		   *kn = kipc_new_long(Q->nby);
@@ -4189,8 +4312,7 @@ run_parted(Query *Q, K *t, Parted *p)
 		else
 			for (c = 0; c < Q->ncols; c++)	/* raze of each column */
 				fin[c] = mr_ap(mr_prim(KIPC_T_UNARY, U_RAZE), mr_var(Q->colnames[c]), NULL);
-		for (k = 0; k < nsel; k++)
-			acc = acc_add(acc, run_one_part(&S, &ps, kipc_get_j(sel, k), false));
+		acc = run_parts(&S, &ps, sel);
 		memset(&F, 0, sizeof(F));
 		F.kind = SQL_SELECT;
 		F.nby = Q->nby;
