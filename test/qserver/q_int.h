@@ -178,8 +178,9 @@ typedef struct QHash
 
 /* per-request cost counters for .qserver.stats[] (q_stats.c) */
 #define Q_STATS_MAX 32
-typedef struct QStats
+struct QStats
 {
+	bool		valid;			/* a request was counted */
 	K		   *parts;			/* partition values visited, or NULL */
 	int			ncol;
 	char		names[Q_STATS_MAX][64];
@@ -188,7 +189,7 @@ typedef struct QStats
 	char		acol[Q_STATS_MAX][64];
 	int			aattr[Q_STATS_MAX]; /* KIPC_ATTR_* used */
 	int64_t		arows[Q_STATS_MAX];
-} QStats;
+};
 
 struct QInterp
 {
@@ -218,6 +219,7 @@ struct QInterp
 	QStats		stats;			/* the request under way */
 	QStats		stats_last;		/* the last finished request */
 	bool		stats_call;		/* this request asked for stats */
+	QStats	   *stats_sink;		/* the caller's connection's record, or NULL */
 	int			stats_off;		/* > 0: do not count (internal steps) */
 };
 

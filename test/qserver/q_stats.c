@@ -23,10 +23,10 @@
  * .qserver.stats[] returns that dictionary for the last request that was
  * not itself a .qserver.stats call (requests and top-level evaluations
  * begin and end a count: q_handle_request and q_eval_text).  The server
- * runs one interpreter for all its connections, one request at a time,
- * so "the last request" is the last request of any connection; a test
- * that wants its own numbers asks on the connection it just used, with
- * no other client in between.
+ * keeps a record per connection too (q_set_stats_sink around each
+ * request): a stats call reports the caller's own previous request
+ * whatever other clients did meanwhile, and on a connection that has
+ * made no other request yet, the last one of any connection.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -44,6 +44,7 @@ stats_clear(QStats *s)
 	s->parts = NULL;
 	s->ncol = 0;
 	s->nattr = 0;
+	s->valid = false;
 }
 
 void
@@ -54,17 +55,27 @@ q_stats_begin(QInterp *q)
 	stats_clear(&q->stats);
 }
 
+/* dst becomes a copy of src */
+static void
+stats_copy(QStats *dst, const QStats *src)
+{
+	stats_clear(dst);
+	*dst = *src;
+	if (dst->parts)
+		kipc_ref(dst->parts);
+}
+
 void
 q_stats_end(QInterp *q)
 {
-	QStats		t;
-
 	if (q->stats_call)
 		return;
-	/* the finished count becomes the last one; the old last is cleared */
-	t = q->stats_last;
-	q->stats_last = q->stats;
-	q->stats = t;
+	/* the finished count becomes the last one, the interpreter's and the
+	 * caller's connection's */
+	q->stats.valid = true;
+	if (q->stats_sink)
+		stats_copy(q->stats_sink, &q->stats);
+	stats_copy(&q->stats_last, &q->stats);
 	stats_clear(&q->stats);
 }
 
@@ -73,6 +84,28 @@ q_stats_free(QInterp *q)
 {
 	stats_clear(&q->stats);
 	stats_clear(&q->stats_last);
+}
+
+/* a connection's record (NULL when out of memory) */
+QStats *
+q_stats_new(void)
+{
+	return calloc(1, sizeof(QStats));
+}
+
+void
+q_stats_delete(QStats *s)
+{
+	if (!s)
+		return;
+	stats_clear(s);
+	free(s);
+}
+
+void
+q_set_stats_sink(QInterp *q, QStats *s)
+{
+	q->stats_sink = s;
 }
 
 void
@@ -137,7 +170,7 @@ K *
 q_stats_value(void)
 {
 	QInterp    *q = q_cur;
-	QStats	   *s = &q->stats_last;
+	QStats	   *s = q->stats_sink && q->stats_sink->valid ? q->stats_sink : &q->stats_last;
 	static const char *const an[] = {"", "s", "u", "p", "g"};
 	K		   *keys = kipc_new_vector(KIPC_T_SYMBOL, 3),
 			   *vals = kipc_new_list(3),

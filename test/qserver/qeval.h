@@ -100,4 +100,15 @@ extern void q_set_deadline(QInterp *q, int64_t deadline_ms);
 /* CLOCK_MONOTONIC in milliseconds */
 extern int64_t q_now_ms(void);
 
+/*
+ * .qserver.stats[] per connection: the server keeps one QStats per client
+ * and names it around each request, so that a stats call reports the
+ * last other request of the same connection (NULL: the interpreter's own
+ * record, used by scripts and in-process evaluation).
+ */
+typedef struct QStats QStats;
+extern QStats *q_stats_new(void);
+extern void q_stats_delete(QStats *s);
+extern void q_set_stats_sink(QInterp *q, QStats *s);
+
 #endif							/* QEVAL_H */

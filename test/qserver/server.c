@@ -142,6 +142,7 @@ typedef struct Client
 								 * on this client's response (.z.w x): handled
 								 * next, in arrival order */
 	int			ndeferred;
+	QStats	   *stats;			/* .qserver.stats[] of this connection */
 	struct Client *next;
 } Client;
 
@@ -734,6 +735,7 @@ free_client(Client *cl)
 	free(cl->deferred);
 	free(cl->hs);
 	free(cl->user);
+	q_stats_delete(cl->stats);
 	free(cl);
 }
 
@@ -1112,7 +1114,11 @@ handle_message(Client *cl, KipcMsg *msg)
 	in_eval = 1;
 	if (trace)
 		trace_t0 = q_now_ms();
+	if (cl->stats == NULL)
+		cl->stats = q_stats_new();	/* NULL: the interpreter's record */
+	q_set_stats_sink(interp, cl->stats);
 	result = q_handle_request(interp, msg->root, sync);
+	q_set_stats_sink(interp, NULL);
 	if (trace)
 		trace_t1 = q_now_ms();
 	in_eval = 0;
