@@ -45,8 +45,8 @@ trap qipc_cleanup EXIT
 
 echo "building the $ROWS-row q table ..."
 t0=$(date +%s.%N)
-printf 'n:%d\n' "$ROWS" >"$TMP/rows.q"
-qipc_qserver_start QPORT "$TMP/rows.q" bench/fdw_trade.q || exit 2
+sed "s/^n:.*/n:$ROWS/" bench/fdw_trade.q >"$TMP/fdw_trade.q"
+qipc_qserver_start QPORT "$TMP/fdw_trade.q" || exit 2
 printf "q server ready on port %s in %.1f s\n" "$QPORT" "$(echo "$(date +%s.%N) - $t0" | bc)"
 
 # exports PGHOST=$TMP PGPORT=$PGPORT_BENCH PGUSER=postgres PGDATABASE=postgres
@@ -124,7 +124,7 @@ echo "checksums (count, sum size, sum price in millionths, sum hashtext(sym), su
 rc=0
 ref=""
 for t in "${TABLES[@]}"; do
-	sum=$(psql -At -c "SET qipc_fdw.enable_pushdown = off" -c "SELECT count(*), sum(size), sum(round(price * 1e6)::bigint), sum(hashtext(sym)::bigint), sum(extract(epoch FROM time)) FROM $t")
+	sum=$(psql -Atq -c "SET qipc_fdw.enable_pushdown = off" -c "SELECT count(*), sum(size), sum(round(price * 1e6)::bigint), sum(hashtext(sym)::bigint), sum(extract(epoch FROM time)) FROM $t")
 	printf "%-14s %s\n" "$t" "$sum"
 	if [ -z "$ref" ]; then ref=$sum; elif [ "$sum" != "$ref" ]; then rc=1; fi
 done

@@ -933,8 +933,8 @@ qipc_end_foreign_scan(ForeignScanState *node)
 
 /*
  * qipc_explain_foreign_scan
- *		Show the q sent to the server (VERBOSE only), and how a paged scan
- *		asks for its pages; EXPLAIN ANALYZE adds the number of pages read.
+ *		Show the q sent to the server (VERBOSE only), and the page size of a
+ *		paged scan; EXPLAIN ANALYZE adds the number of pages read.
  */
 void
 qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
@@ -959,10 +959,10 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 		List	   *paging = (List *) list_nth(fdw_private,
 											   QipcScanPrivatePaging);
 
+		/* short: the page q itself is in error contexts and the docs */
 		ExplainPropertyText("Paging",
-							psprintf("%d rows per page of the row count at scan start: %s",
-									 intVal(linitial(paging)),
-									 strVal(lthird(paging))),
+							psprintf("%d rows per page, (s;n) sublist",
+									 intVal(linitial(paging))),
 							es);
 		if (es->analyze && fsstate != NULL)
 			ExplainPropertyInteger("Pages", NULL, fsstate->pages, es);
