@@ -62,6 +62,7 @@
 #include "postgres.h"
 
 #include "access/sysattr.h"
+#include "access/table.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
@@ -102,6 +103,9 @@ typedef struct QipcFdwScanState
 
 	QipcConnection *conn;
 	bool		idempotent;		/* a plain select we built: safe to resend */
+	Oid			relid;			/* the foreign table (also of upper scans) */
+	char	   *remote_table;	/* its table option, NULL for query and
+								 * function tables */
 
 	/* paging (fetch_size > 0): see the file header */
 	int			fetch_size;		/* rows per page; 0 = one result */
@@ -147,6 +151,8 @@ static void collect_table_columns(const KipcObject *table, List **names,
 static void bind_result_columns(QipcFdwScanState *fsstate,
 								const KipcObject *result);
 static void conversion_error_callback(void *arg);
+static const char *scan_error_hint(QipcFdwScanState *fsstate,
+								   const char *qerr);
 
 /* ----------------------------------------------------------------
  * Planning: is the scan paged, and with which q
@@ -326,7 +332,10 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 
 		qipc_get_table_options(table, fsstate->rel, &topts);
 		fsstate->idempotent = (topts.query == NULL && topts.function == NULL);
+		if (fsstate->idempotent)
+			fsstate->remote_table = pstrdup(topts.table);
 	}
+	fsstate->relid = rte->relid;
 
 	fsstate->query = strVal(list_nth(fsplan->fdw_private,
 									 QipcScanPrivateQuery));
@@ -557,9 +566,13 @@ next_page(QipcFdwScanState *fsstate)
 
 	msg = qipc_receive_response(fsstate->conn, id, fsstate->pending_req,
 								fsstate->qtext,
-								QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_PAGE);
+								QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_PAGE |
+								QIPC_REQUEST_ALLOW_ERROR);
 	fsstate->pending = 0;
 	fsstate->pages++;
+	if (msg->root->type == KIPC_T_ERROR)
+		qipc_report_q_error(fsstate->conn, msg->root, fsstate->qtext,
+							scan_error_hint(fsstate, msg->root->a.s));
 
 	root = msg->root;
 	if (root->type != KIPC_T_LIST || root->n != 2 ||
@@ -628,7 +641,11 @@ fetch_result(QipcFdwScanState *fsstate)
 	/* (lambda; arg1; ...; argN), or the q text alone */
 	request = qipc_build_request(fsstate->page_head, fsstate->page_args);
 	msg = qipc_request_ext(fsstate->conn, request, fsstate->query,
-						   fsstate->idempotent ? QIPC_REQUEST_IDEMPOTENT : 0);
+						   QIPC_REQUEST_ALLOW_ERROR |
+						   (fsstate->idempotent ? QIPC_REQUEST_IDEMPOTENT : 0));
+	if (msg->root->type == KIPC_T_ERROR)
+		qipc_report_q_error(fsstate->conn, msg->root, fsstate->query,
+							scan_error_hint(fsstate, msg->root->a.s));
 	bind_result_columns(fsstate, msg->root);
 
 	MemoryContextSwitchTo(oldcxt);
@@ -702,6 +719,57 @@ apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
 					 errdetail("Column \"%s\" of foreign table \"%s\" holds a q infinity (0W or -0W) in the rows summed by q, and type %s has no infinity.",
 							   colname, fsstate->relname, coltype)));
 	}
+}
+
+/*
+ * scan_error_hint
+ *		A hint for q error "qerr" from the select of a table-option scan,
+ *		or NULL.  q signals an undefined name with the name itself: a
+ *		missing table as 'table, a missing column as 'column; 'type when
+ *		the name is not a table.  The hint names the option to check and
+ *		the server.
+ */
+static const char *
+scan_error_hint(QipcFdwScanState *fsstate, const char *qerr)
+{
+	const char *server = qipc_connection_server_name(fsstate->conn);
+	Relation	rel;
+	TupleDesc	tupdesc;
+	int			i;
+
+	if (fsstate->remote_table == NULL || qerr == NULL)
+		return NULL;
+	if (strcmp(qerr, fsstate->remote_table) == 0)
+		return psprintf("The table option of foreign table \"%s\" names %s, which q server \"%s\" does not define.",
+						fsstate->relname, fsstate->remote_table, server);
+	if (strcmp(qerr, "type") == 0)
+		return psprintf("Check that the table option of foreign table \"%s\" (%s) names a table on q server \"%s\".",
+						fsstate->relname, fsstate->remote_table, server);
+
+	/* the relation is locked by the executor, also for upper scans */
+	rel = table_open(fsstate->relid, NoLock);
+	tupdesc = RelationGetDescr(rel);
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		char	   *remote;
+
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		remote = qipc_get_column_name(fsstate->relid, i);
+		if (strcmp(qerr, remote) == 0)
+		{
+			const char *hint;
+
+			hint = psprintf("Column \"%s\" of foreign table \"%s\" reads q column %s, which table %s on q server \"%s\" lacks; check its column_name option.",
+							NameStr(TupleDescAttr(tupdesc, i - 1)->attname),
+							fsstate->relname, remote, fsstate->remote_table,
+							server);
+			table_close(rel, NoLock);
+			return hint;
+		}
+	}
+	table_close(rel, NoLock);
+	return NULL;
 }
 
 /*
