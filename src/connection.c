@@ -88,12 +88,12 @@ struct QipcConnCacheEntry
 	uint32		server_hashvalue;	/* hash of the server OID */
 	uint32		mapping_hashvalue;	/* hash of the user mapping OID */
 	uint64		last_request_id;	/* ids of pipelined requests */
-	uint64		pending_id;		/* the pipelined request whose reply is
-								 * still on the wire (0: none) */
+	uint64		pending_id;		/* the pipelined request whose reply is still
+								 * on the wire (0: none) */
 	uint64		pending_in0;	/* bytes received before it was sent */
-	KipcMsg    *stash[QIPC_STASH_SIZE]; /* replies read for their owners
-										 * while the connection was needed
-										 * by another request */
+	KipcMsg    *stash[QIPC_STASH_SIZE]; /* replies read for their owners while
+										 * the connection was needed by
+										 * another request */
 	uint64		stash_id[QIPC_STASH_SIZE];
 	uint64		closed_bytes_in;	/* traffic of closed connections */
 	uint64		closed_bytes_out;
@@ -792,9 +792,9 @@ qipc_receive_response(QipcConnection *conn, uint64 id,
 		entry->pending_id = 0;
 
 	/*
-	 * The reply is gone: the connection was closed since the request was
-	 * sent (invalidation, another request's failure), or the link died
-	 * before the first byte of the reply.  A read-only request is resent.
+	 * The reply is gone: the connection was closed since the request was sent
+	 * (invalidation, another request's failure), or the link died before the
+	 * first byte of the reply.  A read-only request is resent.
 	 */
 	if (!(flags & QIPC_REQUEST_IDEMPOTENT))
 		ereport(ERROR,

@@ -604,10 +604,11 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 				break;
 			}
 		}
+
 		/*
-		 * A sort needs q's whole result in one message: without a LIMIT,
-		 * a table estimated larger than one page (fetch_size) is read page
-		 * by page and sorted by PostgreSQL instead (scan.c).
+		 * A sort needs q's whole result in one message: without a LIMIT, a
+		 * table estimated larger than one page (fetch_size) is read page by
+		 * page and sorted by PostgreSQL instead (scan.c).
 		 */
 		if (sortable && root->parse->limitCount == NULL &&
 			fpinfo->topts.fetch_size > 0 &&

@@ -198,9 +198,9 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 								&arg_exprs, &arg_convs, &rejected);
 
 	/*
-	 * Every argument of the one-result scan must be a condition argument:
-	 * one more is the LIMIT q applies (deparse.c), and such a scan returns
-	 * at most that many rows in one result.
+	 * Every argument of the one-result scan must be a condition argument: one
+	 * more is the LIMIT q applies (deparse.c), and such a scan returns at
+	 * most that many rows in one result.
 	 */
 	nargs = list_length(arg_exprs);
 	if (rejected != NIL || nargs != list_length(fdw_exprs) ||
@@ -307,8 +307,8 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 	else
 	{
 		/*
-		 * A pushed-down aggregate, sort or limit (upper.c): no relation;
-		 * the result columns are described by fdw_scan_tlist.
+		 * A pushed-down aggregate, sort or limit (upper.c): no relation; the
+		 * result columns are described by fdw_scan_tlist.
 		 */
 		rte = exec_rt_fetch(bms_next_member(fsplan->fs_relids, -1), estate);
 		fsstate->rel = NULL;
