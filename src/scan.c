@@ -1035,4 +1035,19 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 		if (es->analyze && fsstate != NULL)
 			ExplainPropertyInteger("Pages", NULL, fsstate->pages, es);
 	}
+	else if (fsplan->scan.scanrelid > 0)
+	{
+		/* the user's q is sent as is: its result comes in one message */
+		RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
+										   node->ss.ps.state);
+		QipcFdwTableOptions topts;
+
+		qipc_get_table_options(GetForeignTable(rte->relid), NULL, &topts);
+		if (topts.query != NULL || topts.function != NULL)
+			ExplainPropertyText("Paging",
+								topts.query != NULL ?
+								"none, one result (query option)" :
+								"none, one result (function option)",
+								es);
+	}
 }
