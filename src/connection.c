@@ -18,7 +18,12 @@
  *	- a request that is interrupted (statement_timeout, cancel) cannot be
  *	  cancelled on the server: the connection is closed and discarded, and a
  *	  NOTICE says that the q server may still be computing;
- *	- a connection that failed in the middle of a message is never reused.
+ *	- a connection that failed in the middle of a message is never reused;
+ *	- paged scans pipeline their requests (qipc_send_request, then
+ *	  qipc_receive_response): a connection may then carry a reply nobody
+ *	  has read yet.  Any other request on it first reads that reply and
+ *	  keeps it for its owner (settle_pending); a connection closed with a
+ *	  reply outstanding loses it, and its owner asks again.
  *
  * This is the only file that waits on a socket.  libkipc's KipcConn is a
  * non-blocking state machine; every wait here goes through

@@ -1,24 +1,17 @@
 /*-------------------------------------------------------------------------
  *
  * qipc_fdw.c
- *		  Foreign data wrapper for kdb+/q over q IPC: handler, planner,
- *		  executor and EXPLAIN callbacks.
+ *		  Foreign data wrapper for kdb+/q over q IPC: handler and planner
+ *		  callbacks.
  *
- * A scan sends one sync request to the q server and receives the whole
- * result as one message (q has no cursors).  The request selects only the
- * referenced columns, with the functional form ?[t;c;b;a] so that any
- * column name is safe; constants never appear in the text: when the scan
- * has parameters (pushed conditions) the request is a general list
- * (lambda; arg1; ...) of typed q values.  A table given by the query option
- * is sent as is and its columns are picked by name from the result.
- *
- * The result columns are decoded straight into virtual tuple slots: one
- * converter (typemap.c) per column, chosen once per result, is applied to
- * item i of each column vector for row i.  By-value types need no
- * allocation; by-reference values go into a per-row context that is reset
- * before the next row.  The decoded message lives in the scan's batch
- * context and is freed when that context is reset (rescan) or deleted (end
- * of scan).
+ * A scan selects only the referenced columns, with the functional form
+ * ?[t;c;b;a] so that any column name is safe; constants never appear in
+ * the text: when the scan has parameters (pushed conditions) the request is
+ * a general list (lambda; arg1; ...) of typed q values.  A table given by
+ * the query option is sent as is and its columns are picked by name from
+ * the result.  Execution (one result, or pages of fetch_size rows for plain
+ * selects of named tables) and EXPLAIN are in scan.c; the plan says which
+ * (qipc_plan_paging).
  *
  * Planning keeps postgres_fdw's shape so that pushdown (deparse.c for
  * conditions, sort and limit; upper.c for aggregates) slots in:
