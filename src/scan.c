@@ -20,7 +20,9 @@
  *	  r sublist C#t copies n rows of the needed columns only: each page
  *	  costs O(n) in q, never a pass over the whole table.  0! unkeys a keyed
  *	  table (the values then follow the key columns, as bind_result_columns
- *	  expects);
+ *	  expects).  kdb+ documents each step: get of a name (ref/get.md),
+ *	  symbols # table takes columns (ref/take.md), (start;count) sublist
+ *	  a list or table (ref/sublist.md), 0! (ref/enkey.md);
  *	- the first page (s = 0) also says how many rows t has; that count is
  *	  the scan's snapshot: pages are cut from it, (s; min(n, count - s)), so
  *	  rows appended to t during the scan are not seen (a consistent scan of
