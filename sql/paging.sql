@@ -5,7 +5,10 @@
 --
 \getenv qport QIPC_TEST_PORT
 
+-- dblink runs a second session (the cancel test); it may exist already
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink;
+RESET client_min_messages;
 
 CREATE SERVER regress_paging FOREIGN DATA WRAPPER qipc_fdw
   OPTIONS (port :'qport');
@@ -240,6 +243,7 @@ RESET qipc_fdw.enable_pushdown;
 
 SELECT qipc_exec('regress_paging', '.paging.drop[]') AS dropped;
 DROP FUNCTION regress_cancel_scan(text, int);
+DROP EXTENSION dblink;
 DROP SERVER regress_paging CASCADE;
 DROP SERVER regress_paging3 CASCADE;
 DROP SERVER regress_paging_small CASCADE;
