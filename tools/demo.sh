@@ -106,6 +106,7 @@ qipc_install_deps
 export PATH="$PGBIN:$PATH"
 qipc_log "building and installing qipc_fdw"
 make -s with_llvm=no >/dev/null
+# the q test server and its client (plain make builds only the extension)
 make -s qserver >/dev/null
 qipc_install_lock
 make -s with_llvm=no install >/dev/null
