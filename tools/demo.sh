@@ -113,7 +113,12 @@ make -s with_llvm=no install >/dev/null
 
 qipc_log "starting PostgreSQL 15 (throwaway cluster) and the q test server"
 qipc_pg_start 54330
+# a kept q test server must outlive the terminal, as the postmaster does:
+# it inherits an ignored SIGHUP (as under nohup; it sets no handler of its
+# own for it), and a background job of this script already ignores SIGINT
+[ "$mode" = keep ] && trap '' HUP
 qipc_qserver_start QIPC_DEMO_PORT demo/market.q
+[ "$mode" = keep ] && trap - HUP
 qipc_log "q test server with demo/market.q on port $QIPC_DEMO_PORT"
 
 qipc_log "running demo/demo.sql"
