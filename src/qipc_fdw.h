@@ -711,4 +711,26 @@ extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										ForeignPath *best_path, List *tlist,
 										List *scan_clauses, Plan *outer_plan);
 
+/* ----------------------------------------------------------------
+ * Bind joins (bindjoin.c; the option and GUC in option.c)
+ * ----------------------------------------------------------------
+ */
+
+/* distinct keys per request when bind_join_batch is not set */
+#define QIPC_DEFAULT_BIND_JOIN_BATCH	1000
+
+/* GUC qipc_fdw.enable_bind_join */
+extern bool qipc_enable_bind_join;
+
+/* bind_join_batch of a foreign table (its server's value by default) */
+extern int	qipc_get_bind_join_batch(ForeignTable *table,
+									 ForeignServer *server);
+
+/*
+ * qipc_bind_join_init
+ *		Called by _PG_init: register the custom scan and install the join
+ *		path hook that offers bind joins to the planner.
+ */
+extern void qipc_bind_join_init(void);
+
 #endif							/* QIPC_FDW_H */
