@@ -148,6 +148,14 @@ SET qipc_fdw.enable_bind_join = off;
 EXPLAIN (COSTS OFF)
 SELECT b.v FROM jn_big b JOIN jn_watch w ON w.sym = b.sym;
 RESET qipc_fdw.enable_bind_join;
+-- not when the outer side has more keys than the (analyzed) foreign table
+-- has rows
+ANALYZE jn_trade;
+EXPLAIN (COSTS OFF)
+SELECT t.id FROM jn_keys k JOIN jn_trade t ON t.sym = k.sym;
+-- row locks are rechecked by PostgreSQL's own joins
+EXPLAIN (COSTS OFF)
+SELECT w.note FROM jn_watch w JOIN jn_trade t ON t.sym = w.sym FOR UPDATE OF w;
 
 -- ===================================================================
 -- x = ANY(array known at execution): pushed as "in" with a typed vector

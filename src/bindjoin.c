@@ -291,6 +291,13 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	if (jointype != JOIN_INNER && jointype != JOIN_LEFT &&
 		jointype != JOIN_SEMI && jointype != JOIN_ANTI)
 		return;
+	/*
+	 * Row locks and data-modifying statements recheck joined rows under
+	 * EvalPlanQual, which would need the join redone from the locked rows
+	 * alone: leave those to PostgreSQL's own joins.
+	 */
+	if (root->parse->commandType != CMD_SELECT || root->rowMarks != NIL)
+		return;
 	if (!is_qipc_rel(innerrel) || !bms_is_empty(innerrel->lateral_relids) ||
 		!bms_is_empty(joinrel->lateral_relids))
 		return;
@@ -398,8 +405,9 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		return;
 
 	/*
-	 * Cost: the outer side, one request per batch of distinct keys, the rows
-	 * q returns for them, and hashing and joining here.
+	 * Cost: the outer side, one request per batch of distinct keys, the keys
+	 * sent (each as dear as a row received), the rows q returns for them,
+	 * and hashing and joining here.
 	 */
 	outer_rows = outer_path->rows;
 	ndistinct = estimate_num_groups(root, outer_keys, outer_rows, NULL, NULL);
@@ -413,7 +421,7 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	startup = outer_path->startup_cost + fpinfo->sopts.fdw_startup_cost;
 	total = outer_path->total_cost +
 		nrequests * fpinfo->sopts.fdw_startup_cost +
-		ndistinct * cpu_operator_cost * list_length(saops) +
+		ndistinct * fpinfo->sopts.fdw_tuple_cost * list_length(saops) +
 		fetched * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost +
 				   cpu_operator_cost * list_length(saops)) +
 		outer_rows * (cpu_tuple_cost + cpu_operator_cost * list_length(saops)) +
