@@ -405,9 +405,11 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		return;
 
 	/*
-	 * Cost: the outer side, one request per batch of distinct keys, the keys
-	 * sent (each as dear as a row received), the rows q returns for them,
-	 * and hashing and joining here.
+	 * Cost: the outer side, one request per batch of distinct keys (each
+	 * one a pass of q over the key columns of the whole table: "in" on a
+	 * column without an attribute reads all of it), the keys sent (each as
+	 * dear as a row received), the rows q returns for them, and hashing and
+	 * joining here.
 	 */
 	outer_rows = outer_path->rows;
 	ndistinct = estimate_num_groups(root, outer_keys, outer_rows, NULL, NULL);
@@ -420,7 +422,8 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 
 	startup = outer_path->startup_cost + fpinfo->sopts.fdw_startup_cost;
 	total = outer_path->total_cost +
-		nrequests * fpinfo->sopts.fdw_startup_cost +
+		nrequests * (fpinfo->sopts.fdw_startup_cost +
+					 innerrel->tuples * cpu_operator_cost) +
 		ndistinct * fpinfo->sopts.fdw_tuple_cost * list_length(saops) +
 		fetched * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost +
 				   cpu_operator_cost * list_length(saops)) +
