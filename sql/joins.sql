@@ -160,8 +160,21 @@ SELECT w.note FROM jn_watch w JOIN jn_trade t ON t.sym = w.sym FOR UPDATE OF w;
 -- ===================================================================
 -- x = ANY(array known at execution): pushed as "in" with a typed vector
 -- ===================================================================
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT id FROM jn_trade WHERE sym = ANY(ARRAY(SELECT sym FROM jn_watch));
+-- (the Remote q and whether a local filter is left; how EXPLAIN shows the
+-- initplan differs between PostgreSQL versions)
+CREATE FUNCTION jn_remote_q(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+    IF r."QUERY PLAN" ~ '^ *Remote q:' THEN
+      RETURN NEXT ltrim(r."QUERY PLAN");
+    ELSIF r."QUERY PLAN" ~ '^ *Filter:' THEN
+      RETURN NEXT 'local filter';
+    END IF;
+  END LOOP;
+END $$;
+SELECT jn_remote_q('SELECT id FROM jn_trade WHERE sym = ANY(ARRAY(SELECT sym FROM jn_watch))');
 SELECT id FROM jn_trade WHERE sym = ANY(ARRAY(SELECT sym FROM jn_watch)) ORDER BY id;
 PREPARE jn_any(text[], bigint[]) AS
   SELECT id FROM jn_trade WHERE sym = ANY($1) AND k = ANY($2) ORDER BY id;
@@ -171,12 +184,12 @@ EXECUTE jn_any('{AAPL,NULL}', '{1,NULL}');
 EXECUTE jn_any(NULL, '{1}');
 EXECUTE jn_any('{}', '{1}');
 -- not pushed: the negation (NOT IN must know about NULL elements)
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT id FROM jn_trade WHERE NOT (sym = ANY(ARRAY(SELECT sym FROM jn_watch)));
+SELECT jn_remote_q('SELECT id FROM jn_trade WHERE NOT (sym = ANY(ARRAY(SELECT sym FROM jn_watch)))');
 SELECT id FROM jn_trade WHERE NOT (sym = ANY(ARRAY(SELECT sym FROM jn_watch WHERE sym IS NOT NULL))) ORDER BY id;
 DEALLOCATE jn_any;
 
 DROP TABLE jn_watch, jn_pair, jn_keys;
 DROP FUNCTION jn_check(text);
+DROP FUNCTION jn_remote_q(text);
 DROP FUNCTION jn_requests();
 DROP SERVER regress_jn CASCADE;

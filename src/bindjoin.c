@@ -309,6 +309,18 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	if (batch <= 0)
 		return;
 
+#if PG_VERSION_NUM >= 160000
+	/* nulled placeholders of the inner side: see match_nullingrels_mutator */
+	if (jointype == JOIN_LEFT)
+	{
+		foreach(lc, innerrel->reltarget->exprs)
+		{
+			if (!IsA(lfirst(lc), Var))
+				return;
+		}
+	}
+#endif
+
 	outer_path = outerrel->cheapest_total_path;
 	if (outer_path == NULL || outer_path->param_info != NULL)
 		return;
@@ -512,6 +524,66 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	add_path(joinrel, (Path *) cpath);
 }
 
+#if PG_VERSION_NUM >= 160000
+/*
+ * From PostgreSQL 16 a Var above an outer join says which joins may have
+ * nulled it (varnullingrels), and setrefs matches the Vars of a custom
+ * scan's expressions to its scan tuple only when those sets are equal.  The
+ * inner side's columns are nulled by a left join, so its target list has
+ * them marked while the join's own quals see them unmarked; both read the
+ * same column of the scan tuple here.  These helpers give every Var the
+ * marking of the scan tuple's entry for its column.
+ */
+static Node *
+match_nullingrels_mutator(Node *node, void *context)
+{
+	List	   *scan_tlist = (List *) context;
+
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varlevelsup == 0)
+	{
+		Var		   *v = (Var *) node;
+		ListCell   *lc;
+
+		foreach(lc, scan_tlist)
+		{
+			Var		   *sv = (Var *) lfirst_node(TargetEntry, lc)->expr;
+
+			if (IsA(sv, Var) && sv->varno == v->varno &&
+				sv->varattno == v->varattno && sv->varlevelsup == 0)
+			{
+				v = copyObject(v);
+				v->varnullingrels = bms_copy(sv->varnullingrels);
+				return (Node *) v;
+			}
+		}
+		return node;
+	}
+	return expression_tree_mutator(node, match_nullingrels_mutator, context);
+}
+
+/* the Var of tlist for the same column as v (any marking), or v */
+static Expr *
+var_as_in_tlist(List *tlist, Expr *e)
+{
+	ListCell   *lc;
+
+	if (!IsA(e, Var))
+		return e;
+	foreach(lc, tlist)
+	{
+		Var		   *tv = (Var *) lfirst_node(TargetEntry, lc)->expr;
+
+		if (IsA(tv, Var) && tv->varno == ((Var *) e)->varno &&
+			tv->varattno == ((Var *) e)->varattno &&
+			tv->varlevelsup == ((Var *) e)->varlevelsup)
+			return (Expr *) tv;
+	}
+	return e;
+}
+#endif
+
 /* 1-based position of expression e in tlist, 0 if absent */
 static int
 tlist_position(List *tlist, Expr *e)
@@ -563,11 +635,21 @@ bj_plan_custom_path(PlannerInfo *root, RelOptInfo *rel,
 	foreach(lc, inner_plan->targetlist)
 	{
 		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		Expr	   *e = tle->expr;
 
+#if PG_VERSION_NUM >= 160000
+		/* marked as nulled by this join where the join's output is */
+		e = var_as_in_tlist(tlist, e);
+#endif
 		scan_tlist = lappend(scan_tlist,
-							 makeTargetEntry(copyObject(tle->expr), resno++,
+							 makeTargetEntry(copyObject(e), resno++,
 											 NULL, false));
 	}
+#if PG_VERSION_NUM >= 160000
+	outer_keys = (List *) match_nullingrels_mutator((Node *) outer_keys, scan_tlist);
+	join_quals = (List *) match_nullingrels_mutator((Node *) join_quals, scan_tlist);
+	other_quals = (List *) match_nullingrels_mutator((Node *) other_quals, scan_tlist);
+#endif
 	foreach(lc, inner_keys)
 	{
 		Expr	   *k = (Expr *) lfirst(lc);
