@@ -116,6 +116,8 @@ SELECT jn_check('SELECT t.id, p.* FROM jn_pair p LEFT JOIN jn_trade t ON t.sym =
 SELECT jn_check('SELECT t.id, p.k FROM jn_pair p JOIN jn_trade t ON t.k = p.k');
 SELECT jn_check('SELECT t.id, p.d FROM jn_pair p JOIN jn_trade t ON t.d = p.d');
 SELECT jn_check('SELECT t.id, u.g FROM (VALUES (''00000000-0000-0000-0000-000000000002''::uuid), (NULL), (''00000000-0000-0000-0000-000000000009'')) u(g) JOIN jn_trade t ON t.g = u.g');
+-- integer keys that are q nulls or infinities match nothing (and are not sent)
+SELECT jn_check('SELECT t.id, v.k FROM (VALUES (9223372036854775807::bigint), (-9223372036854775807), (-9223372036854775808), (NULL), (2)) v(k) JOIN jn_trade t ON t.k = v.k');
 -- an expression on the outer side
 SELECT jn_check('SELECT t.id, w.note FROM jn_watch w JOIN jn_trade t ON t.sym = upper(lower(w.sym))');
 -- no outer rows; only NULL keys
@@ -183,6 +185,7 @@ EXECUTE jn_any('{AAPL,IBM}', '{1,2}');
 EXECUTE jn_any('{AAPL,NULL}', '{1,NULL}');
 EXECUTE jn_any(NULL, '{1}');
 EXECUTE jn_any('{}', '{1}');
+EXECUTE jn_any('{AAPL,IBM}', '{9223372036854775807,-9223372036854775808,2}');
 -- not pushed: the negation (NOT IN must know about NULL elements)
 SELECT jn_remote_q('SELECT id FROM jn_trade WHERE NOT (sym = ANY(ARRAY(SELECT sym FROM jn_watch)))');
 SELECT id FROM jn_trade WHERE NOT (sym = ANY(ARRAY(SELECT sym FROM jn_watch WHERE sym IS NOT NULL))) ORDER BY id;

@@ -1162,7 +1162,8 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
  *		them, while "not in" would need to know about them.  A NULL array
  *		is sent as an empty vector, which matches nothing, as in SQL.
  *		Integer arrays are pushed only when every element fits the q
- *		column's type, so that no value can fail to convert at execution.
+ *		column's type; elements that are q nulls or infinities of it are
+ *		left out of the vector (they equal no value PostgreSQL reads).
  */
 static bool
 deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
@@ -1190,8 +1191,9 @@ deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
 					  (elemtype == INT4OID && qt != 'h') ||
 					  (elemtype == INT8OID && qt == 'j')))
 					return false;
-				conv = QIPC_CONV_QTYPE(qt == 'h' ? KIPC_T_SHORT :
-									   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
+				/* elements that are q nulls or infinities are dropped */
+				conv = QIPC_CONV_IN_FINITE(qt == 'h' ? KIPC_T_SHORT :
+										   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
 			}
 			break;
 		case QC_SYM:

@@ -526,6 +526,10 @@ extern char *qipc_format_value(const KipcObject *o);
 #define QIPC_CONV_CHAR		7	/* text, char(n), "char" (or arrays) -> char
 								 * atom (vector); not one byte: the space */
 #define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
+#define QIPC_CONV_IN_FINITE(t) (200 + (t))	/* integer array -> q vector of
+											 * type t without NULLs, nulls
+											 * and infinities of t (bind
+											 * joins, typemap.c) */
 
 /*
  * qipc_param_to_kipc
