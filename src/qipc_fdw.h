@@ -721,7 +721,7 @@ extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
  */
 
 /* distinct keys per request when bind_join_batch is not set */
-#define QIPC_DEFAULT_BIND_JOIN_BATCH	1000
+#define QIPC_DEFAULT_BIND_JOIN_BATCH	10000
 
 /* GUC qipc_fdw.enable_bind_join */
 extern bool qipc_enable_bind_join;
