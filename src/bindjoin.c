@@ -67,11 +67,6 @@
 #include "utils/memutils.h"
 #include "utils/selfuncs.h"
 
-#if PG_VERSION_NUM >= 180000
-#include "commands/explain_format.h"
-#include "commands/explain_state.h"
-#endif
-
 #include "qipc_fdw.h"
 
 /* the most outer rows a batch holds per distinct key of bind_join_batch */
@@ -464,31 +459,13 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	 * path carries the "key = ANY(param)" conditions as if they were join
 	 * clauses, so that the FDW's plan includes them in its request.
 	 */
-#if PG_VERSION_NUM >= 180000
-	inner_path = create_foreignscan_path(root, innerrel, NULL,
-										 fetched / nrequests, 0,
-										 fpinfo->sopts.fdw_startup_cost,
-										 fpinfo->sopts.fdw_startup_cost +
-										 fetched / nrequests *
-										 (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
-										 NIL, NULL, NULL, NIL, NIL);
-#elif PG_VERSION_NUM >= 170000
-	inner_path = create_foreignscan_path(root, innerrel, NULL,
-										 fetched / nrequests,
-										 fpinfo->sopts.fdw_startup_cost,
-										 fpinfo->sopts.fdw_startup_cost +
-										 fetched / nrequests *
-										 (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
-										 NIL, NULL, NULL, NIL, NIL);
-#else
-	inner_path = create_foreignscan_path(root, innerrel, NULL,
-										 fetched / nrequests,
-										 fpinfo->sopts.fdw_startup_cost,
-										 fpinfo->sopts.fdw_startup_cost +
-										 fetched / nrequests *
-										 (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
-										 NIL, NULL, NULL, NIL);
-#endif
+	inner_path = qipc_create_foreignscan_path(root, innerrel, NULL,
+											  fetched / nrequests,
+											  fpinfo->sopts.fdw_startup_cost,
+											  fpinfo->sopts.fdw_startup_cost +
+											  fetched / nrequests *
+											  (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
+											  NIL, NULL, NULL, NIL);
 	ppi = makeNode(ParamPathInfo);
 	ppi->ppi_req_outer = NULL;
 	ppi->ppi_rows = inner_path->path.rows;
