@@ -166,6 +166,7 @@ SELECT connected_since = :'since0' AS same_connection,
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
 SET enable_material = off;
+SET qipc_fdw.enable_bind_join = off;  -- a nested loop, not a bind join
 EXPLAIN (COSTS OFF)
   SELECT a.id, b.id FROM regress_pg_small a JOIN regress_pg_small4 b
     ON a.id = b.id + 1;
@@ -176,6 +177,7 @@ SELECT x, (SELECT count(*) FROM regress_pg_small WHERE v > x) AS n
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 RESET enable_material;
+RESET qipc_fdw.enable_bind_join;
 
 -- parameterized: a generic plan sends the parameter with every page
 PREPARE regress_p(bigint) AS SELECT id FROM regress_pg_small WHERE v > $1;

@@ -86,6 +86,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"sslcert", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"sslkey", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"fetch_size", ForeignServerRelationId, QIPC_OPT_COUNT},
+	{"bind_join_batch", ForeignServerRelationId, QIPC_OPT_COUNT},
 
 	/* user mapping */
 	{"user", UserMappingRelationId, QIPC_OPT_STRING},
@@ -101,6 +102,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"partition_column", ForeignTableRelationId, QIPC_OPT_STRING},
 	{"use_remote_estimate", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"fetch_size", ForeignTableRelationId, QIPC_OPT_COUNT},
+	{"bind_join_batch", ForeignTableRelationId, QIPC_OPT_COUNT},
 
 	/* column */
 	{"column_name", AttributeRelationId, QIPC_OPT_STRING},
@@ -111,6 +113,7 @@ static const QipcFdwOption qipc_options[] = {
 
 /* GUCs */
 bool		qipc_enable_pushdown = true;
+bool		qipc_enable_bind_join = true;
 
 static const QipcFdwOption *find_option(const char *keyword, Oid context);
 static const char *closest_option(const char *keyword, Oid context);
@@ -138,6 +141,18 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	/* bind joins (bindjoin.c) */
+	DefineCustomBoolVariable("qipc_fdw.enable_bind_join",
+							 "Lets the planner join foreign tables by sending the other side's keys to q.",
+							 "A bind join reads the outer side of an equi-join in batches "
+							 "of distinct keys and asks q only for the rows with those keys.",
+							 &qipc_enable_bind_join,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	qipc_bind_join_init();
 
 	MarkGUCPrefixReserved("qipc_fdw");
 }
@@ -583,4 +598,33 @@ qipc_get_column_param(Oid relid, AttrNumber attnum)
 			return get_int_option(def, 0);
 	}
 	return 0;
+}
+
+/*
+ * qipc_get_bind_join_batch
+ *		The option bind_join_batch of a foreign table (the server's value
+ *		when the table has none): the most distinct keys a bind join sends
+ *		in one request.  0 means that the table is never bind-joined.
+ */
+int
+qipc_get_bind_join_batch(ForeignTable *table, ForeignServer *server)
+{
+	int			batch = QIPC_DEFAULT_BIND_JOIN_BATCH;
+	ListCell   *lc;
+
+	foreach(lc, server->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "bind_join_batch") == 0)
+			batch = get_int_option(def, 0);
+	}
+	foreach(lc, table->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "bind_join_batch") == 0)
+			batch = get_int_option(def, 0);
+	}
+	return batch;
 }

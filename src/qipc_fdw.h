@@ -526,6 +526,10 @@ extern char *qipc_format_value(const KipcObject *o);
 #define QIPC_CONV_CHAR		7	/* text, char(n), "char" (or arrays) -> char
 								 * atom (vector); not one byte: the space */
 #define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
+#define QIPC_CONV_IN_FINITE(t) (200 + (t))	/* integer array -> q vector of
+											 * type t without NULLs, nulls
+											 * and infinities of t (bind
+											 * joins, typemap.c) */
 
 /*
  * qipc_param_to_kipc
@@ -710,5 +714,27 @@ extern void qipc_get_foreign_upper_paths(PlannerInfo *root,
 extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										ForeignPath *best_path, List *tlist,
 										List *scan_clauses, Plan *outer_plan);
+
+/* ----------------------------------------------------------------
+ * Bind joins (bindjoin.c; the option and GUC in option.c)
+ * ----------------------------------------------------------------
+ */
+
+/* distinct keys per request when bind_join_batch is not set */
+#define QIPC_DEFAULT_BIND_JOIN_BATCH	10000
+
+/* GUC qipc_fdw.enable_bind_join */
+extern bool qipc_enable_bind_join;
+
+/* bind_join_batch of a foreign table (its server's value by default) */
+extern int	qipc_get_bind_join_batch(ForeignTable *table,
+									 ForeignServer *server);
+
+/*
+ * qipc_bind_join_init
+ *		Called by _PG_init: register the custom scan and install the join
+ *		path hook that offers bind joins to the planner.
+ */
+extern void qipc_bind_join_init(void);
 
 #endif							/* QIPC_FDW_H */
