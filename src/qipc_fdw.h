@@ -711,4 +711,52 @@ extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										ForeignPath *best_path, List *tlist,
 										List *scan_clauses, Plan *outer_plan);
 
+/* ----------------------------------------------------------------
+ * INSERT and COPY FROM into q tables (modify.c; options in option.c)
+ * ----------------------------------------------------------------
+ */
+
+/* options of writes, table value over server value over default */
+typedef struct QipcFdwWriteOptions
+{
+	bool		updatable;		/* accept INSERT/COPY; default true */
+	int			batch_size;		/* rows per q request; default
+								 * QIPC_DEFAULT_BATCH_SIZE */
+	bool		insert_async;	/* batches as async messages, confirmed by
+								 * one sync request at the end */
+	char	   *insert_function;	/* q function applied to (name; batch), or
+									 * NULL: insert (upsert for keyed tables) */
+} QipcFdwWriteOptions;
+
+#define QIPC_DEFAULT_BATCH_SIZE		10000
+
+extern void qipc_get_write_options(ForeignTable *table,
+								   QipcFdwWriteOptions *opts);
+
+/* FdwRoutine callbacks of the write path */
+extern int	qipc_is_foreign_rel_updatable(Relation rel);
+extern List *qipc_plan_foreign_modify(PlannerInfo *root, ModifyTable *plan,
+									  Index resultRelation, int subplan_index);
+extern void qipc_begin_foreign_modify(ModifyTableState *mtstate,
+									  ResultRelInfo *rinfo, List *fdw_private,
+									  int subplan_index, int eflags);
+extern TupleTableSlot *qipc_exec_foreign_insert(EState *estate,
+												ResultRelInfo *rinfo,
+												TupleTableSlot *slot,
+												TupleTableSlot *planSlot);
+extern TupleTableSlot **qipc_exec_foreign_batch_insert(EState *estate,
+													   ResultRelInfo *rinfo,
+													   TupleTableSlot **slots,
+													   TupleTableSlot **planSlots,
+													   int *numSlots);
+extern int	qipc_get_foreign_modify_batch_size(ResultRelInfo *rinfo);
+extern void qipc_end_foreign_modify(EState *estate, ResultRelInfo *rinfo);
+extern void qipc_begin_foreign_insert(ModifyTableState *mtstate,
+									  ResultRelInfo *rinfo);
+extern void qipc_end_foreign_insert(EState *estate, ResultRelInfo *rinfo);
+extern void qipc_explain_foreign_modify(ModifyTableState *mtstate,
+										ResultRelInfo *rinfo,
+										List *fdw_private, int subplan_index,
+										struct ExplainState *es);
+
 #endif							/* QIPC_FDW_H */
