@@ -180,6 +180,7 @@ static void put_value(QipcModifyState *st, QipcWriteColumn *c, int vtype,
 static void fill_nulls(QipcWriteColumn *c, KipcObject *vec, int64 from,
 					   int64 to);
 static void write_error_callback(void *arg);
+static void release_vectors(void *arg);
 
 /* ----------------------------------------------------------------
  * Planner callbacks
@@ -517,6 +518,15 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 	for (i = 0; i < st->ncols; i++)
 		choose_column_types(st, &st->cols[i]);
 
+	/* the column vectors live across batches: freed with the state */
+	{
+		MemoryContextCallback *cb = palloc(sizeof(MemoryContextCallback));
+
+		cb->func = release_vectors;
+		cb->arg = (void *) st;
+		MemoryContextRegisterResetCallback(cxt, cb);
+	}
+
 	if (wopts.insert_function != NULL)
 		st->function = pstrdup(wopts.insert_function);
 	else
@@ -836,20 +846,29 @@ out_of_memory(void)
 static void
 batch_start(QipcModifyState *st, int64 cap)
 {
-	MemoryContext oldcxt;
 	int			c;
 
 	MemoryContextReset(st->batch_cxt);
-	oldcxt = MemoryContextSwitchTo(st->batch_cxt);
 	for (c = 0; c < st->ncols; c++)
 	{
 		QipcWriteColumn *col = &st->cols[c];
 
-		col->vec = qipc_track_object(col->vtype == KIPC_T_LIST ?
-									 kipc_new_list(cap) :
-									 kipc_new_vector(col->vtype, cap));
+		/*
+		 * A vector of the previous batch is reused when nothing else holds
+		 * it and it has the size: every item is overwritten (symbols free
+		 * their old string), and big vectors are not unmapped and faulted
+		 * in again for every batch.  General lists start afresh.
+		 */
+		if (col->vec != NULL && col->vtype != KIPC_T_LIST &&
+			col->vec->refcount == 1 && col->vec->n == cap)
+			continue;
+		if (col->vec != NULL)
+			kipc_unref(col->vec);
+		col->vec = col->vtype == KIPC_T_LIST ? kipc_new_list(cap) :
+			kipc_new_vector(col->vtype, cap);
+		if (col->vec == NULL)
+			out_of_memory();
 	}
-	MemoryContextSwitchTo(oldcxt);
 	st->cap = cap;
 	st->nrows = 0;
 }
@@ -1142,6 +1161,20 @@ rethrow_with_row_count(QipcModifyState *st)
 	st->cap = 0;
 	st->nrows = 0;
 	ReThrowError(edata);
+}
+
+/* memory context callback: drop the column vectors */
+static void
+release_vectors(void *arg)
+{
+	QipcModifyState *st = (QipcModifyState *) arg;
+	int			c;
+
+	for (c = 0; c < st->ncols; c++)
+	{
+		kipc_unref(st->cols[c].vec);
+		st->cols[c].vec = NULL;
+	}
 }
 
 /* error context: the column whose value is being converted */
@@ -1547,22 +1580,28 @@ put_value(QipcModifyState *st, QipcWriteColumn *c, int vtype, Oid typid,
 			return;
 
 		case KIPC_T_SYMBOL:
-			if (!isnull)
 			{
-				int			len;
-				const char *s = text_bytes(typid, d, &len);
+				int			len = 0;
+				const char *s = isnull ? "" : text_bytes(typid, d, &len);
 				char		buf[256];
-				char	   *z = len < (int) sizeof(buf) ? buf : palloc(len + 1);
+				char	   *z;
 
 				/* the empty string is the null symbol */
 				if (len == 0)
+				{
+					/* (a reused vector may hold a symbol here) */
+					if (vec->v.syms[k][0] != '\0' &&
+						kipc_set_symbol(vec, k, "") != KIPC_OK)
+						out_of_memory();
 					return;
+				}
+				z = len < (int) sizeof(buf) ? buf : palloc(len + 1);
 				memcpy(z, s, len);
 				z[len] = '\0';
 				if (kipc_set_symbol(vec, k, z) != KIPC_OK)
 					out_of_memory();
+				return;
 			}
-			return;
 
 		case KIPC_T_GUID:
 			if (isnull)
