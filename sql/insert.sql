@@ -133,6 +133,11 @@ CREATE FOREIGN TABLE ins_types_missing (id bigint, nosuch int) SERVER regress_in
 INSERT INTO ins_types_missing VALUES (30, 1);
 \echo :LAST_ERROR_SQLSTATE
 
+-- a q table that does not exist: q's error, nothing sent
+CREATE FOREIGN TABLE ins_nosuch (id bigint) SERVER regress_ins;
+INSERT INTO ins_nosuch VALUES (1);
+\echo :LAST_ERROR_SQLSTATE
+
 -- ===================================================================
 -- nested columns: strings, byte lists and vectors (PostgreSQL arrays)
 -- ===================================================================

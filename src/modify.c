@@ -155,9 +155,7 @@ typedef struct QipcModifyState
 	MemoryContext temp_cxt;		/* per-row conversion garbage */
 } QipcModifyState;
 
-/* the q text of the meta request and of the async wrappers */
-#define META_LAMBDA \
-	"{[qipc_t] m:0!meta qipc_t; (m`c; m`t; keys qipc_t)}"
+/* the q text of the async confirmation (the wrapper is built per table) */
 #define CONFIRM_LAMBDA \
 	"{[qipc_k] w:@[get;`.qipc_fdw.w;()!()]; " \
 	"r:$[qipc_k in key w; w qipc_k; (0;\"\")]; " \
@@ -181,6 +179,7 @@ static void fill_nulls(QipcWriteColumn *c, KipcObject *vec, int64 from,
 					   int64 to);
 static void write_error_callback(void *arg);
 static void release_vectors(void *arg);
+static void out_of_memory(void) pg_attribute_noreturn();
 
 /* ----------------------------------------------------------------
  * Planner callbacks
@@ -564,59 +563,43 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 
 /*
  * fetch_q_meta
- *		Ask q for the columns, meta type letters and key columns of the
- *		table, and set up st->cols (unmapped).
+ *		The q table's columns and meta type letters (remote_meta.c, asked
+ *		afresh: a write must match the table as it is now) and whether it is
+ *		keyed (keys t); sets up st->cols, not yet matched to local columns.
  */
 static void
 fetch_q_meta(QipcModifyState *st, bool *keyed)
 {
+	QipcRemoteMeta *meta;
 	KipcObject *req;
 	KipcMsg    *msg;
-	KipcObject *r;
-	KipcObject *names;
-	KipcObject *types;
-	KipcObject *keys;
-	int64		c;
+	int			c;
 
-	req = qipc_track_object(kipc_new_list(2));
-	req->v.objs[0] = kipc_new_cstring(META_LAMBDA);
-	req->v.objs[1] = kipc_new_symbol(st->qtable);
-	if (req->v.objs[0] == NULL || req->v.objs[1] == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	msg = qipc_request_ext(st->conn, req, META_LAMBDA, QIPC_REQUEST_IDEMPOTENT);
-	r = msg->root;
-	if (r->type != KIPC_T_LIST || r->n != 3 ||
-		r->v.objs[0]->type != KIPC_T_SYMBOL ||
-		(r->v.objs[1]->type != KIPC_T_CHAR) ||
-		r->v.objs[0]->n != r->v.objs[1]->n ||
-		r->v.objs[2]->type != KIPC_T_SYMBOL)
+	meta = qipc_remote_meta(st->conn, st->qtable, false);
+
+	/* ("keys"; `name): the key columns, none for an unkeyed table */
+	req = qipc_build_request(qipc_track_object(kipc_new_cstring("keys")),
+							 list_make1(qipc_track_object(kipc_new_symbol(st->qtable))));
+	msg = qipc_request_ext(st->conn, req, "keys", QIPC_REQUEST_IDEMPOTENT);
+	if (msg->root->type != KIPC_T_SYMBOL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("unexpected q answer to meta of q table \"%s\" for foreign table \"%s\"",
+				 errmsg("unexpected q answer to keys of q table \"%s\" for foreign table \"%s\"",
 						st->qtable, st->relname)));
-	names = r->v.objs[0];
-	types = r->v.objs[1];
-	keys = r->v.objs[2];
-	*keyed = keys->n > 0;
+	*keyed = msg->root->n > 0;
 
-	st->ncols = (int) names->n;
+	st->ncols = meta->ncols;
 	st->cols = palloc0(sizeof(QipcWriteColumn) * Max(st->ncols, 1));
-	st->colnames = kipc_new_vector(KIPC_T_SYMBOL, names->n);
+	st->colnames = kipc_new_vector(KIPC_T_SYMBOL, meta->ncols);
 	if (st->colnames == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
+		out_of_memory();
 	qipc_track_object(st->colnames);
-	for (c = 0; c < names->n; c++)
+	for (c = 0; c < meta->ncols; c++)
 	{
-		st->cols[c].qname = pstrdup(names->v.syms[c]);
-		st->cols[c].qchar = (char) kipc_get_g(types, c);
-		if (kipc_set_symbol(st->colnames, c, names->v.syms[c]) != KIPC_OK)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
-					 errmsg("out of memory")));
+		st->cols[c].qname = meta->names[c];
+		st->cols[c].qchar = meta->types[c];
+		if (kipc_set_symbol(st->colnames, c, meta->names[c]) != KIPC_OK)
+			out_of_memory();
 	}
 }
 
