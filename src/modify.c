@@ -92,6 +92,11 @@
 
 #define NS_PER_US	INT64CONST(1000)
 
+/* 18 replaced pg_attribute_noreturn() (after) by pg_noreturn (before) */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
 /*
  * One column of the q table, as a column of the batches sent.
  */
@@ -171,7 +176,7 @@ static void batch_add_row(QipcModifyState *st, TupleTableSlot *slot);
 static void batch_send(QipcModifyState *st);
 static void confirm_async(QipcModifyState *st);
 static void finish_statement(QipcModifyState *st);
-static void rethrow_with_row_count(QipcModifyState *st) pg_attribute_noreturn();
+pg_noreturn static void rethrow_with_row_count(QipcModifyState *st);
 static void put_value(QipcModifyState *st, QipcWriteColumn *c, int vtype,
 					  Oid typid, KipcObject *vec, int64 k, Datum d,
 					  bool isnull);
@@ -179,7 +184,7 @@ static void fill_nulls(QipcWriteColumn *c, KipcObject *vec, int64 from,
 					   int64 to);
 static void write_error_callback(void *arg);
 static void release_vectors(void *arg);
-static void out_of_memory(void) pg_attribute_noreturn();
+pg_noreturn static void out_of_memory(void);
 
 /* ----------------------------------------------------------------
  * Planner callbacks
@@ -423,6 +428,31 @@ qipc_explain_foreign_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
  */
 
 /*
+ * modify_user
+ *		The user whose mapping is used: the one permissions are checked as
+ *		(the view owner for an insert through a view).  A partition reached
+ *		by tuple routing has no range table entry of its own: its root has.
+ *		(16 moved checkAsUser from the range table entry to RTEPermissionInfo
+ *		and added ExecGetResultRelCheckAsUser, which does the same.)
+ */
+static Oid
+modify_user(ResultRelInfo *rinfo, EState *estate)
+{
+#if PG_VERSION_NUM >= 160000
+	return ExecGetResultRelCheckAsUser(rinfo, estate);
+#else
+	RangeTblEntry *rte;
+
+	if (rinfo->ri_RangeTableIndex == 0 && rinfo->ri_RootResultRelInfo != NULL)
+		rte = exec_rt_fetch(rinfo->ri_RootResultRelInfo->ri_RangeTableIndex,
+							estate);
+	else
+		rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+#endif
+}
+
+/*
  * create_modify_state
  *		Options, connection (the user mapping of the user the statement
  *		checks permissions as) and the q table's layout.
@@ -437,7 +467,6 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 	ForeignTable *table;
 	QipcFdwTableOptions topts;
 	QipcFdwWriteOptions wopts;
-	RangeTblEntry *rte;
 	Oid			userid;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	bool		keyed = false;
@@ -471,17 +500,7 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 	st->async = wopts.insert_async;
 	st->batch_size = wopts.batch_size;
 
-	/*
-	 * The user whose mapping is used: the one permissions are checked as
-	 * (the view owner for an insert through a view).  A partition reached by
-	 * tuple routing has no range table entry of its own: its root has.
-	 */
-	if (rinfo->ri_RangeTableIndex == 0 && rinfo->ri_RootResultRelInfo != NULL)
-		rte = exec_rt_fetch(rinfo->ri_RootResultRelInfo->ri_RangeTableIndex,
-							estate);
-	else
-		rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	userid = modify_user(rinfo, estate);
 	st->conn = qipc_get_connection(GetUserMapping(userid, table->serverid));
 
 	/* the q table's columns and types, and whether it is keyed */
@@ -1177,9 +1196,9 @@ write_error_callback(void *arg)
  * ----------------------------------------------------------------
  */
 
-static void
+pg_noreturn static void
 value_error(QipcModifyState *st, QipcWriteColumn *c, int sqlstate,
-			const char *msg, const char *detail) pg_attribute_noreturn();
+			const char *msg, const char *detail);
 
 static void
 value_error(QipcModifyState *st, QipcWriteColumn *c, int sqlstate,
@@ -1296,8 +1315,8 @@ text_bytes(Oid typid, Datum d, int *len)
 	}
 }
 
-static void
-nan_error(QipcModifyState *st, QipcWriteColumn *c) pg_attribute_noreturn();
+pg_noreturn static void
+nan_error(QipcModifyState *st, QipcWriteColumn *c);
 
 static void
 nan_error(QipcModifyState *st, QipcWriteColumn *c)
@@ -1307,8 +1326,8 @@ nan_error(QipcModifyState *st, QipcWriteColumn *c)
 				"q's floating-point NaN is its null (0n), which reads back as NULL.");
 }
 
-static void
-timestamp_range_error(QipcModifyState *st, QipcWriteColumn *c) pg_attribute_noreturn();
+pg_noreturn static void
+timestamp_range_error(QipcModifyState *st, QipcWriteColumn *c);
 
 static void
 timestamp_range_error(QipcModifyState *st, QipcWriteColumn *c)
