@@ -21,7 +21,10 @@
  *	  q values (request and scan arguments, at execution);
  *	- jsonconv.c, functions.c, funcscan.c: direct q access (qipc_exec and
  *	  friends, function-backed tables);
- *	- import.c: IMPORT FOREIGN SCHEMA.
+ *	- import.c: IMPORT FOREIGN SCHEMA;
+ *	- modify.c: INSERT and COPY FROM into q tables (the write path: batches
+ *	  built as typed q tables, PostgreSQL -> q values by the q column's
+ *	  type, the async wrapper and its confirmation).
  *
  * Memory and ownership rules that every file relies on:
  *	- libkipc allocates with malloc (its default allocator); objects and
