@@ -54,7 +54,11 @@
  * multiplied by 1000 (range errors 22008: q timestamps hold 1707-09-22 to
  * 2292-04-10), timestamptz is written as UTC.  q strings, byte lists and
  * vectors have no null: NULL becomes the empty one.  A q column the foreign
- * table lacks is filled with nulls.
+ * table lacks is filled with nulls.  The conversion lives here rather than
+ * in typemap.c's qipc_datum_to_kipc, which makes one heap atom per value
+ * for request arguments: a batch writes each value straight into item k of
+ * a column vector of the type meta reports, with no allocation for
+ * scalars, and its errors name the column.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -117,7 +121,9 @@ typedef struct QipcWriteColumn
 	int16		elmlen;
 	bool		elmbyval;
 	char		elmalign;
-	KipcObject *vec;			/* this batch's column (tracked in batch_cxt) */
+	KipcObject *vec;			/* this batch's column: owned by the state,
+								 * reused by the next batch when nothing else
+								 * holds it (release_vectors frees it) */
 } QipcWriteColumn;
 
 /*
@@ -156,7 +162,7 @@ typedef struct QipcModifyState
 	int			cur_col;
 
 	MemoryContext state_cxt;	/* this struct and its strings */
-	MemoryContext batch_cxt;	/* the batch's q objects */
+	MemoryContext batch_cxt;	/* the batch's request objects and q's answer */
 	MemoryContext temp_cxt;		/* per-row conversion garbage */
 } QipcModifyState;
 
