@@ -108,8 +108,8 @@ typedef struct QipcWriteColumn
 {
 	char	   *qname;			/* q column name */
 	char		qchar;			/* meta type letter */
-	int			vtype;			/* batch column: vector type 1..19, or 0 for
-								 * a general list */
+	int			vtype;			/* batch column: vector type 1..19, or 0 for a
+								 * general list */
 	int			itemtype;		/* general lists: KIPC_T_CHAR (strings),
 								 * KIPC_T_BYTE (byte lists) or the vector type
 								 * of an array's elements */
@@ -862,10 +862,10 @@ batch_start(QipcModifyState *st, int64 cap)
 		QipcWriteColumn *col = &st->cols[c];
 
 		/*
-		 * A vector of the previous batch is reused when nothing else holds
-		 * it and it has the size: every item is overwritten (symbols free
-		 * their old string), and big vectors are not unmapped and faulted
-		 * in again for every batch.  General lists start afresh.
+		 * A vector of the previous batch is reused when nothing else holds it
+		 * and it has the size: every item is overwritten (symbols free their
+		 * old string), and big vectors are not unmapped and faulted in again
+		 * for every batch.  General lists start afresh.
 		 */
 		if (col->vec != NULL && col->vtype != KIPC_T_LIST &&
 			col->vec->refcount == 1 && col->vec->n == cap)
@@ -1202,9 +1202,9 @@ write_error_callback(void *arg)
  * ----------------------------------------------------------------
  */
 
-pg_noreturn static void
-value_error(QipcModifyState *st, QipcWriteColumn *c, int sqlstate,
-			const char *msg, const char *detail);
+pg_noreturn static void value_error(QipcModifyState *st, QipcWriteColumn *c,
+									int sqlstate, const char *msg,
+									const char *detail);
 
 static void
 value_error(QipcModifyState *st, QipcWriteColumn *c, int sqlstate,
@@ -1321,8 +1321,7 @@ text_bytes(Oid typid, Datum d, int *len)
 	}
 }
 
-pg_noreturn static void
-nan_error(QipcModifyState *st, QipcWriteColumn *c);
+pg_noreturn static void nan_error(QipcModifyState *st, QipcWriteColumn *c);
 
 static void
 nan_error(QipcModifyState *st, QipcWriteColumn *c)
@@ -1332,8 +1331,8 @@ nan_error(QipcModifyState *st, QipcWriteColumn *c)
 				"q's floating-point NaN is its null (0n), which reads back as NULL.");
 }
 
-pg_noreturn static void
-timestamp_range_error(QipcModifyState *st, QipcWriteColumn *c);
+pg_noreturn static void timestamp_range_error(QipcModifyState *st,
+											  QipcWriteColumn *c);
 
 static void
 timestamp_range_error(QipcModifyState *st, QipcWriteColumn *c)

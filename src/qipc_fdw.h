@@ -725,8 +725,8 @@ typedef struct QipcFdwWriteOptions
 	bool		updatable;		/* accept INSERT/COPY; default true */
 	int			batch_size;		/* rows per q request; default
 								 * QIPC_DEFAULT_BATCH_SIZE */
-	bool		insert_async;	/* batches as async messages, confirmed by
-								 * one sync request at the end */
+	bool		insert_async;	/* batches as async messages, confirmed by one
+								 * sync request at the end */
 	char	   *insert_function;	/* q function applied to (name; batch), or
 									 * NULL: insert (upsert for keyed tables) */
 } QipcFdwWriteOptions;
