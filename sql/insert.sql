@@ -177,6 +177,21 @@ INSERT INTO ins_keyed VALUES (1, 1.5, 'a'), (2, 2.5, 'b');
 INSERT INTO ins_keyed VALUES (2, 20.5, 'B'), (3, 3.5, 'c');
 SELECT * FROM ins_keyed ORDER BY id;
 SELECT qipc_exec('regress_ins', 'ins_keyed');
+-- UPDATE and DELETE identify the rows of a keyed table by their key: an
+-- update upserts the new row (after deleting the old key's row when the
+-- key changes), a delete is q's functional delete of the key
+UPDATE ins_keyed SET v = v * 10 WHERE id >= 2 RETURNING *;
+UPDATE ins_keyed SET id = 30, s = 'C' WHERE id = 3;
+DELETE FROM ins_keyed WHERE s = 'a' RETURNING *;
+SELECT * FROM ins_keyed ORDER BY id;
+SELECT qipc_exec('regress_ins', 'ins_keyed');
+EXPLAIN (VERBOSE, COSTS OFF) DELETE FROM ins_keyed WHERE id = 2;
+-- a key of several columns, one of them a symbol
+CREATE FOREIGN TABLE ins_keyed2 (sym text, d date, v float8) SERVER regress_ins;
+INSERT INTO ins_keyed2 VALUES ('a', '2024-01-01', 1), ('a', '2024-01-02', 2), ('b', '2024-01-01', 3);
+DELETE FROM ins_keyed2 WHERE v = 2;
+UPDATE ins_keyed2 SET v = 30 WHERE sym = 'b';
+SELECT * FROM ins_keyed2 ORDER BY sym, d;
 
 -- ===================================================================
 -- insert_function: a tickerplant-style .u.upd[`name; batch]
@@ -271,9 +286,10 @@ SELECT qipc_exec('regress_ins', 'ins_fill');
 -- ===================================================================
 -- what is refused
 -- ===================================================================
-UPDATE ins_keyed SET v = 0;
+-- UPDATE and DELETE need a key to identify the rows
+UPDATE ins_fill SET v = 0;
 \echo :LAST_ERROR_SQLSTATE
-DELETE FROM ins_keyed;
+DELETE FROM ins_fill;
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO ins_keyed VALUES (9, 9, 'z') ON CONFLICT DO NOTHING;
 \echo :LAST_ERROR_SQLSTATE

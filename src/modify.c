@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * modify.c
- *		  INSERT and COPY FROM into q tables: the write path of qipc_fdw.
+ *		  INSERT and COPY FROM into q tables, UPDATE and DELETE on keyed q
+ *		  tables: the write path of qipc_fdw.
  *
  * Rows are sent to q in batches.  A batch is one typed, column-oriented q
  * table built with libkipc's constructors (never q text): one q vector per
@@ -60,6 +61,14 @@
  * a column vector of the type meta reports, with no allocation for
  * scalars, and its errors name the column.
  *
+ * UPDATE and DELETE.  q identifies a row only by the key of a keyed table,
+ * so both need one (0A000 otherwise).  The old row comes from the plan's
+ * whole-row junk column; DELETE sends q's functional delete of the row's
+ * key, ![`t; ((=;`k1;v1); ...); 0b; `symbol$()] with typed values, inside a
+ * lambda that returns the count of rows removed; UPDATE upserts the new row
+ * (after deleting the old key's row when the key changed).  One request per
+ * row: PostgreSQL hands these rows over one at a time.
+ *
  * Copyright (c) 2026, qipc_fdw developers
  *
  * IDENTIFICATION
@@ -79,10 +88,13 @@
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/appendinfo.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
@@ -158,6 +170,12 @@ typedef struct QipcModifyState
 	char	   *async_lambda;	/* async: the wrapper lambda's source */
 	bool		in_confirm;		/* the confirmation request is running */
 
+	/* UPDATE and DELETE (keyed tables): the key columns, the old row */
+	CmdType		operation;
+	int			nkeys;
+	int		   *keycols;		/* index into cols of each key column */
+	AttrNumber	wholerow_attno; /* the old row in the plan's output */
+
 	/* error context: the column being converted, -1 if none */
 	int			cur_col;
 
@@ -166,16 +184,26 @@ typedef struct QipcModifyState
 	MemoryContext temp_cxt;		/* per-row conversion garbage */
 } QipcModifyState;
 
+/* the q of DELETE: delete the rows matching the conditions, count them */
+#define DELETE_LAMBDA \
+	"{[qipc_t;qipc_c] qipc_n:count get qipc_t; " \
+	"![qipc_t;qipc_c;0b;`symbol$()]; qipc_n - count get qipc_t}"
+
 /* the q text of the async confirmation (the wrapper is built per table) */
 #define CONFIRM_LAMBDA \
 	"{[qipc_k] w:@[get;`.qipc_fdw.w;()!()]; " \
 	"r:$[qipc_k in key w; w qipc_k; (0;\"\")]; " \
 	".qipc_fdw.w:enlist[qipc_k] _ w; r}"
 
-static QipcModifyState *create_modify_state(Relation rel, EState *estate,
+static QipcModifyState *create_modify_state(ModifyTableState *mtstate,
 											ResultRelInfo *rinfo,
-											bool buffered);
-static void fetch_q_meta(QipcModifyState *st, bool *keyed);
+											CmdType operation, bool buffered);
+static void fetch_q_meta(QipcModifyState *st, bool *keyed, KipcMsg **keys);
+static void setup_row_identity(QipcModifyState *st, const KipcObject *keys,
+							   ModifyTableState *mtstate);
+static void old_row(QipcModifyState *st, TupleTableSlot *planSlot,
+					Datum *values, bool *nulls);
+static int64 delete_rows(QipcModifyState *st, Datum *values, bool *nulls);
 static void choose_column_types(QipcModifyState *st, QipcWriteColumn *c);
 static void batch_start(QipcModifyState *st, int64 cap);
 static void batch_add_row(QipcModifyState *st, TupleTableSlot *slot);
@@ -213,15 +241,31 @@ qipc_is_foreign_rel_updatable(Relation rel)
 	if (topts.query != NULL || topts.function != NULL)
 		return 0;
 	qipc_get_write_options(table, &wopts);
-	return wopts.updatable ? (1 << CMD_INSERT) : 0;
+	return wopts.updatable ?
+		((1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE)) : 0;
+}
+
+/*
+ * qipc_add_foreign_update_targets
+ *		UPDATE and DELETE identify a row of a keyed q table by its key, read
+ *		from the old row: ask for the whole row (the same junk column
+ *		PostgreSQL adds itself for UPDATE).
+ */
+void
+qipc_add_foreign_update_targets(PlannerInfo *root, Index rtindex,
+								RangeTblEntry *target_rte,
+								Relation target_relation)
+{
+	Var		   *var = makeVar(rtindex, InvalidAttrNumber, RECORDOID, -1,
+							  InvalidOid, 0);
+
+	add_row_identity_var(root, var, rtindex, "wholerow");
 }
 
 /*
  * qipc_plan_foreign_modify
  *		Nothing to plan: the q table's layout is read when the statement
- *		starts.  UPDATE and DELETE are refused by the executor (this FDW has
- *		no ExecForeignUpdate/Delete: 0A000 naming the table); ON CONFLICT is
- *		refused here.
+ *		starts.  ON CONFLICT is refused here.
  */
 List *
 qipc_plan_foreign_modify(PlannerInfo *root, ModifyTable *plan,
@@ -257,9 +301,8 @@ qipc_begin_foreign_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 {
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
-	rinfo->ri_FdwState = create_modify_state(rinfo->ri_RelationDesc,
-											 mtstate->ps.state, rinfo,
-											 false);
+	rinfo->ri_FdwState = create_modify_state(mtstate, rinfo,
+											 mtstate->operation, false);
 }
 
 /*
@@ -277,8 +320,8 @@ qipc_begin_foreign_insert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 
 	buffered = is_copy &&
 		!(trig && (trig->trig_insert_after_row || trig->trig_insert_before_row));
-	rinfo->ri_FdwState = create_modify_state(rinfo->ri_RelationDesc,
-											 mtstate->ps.state, rinfo,
+	/* (an UPDATE that moves a row into this partition inserts it) */
+	rinfo->ri_FdwState = create_modify_state(mtstate, rinfo, CMD_INSERT,
 											 buffered);
 }
 
@@ -373,6 +416,90 @@ qipc_exec_foreign_batch_insert(EState *estate, ResultRelInfo *rinfo,
 }
 
 /*
+ * qipc_exec_foreign_update
+ *		Replace a row of a keyed q table: upsert the new row; when its key
+ *		changed, the row of the old key is deleted first.
+ */
+TupleTableSlot *
+qipc_exec_foreign_update(EState *estate, ResultRelInfo *rinfo,
+						 TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	QipcModifyState *st = (QipcModifyState *) rinfo->ri_FdwState;
+	TupleDesc	tupdesc = RelationGetDescr(st->rel);
+	Datum	   *oldvalues = palloc(sizeof(Datum) * tupdesc->natts);
+	bool	   *oldnulls = palloc(sizeof(bool) * tupdesc->natts);
+	bool		key_changed = false;
+	int			k;
+
+	PG_TRY();
+	{
+		old_row(st, planSlot, oldvalues, oldnulls);
+		slot_getallattrs(slot);
+		for (k = 0; k < st->nkeys; k++)
+		{
+			QipcWriteColumn *col = &st->cols[st->keycols[k]];
+			int			a = col->attnum - 1;
+			Form_pg_attribute attr = TupleDescAttr(tupdesc, a);
+
+			if (oldnulls[a] != slot->tts_isnull[a] ||
+				(!oldnulls[a] &&
+				 !datumIsEqual(oldvalues[a], slot->tts_values[a],
+							   attr->attbyval, attr->attlen)))
+				key_changed = true;
+		}
+		if (key_changed && delete_rows(st, oldvalues, oldnulls) == 0)
+			slot = NULL;		/* the row is gone: nothing updated */
+		else
+		{
+			batch_start(st, 1);
+			batch_add_row(st, slot);
+			batch_send(st);
+		}
+	}
+	PG_CATCH();
+	{
+		rethrow_with_row_count(st);
+	}
+	PG_END_TRY();
+	return slot;
+}
+
+/*
+ * qipc_exec_foreign_delete
+ *		Delete the row of the old row's key from a keyed q table.
+ */
+TupleTableSlot *
+qipc_exec_foreign_delete(EState *estate, ResultRelInfo *rinfo,
+						 TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	QipcModifyState *st = (QipcModifyState *) rinfo->ri_FdwState;
+	TupleDesc	tupdesc = RelationGetDescr(st->rel);
+	Datum	   *oldvalues = palloc(sizeof(Datum) * tupdesc->natts);
+	bool	   *oldnulls = palloc(sizeof(bool) * tupdesc->natts);
+	int64		n = 0;
+
+	PG_TRY();
+	{
+		old_row(st, planSlot, oldvalues, oldnulls);
+		n = delete_rows(st, oldvalues, oldnulls);
+	}
+	PG_CATCH();
+	{
+		rethrow_with_row_count(st);
+	}
+	PG_END_TRY();
+	/* a row that was no longer there was not deleted */
+	if (n == 0)
+		return NULL;
+	/* RETURNING sees the deleted row */
+	ExecClearTuple(slot);
+	memcpy(slot->tts_values, oldvalues, sizeof(Datum) * tupdesc->natts);
+	memcpy(slot->tts_isnull, oldnulls, sizeof(bool) * tupdesc->natts);
+	ExecStoreVirtualTuple(slot);
+	return slot;
+}
+
+/*
  * qipc_end_foreign_modify / qipc_end_foreign_insert
  *		Send the last rows and confirm async batches: a failure is reported
  *		before the statement returns.
@@ -414,13 +541,25 @@ qipc_explain_foreign_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		return;
 	qipc_get_table_options(table, rel, &topts);
 	qipc_get_write_options(table, &wopts);
+	ExplainPropertyText("q Table", topts.table ? topts.table : "", es);
+	if (mtstate->operation == CMD_UPDATE)
+	{
+		ExplainPropertyText("q Function", "upsert (one row at a time)", es);
+		return;
+	}
+	if (mtstate->operation == CMD_DELETE)
+	{
+		ExplainPropertyText("q Function",
+							"![name; key conditions; 0b; `symbol$()] (one row at a time)",
+							es);
+		return;
+	}
 	if (st != NULL)
 		function = st->function;
 	else if (wopts.insert_function != NULL)
 		function = wopts.insert_function;
 	else
 		function = "insert (upsert for a keyed table)";
-	ExplainPropertyText("q Table", topts.table ? topts.table : "", es);
 	ExplainPropertyText("q Function", function, es);
 	ExplainPropertyInteger("Batch Size", NULL,
 						   rinfo->ri_BatchSize > 1 ? rinfo->ri_BatchSize :
@@ -464,9 +603,12 @@ modify_user(ResultRelInfo *rinfo, EState *estate)
  *		checks permissions as) and the q table's layout.
  */
 static QipcModifyState *
-create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
-					bool buffered)
+create_modify_state(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+					CmdType operation, bool buffered)
 {
+	Relation	rel = rinfo->ri_RelationDesc;
+	EState	   *estate = mtstate->ps.state;
+	KipcMsg    *keys = NULL;
 	QipcModifyState *st;
 	MemoryContext cxt;
 	MemoryContext oldcxt;
@@ -492,6 +634,7 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 	st->rel = rel;
 	st->relname = pstrdup(RelationGetRelationName(rel));
 	st->buffered = buffered;
+	st->operation = operation;
 	st->cur_col = -1;
 
 	table = GetForeignTable(RelationGetRelid(rel));
@@ -510,7 +653,7 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 	st->conn = qipc_get_connection(GetUserMapping(userid, table->serverid));
 
 	/* the q table's columns and types, and whether it is keyed */
-	fetch_q_meta(st, &keyed);
+	fetch_q_meta(st, &keyed, &keys);
 
 	/* match the local columns to the q columns by (remote) name */
 	for (i = 0; i < tupdesc->natts; i++)
@@ -541,6 +684,8 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 	}
 	for (i = 0; i < st->ncols; i++)
 		choose_column_types(st, &st->cols[i]);
+	if (operation != CMD_INSERT)
+		setup_row_identity(st, keys->root, mtstate);
 
 	/* the column vectors live across batches: freed with the state */
 	{
@@ -551,7 +696,18 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
 		MemoryContextRegisterResetCallback(cxt, cb);
 	}
 
-	if (wopts.insert_function != NULL)
+	if (operation == CMD_UPDATE)
+	{
+		/* the new row replaces the row of its key */
+		st->function = "upsert";
+		st->async = false;
+	}
+	else if (operation == CMD_DELETE)
+	{
+		st->function = "delete";
+		st->async = false;
+	}
+	else if (wopts.insert_function != NULL)
 		st->function = pstrdup(wopts.insert_function);
 	else
 		st->function = keyed ? "upsert" : "insert";
@@ -593,7 +749,7 @@ create_modify_state(Relation rel, EState *estate, ResultRelInfo *rinfo,
  *		keyed (keys t); sets up st->cols, not yet matched to local columns.
  */
 static void
-fetch_q_meta(QipcModifyState *st, bool *keyed)
+fetch_q_meta(QipcModifyState *st, bool *keyed, KipcMsg **keys)
 {
 	QipcRemoteMeta *meta;
 	KipcObject *req;
@@ -612,6 +768,7 @@ fetch_q_meta(QipcModifyState *st, bool *keyed)
 				 errmsg("unexpected q answer to keys of q table \"%s\" for foreign table \"%s\"",
 						st->qtable, st->relname)));
 	*keyed = msg->root->n > 0;
+	*keys = msg;
 
 	st->ncols = meta->ncols;
 	st->cols = palloc0(sizeof(QipcWriteColumn) * Max(st->ncols, 1));
@@ -626,6 +783,154 @@ fetch_q_meta(QipcModifyState *st, bool *keyed)
 		if (kipc_set_symbol(st->colnames, c, meta->names[c]) != KIPC_OK)
 			out_of_memory();
 	}
+}
+
+/*
+ * setup_row_identity
+ *		UPDATE and DELETE: the key columns of the q table (which must be a
+ *		keyed table whose key columns the foreign table has) and the old
+ *		row's junk column.
+ */
+static void
+setup_row_identity(QipcModifyState *st, const KipcObject *keys,
+				   ModifyTableState *mtstate)
+{
+	Plan	   *subplan = outerPlanState(mtstate)->plan;
+	const char *verb = st->operation == CMD_UPDATE ? "update" : "delete from";
+	int64		k;
+
+	if (keys->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot %s foreign table \"%s\"", verb, st->relname),
+				 errdetail("q table \"%s\" has no key: only the rows of a keyed q table can be identified, by their key.",
+						   st->qtable)));
+	st->nkeys = (int) keys->n;
+	st->keycols = palloc(sizeof(int) * st->nkeys);
+	for (k = 0; k < keys->n; k++)
+	{
+		int			c;
+
+		for (c = 0; c < st->ncols; c++)
+			if (strcmp(st->cols[c].qname, keys->v.syms[k]) == 0)
+				break;
+		if (c == st->ncols || st->cols[c].attnum == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot %s foreign table \"%s\"", verb, st->relname),
+					 errdetail("Key column \"%s\" of q table \"%s\" is not a column of the foreign table.",
+							   keys->v.syms[k], st->qtable)));
+		if (st->cols[c].vtype == KIPC_T_LIST)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot %s foreign table \"%s\"", verb, st->relname),
+					 errdetail("Key column \"%s\" of q table \"%s\" is a column of lists.",
+							   keys->v.syms[k], st->qtable)));
+		st->keycols[k] = c;
+	}
+	st->wholerow_attno = ExecFindJunkAttributeInTlist(subplan->targetlist,
+													  "wholerow");
+	if (!AttributeNumberIsValid(st->wholerow_attno))
+		elog(ERROR, "could not find junk wholerow column");
+}
+
+/*
+ * old_row
+ *		The old row of an UPDATE or DELETE, from the plan's whole-row junk
+ *		column, deformed into values/nulls by attribute number.
+ */
+static void
+old_row(QipcModifyState *st, TupleTableSlot *planSlot, Datum *values,
+		bool *nulls)
+{
+	HeapTupleData tuple;
+	HeapTupleHeader th;
+	bool		isnull;
+	Datum		d;
+
+	d = ExecGetJunkAttribute(planSlot, st->wholerow_attno, &isnull);
+	if (isnull)
+		elog(ERROR, "wholerow is NULL");
+	th = DatumGetHeapTupleHeader(d);
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+	heap_deform_tuple(&tuple, RelationGetDescr(st->rel), values, nulls);
+}
+
+/*
+ * delete_rows
+ *		Delete the row of the key in values/nulls (by attribute number) with
+ *		q's functional delete ![t; c; 0b; `symbol$()], c the conditions
+ *		(=; `key; value) with typed q values (a symbol enlisted, so that it
+ *		is not read as a column name).  Returns the rows q deleted.
+ */
+static int64
+delete_rows(QipcModifyState *st, Datum *values, bool *nulls)
+{
+	MemoryContext oldcxt;
+	KipcObject *conds;
+	KipcObject *req;
+	KipcMsg    *msg;
+	int64		n;
+	int			k;
+
+	MemoryContextReset(st->batch_cxt);
+	oldcxt = MemoryContextSwitchTo(st->batch_cxt);
+	conds = qipc_track_object(kipc_new_list(st->nkeys));
+	for (k = 0; k < st->nkeys; k++)
+	{
+		QipcWriteColumn *col = &st->cols[st->keycols[k]];
+		int			a = col->attnum - 1;
+		KipcObject *cond = kipc_new_list(3);
+		KipcObject *vec;
+		KipcObject *value;
+
+		if (cond == NULL)
+			out_of_memory();
+		conds->v.objs[k] = cond;
+		cond->v.objs[0] = kipc_new_primitive(KIPC_T_BINARY, 8); /* = */
+		cond->v.objs[1] = kipc_new_symbol(col->qname);
+		vec = kipc_new_vector(col->vtype, 1);
+		if (cond->v.objs[0] == NULL || cond->v.objs[1] == NULL || vec == NULL)
+		{
+			kipc_unref(vec);
+			out_of_memory();
+		}
+		cond->v.objs[2] = vec;	/* owned by cond from here */
+		st->cur_col = st->keycols[k];
+		put_value(st, col, col->vtype, col->typid, vec, 0, values[a], nulls[a]);
+		st->cur_col = -1;
+		if (col->vtype != KIPC_T_SYMBOL)
+		{
+			/* an atom of the item (a symbol stays a one-item list) */
+			value = kipc_new_atom(-col->vtype);
+			if (value == NULL)
+				out_of_memory();
+			memcpy(&value->a, vec->v.items, kipc_type_size(col->vtype));
+			cond->v.objs[2] = value;
+			kipc_unref(vec);
+		}
+	}
+
+	/* ({...}; `name; conditions): the count of rows deleted */
+	req = qipc_track_object(kipc_new_list(3));
+	req->v.objs[0] = kipc_new_cstring(DELETE_LAMBDA);
+	req->v.objs[1] = kipc_new_symbol(st->qtable);
+	req->v.objs[2] = kipc_ref(conds);
+	if (req->v.objs[0] == NULL || req->v.objs[1] == NULL)
+		out_of_memory();
+	msg = qipc_request_ext(st->conn, req, DELETE_LAMBDA, 0);
+	if (msg->root->type != -KIPC_T_LONG)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("unexpected q answer to a delete from q table \"%s\"",
+						st->qtable)));
+	n = msg->root->a.j;
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(st->batch_cxt);
+	return n;
 }
 
 /* q vector type of a meta letter (lower case), 0 if none */

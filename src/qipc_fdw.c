@@ -116,8 +116,11 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	/* ANALYZE, sampled by q */
 	routine->AnalyzeForeignTable = qipcAnalyzeForeignTable;
 
-	/* INSERT and COPY FROM (modify.c) */
+	/* INSERT, COPY FROM, UPDATE and DELETE (modify.c) */
 	routine->IsForeignRelUpdatable = qipc_is_foreign_rel_updatable;
+	routine->AddForeignUpdateTargets = qipc_add_foreign_update_targets;
+	routine->ExecForeignUpdate = qipc_exec_foreign_update;
+	routine->ExecForeignDelete = qipc_exec_foreign_delete;
 	routine->PlanForeignModify = qipc_plan_foreign_modify;
 	routine->BeginForeignModify = qipc_begin_foreign_modify;
 	routine->ExecForeignInsert = qipc_exec_foreign_insert;

@@ -715,7 +715,8 @@ extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										List *scan_clauses, Plan *outer_plan);
 
 /* ----------------------------------------------------------------
- * INSERT and COPY FROM into q tables (modify.c; options in option.c)
+ * INSERT, COPY FROM, UPDATE and DELETE on q tables (modify.c; options in
+ * option.c)
  * ----------------------------------------------------------------
  */
 
@@ -738,6 +739,17 @@ extern void qipc_get_write_options(ForeignTable *table,
 
 /* FdwRoutine callbacks of the write path */
 extern int	qipc_is_foreign_rel_updatable(Relation rel);
+extern void qipc_add_foreign_update_targets(PlannerInfo *root, Index rtindex,
+											RangeTblEntry *target_rte,
+											Relation target_relation);
+extern TupleTableSlot *qipc_exec_foreign_update(EState *estate,
+												ResultRelInfo *rinfo,
+												TupleTableSlot *slot,
+												TupleTableSlot *planSlot);
+extern TupleTableSlot *qipc_exec_foreign_delete(EState *estate,
+												ResultRelInfo *rinfo,
+												TupleTableSlot *slot,
+												TupleTableSlot *planSlot);
 extern List *qipc_plan_foreign_modify(PlannerInfo *root, ModifyTable *plan,
 									  Index resultRelation, int subplan_index);
 extern void qipc_begin_foreign_modify(ModifyTableState *mtstate,
