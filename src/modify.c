@@ -108,10 +108,6 @@
 
 #define NS_PER_US	INT64CONST(1000)
 
-/* 18 replaced pg_attribute_noreturn() (after) by pg_noreturn (before) */
-#ifndef pg_noreturn
-#define pg_noreturn pg_attribute_noreturn()
-#endif
 
 /*
  * One column of the q table, as a column of the batches sent.
