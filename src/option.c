@@ -53,7 +53,8 @@ typedef enum QipcOptionKind
 	QIPC_OPT_BYTES,				/* integer > 0, units allowed (64MB) */
 	QIPC_OPT_SSLMODE,			/* disable | require | verify-ca | verify-full */
 	QIPC_OPT_QNAME,				/* q function name (.ns.fn) */
-	QIPC_OPT_PARAM				/* integer 1..8 (q lambda parameter limit) */
+	QIPC_OPT_PARAM,				/* integer 1..8 (q lambda parameter limit) */
+	QIPC_OPT_POSITIVE			/* integer >= 1 */
 } QipcOptionKind;
 
 /* one valid option */
@@ -87,6 +88,10 @@ static const QipcFdwOption qipc_options[] = {
 	{"sslkey", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"fetch_size", ForeignServerRelationId, QIPC_OPT_COUNT},
 	{"bind_join_batch", ForeignServerRelationId, QIPC_OPT_COUNT},
+	/* writes (modify.c) */
+	{"updatable", ForeignServerRelationId, QIPC_OPT_BOOL},
+	{"batch_size", ForeignServerRelationId, QIPC_OPT_POSITIVE},
+	{"insert_async", ForeignServerRelationId, QIPC_OPT_BOOL},
 
 	/* user mapping */
 	{"user", UserMappingRelationId, QIPC_OPT_STRING},
@@ -103,6 +108,11 @@ static const QipcFdwOption qipc_options[] = {
 	{"use_remote_estimate", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"fetch_size", ForeignTableRelationId, QIPC_OPT_COUNT},
 	{"bind_join_batch", ForeignTableRelationId, QIPC_OPT_COUNT},
+	/* writes (modify.c) */
+	{"updatable", ForeignTableRelationId, QIPC_OPT_BOOL},
+	{"batch_size", ForeignTableRelationId, QIPC_OPT_POSITIVE},
+	{"insert_function", ForeignTableRelationId, QIPC_OPT_QNAME},
+	{"insert_async", ForeignTableRelationId, QIPC_OPT_BOOL},
 
 	/* column */
 	{"column_name", AttributeRelationId, QIPC_OPT_STRING},
@@ -404,6 +414,13 @@ check_option_value(DefElem *def, const QipcFdwOption *opt)
 							 errdetail("A q function takes 1 to 8 parameters.")));
 				break;
 			}
+		case QIPC_OPT_POSITIVE:
+			if (get_int_option(def, 0) < 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"%s\" must be an integer value greater than zero",
+								def->defname)));
+			break;
 	}
 }
 
@@ -627,4 +644,45 @@ qipc_get_bind_join_batch(ForeignTable *table, ForeignServer *server)
 			batch = get_int_option(def, 0);
 	}
 	return batch;
+}
+
+/*
+ * qipc_get_write_options
+ *		Fill *opts with the options of INSERT into a foreign table (modify.c):
+ *		the table's value wins over the server's, then the default.
+ */
+void
+qipc_get_write_options(ForeignTable *table, QipcFdwWriteOptions *opts)
+{
+	ForeignServer *server = GetForeignServer(table->serverid);
+	List	   *lists[2];
+	int			i;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->updatable = true;
+	opts->batch_size = QIPC_DEFAULT_BATCH_SIZE;
+	opts->insert_async = false;
+	opts->insert_function = NULL;
+
+	/* server first, so that the table's options override */
+	lists[0] = server->options;
+	lists[1] = table->options;
+	for (i = 0; i < 2; i++)
+	{
+		ListCell   *lc;
+
+		foreach(lc, lists[i])
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+
+			if (strcmp(def->defname, "updatable") == 0)
+				opts->updatable = defGetBoolean(def);
+			else if (strcmp(def->defname, "batch_size") == 0)
+				opts->batch_size = get_int_option(def, 0);
+			else if (strcmp(def->defname, "insert_async") == 0)
+				opts->insert_async = defGetBoolean(def);
+			else if (strcmp(def->defname, "insert_function") == 0)
+				opts->insert_function = defGetString(def);
+		}
+	}
 }
