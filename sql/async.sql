@@ -144,7 +144,9 @@ RESET statement_timeout;
 SELECT * FROM regress_async_slow ORDER BY who;
 -- a cancel of a query waiting in an Async Append (another session, through
 -- dblink, is the victim): the same
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink;
+RESET client_min_messages;
 SELECT format('host=%s port=%s dbname=%s user=%s',
               split_part(current_setting('unix_socket_directories'), ',', 1),
               current_setting('port'), current_database(), current_user)
@@ -153,8 +155,16 @@ SELECT dblink_connect('regress_async_victim', :'connstr');
 SELECT pid AS victim FROM dblink('regress_async_victim',
   'SELECT pg_backend_pid()') AS t(pid int) \gset
 SET regress.victim = :'victim';
+-- servers 2 and 3 answer after 5 s: the cancel certainly comes first
+CREATE TABLE regress_async_sleepy (who bigint) PARTITION BY LIST (who);
+CREATE FOREIGN TABLE regress_async_sleepy2 PARTITION OF regress_async_sleepy
+  FOR VALUES IN (2) SERVER regress_async2
+  OPTIONS (query '.qserver.sleep[5000]; ([] who:enlist at_server)');
+CREATE FOREIGN TABLE regress_async_sleepy3 PARTITION OF regress_async_sleepy
+  FOR VALUES IN (3) SERVER regress_async3
+  OPTIONS (query '.qserver.sleep[5000]; ([] who:enlist at_server)');
 SELECT dblink_send_query('regress_async_victim',
-  'SELECT * FROM regress_async_slow');
+  'SELECT * FROM regress_async_sleepy');
 -- wait (10 s at most) until the victim waits in the Append
 DO $$
 BEGIN
@@ -169,9 +179,12 @@ BEGIN
 END $$;
 SELECT wait_event FROM pg_stat_activity WHERE pid = :victim;
 SELECT pg_cancel_backend(:victim);
-SELECT * FROM dblink_get_result('regress_async_victim') AS t(who bigint, n bigint);
+SELECT * FROM dblink_get_result('regress_async_victim') AS t(who bigint);
+-- the victim's next query reconnects (and waits for the q servers to
+-- finish sleeping)
 SELECT * FROM dblink('regress_async_victim',
   'SELECT * FROM regress_async_slow ORDER BY who') AS t(who bigint, n bigint);
+DROP TABLE regress_async_sleepy;
 SELECT dblink_disconnect('regress_async_victim');
 RESET regress.victim;
 
@@ -227,3 +240,4 @@ DROP SERVER regress_async1 CASCADE;
 DROP SERVER regress_async2 CASCADE;
 DROP SERVER regress_async3 CASCADE;
 DROP SERVER regress_async_down CASCADE;
+DROP EXTENSION dblink;

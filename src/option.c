@@ -541,8 +541,7 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 
 	memset(opts, 0, sizeof(*opts));
 
-	/* the server's use_remote_estimate, fetch_size, async_capable are the
-	 * defaults */
+	/* defaults: the server's use_remote_estimate, fetch_size, async_capable */
 	opts->fetch_size = QIPC_DEFAULT_FETCH_SIZE;
 	foreach(lc, server->options)
 	{
