@@ -180,6 +180,8 @@ END $$;
 SELECT wait_event FROM pg_stat_activity WHERE pid = :victim;
 SELECT pg_cancel_backend(:victim);
 SELECT * FROM dblink_get_result('regress_async_victim') AS t(who bigint);
+-- (the end of the cancelled query's results)
+SELECT * FROM dblink_get_result('regress_async_victim') AS t(who bigint);
 -- the victim's next query reconnects (and waits for the q servers to
 -- finish sleeping)
 SELECT * FROM dblink('regress_async_victim',
