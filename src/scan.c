@@ -2,7 +2,8 @@
  *
  * scan.c
  *		  Execution of foreign table scans: Begin/Iterate/ReScan/End and
- *		  EXPLAIN, and the plan-time choice of paged reading.
+ *		  EXPLAIN, the plan-time choice of paged reading, and asynchronous
+ *		  execution under an Append (at the end of the file).
  *
  * q has no cursors: a query is answered with one message holding the whole
  * result, which kdb+ builds in its own memory first and PostgreSQL would
