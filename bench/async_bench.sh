@@ -23,6 +23,7 @@ RUNS=${RUNS:-3}
 ROWS=${ROWS:-400000}
 DELAY=${DELAY:-200}
 
+# shellcheck source=tools/lib.sh disable=SC1091
 . tools/lib.sh
 make -s >/dev/null
 make -s qserver >/dev/null
@@ -46,7 +47,8 @@ done
 # setup K: K shards of ROWS/K rows; shard i (0-based) holds ids
 # i*n .. (i+1)*n-1, v = id mod 1000, w = id mod 7
 setup() {
-	local k=$1 n=$((ROWS / k)) i
+	local k=$1 n i
+	n=$((ROWS / k))
 	"${PSQL[@]}" >/dev/null <<SQL
 DROP TABLE IF EXISTS ab_fast, ab_slow;
 CREATE TABLE ab_fast (shard int, id bigint, v bigint, w bigint) PARTITION BY LIST (shard);
