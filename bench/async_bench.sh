@@ -50,9 +50,10 @@ setup() {
 	local k=$1 n i
 	n=$((ROWS / k))
 	"${PSQL[@]}" >/dev/null <<SQL
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS ab_fast, ab_slow;
 CREATE TABLE ab_fast (shard int, id bigint, v bigint, w bigint) PARTITION BY LIST (shard);
-CREATE TABLE ab_slow (shard int, n bigint, sv bigint, sw bigint) PARTITION BY LIST (shard);
+CREATE TABLE ab_slow (shard int, n bigint, sumv bigint, sumw bigint) PARTITION BY LIST (shard);
 SQL
 	for i in $(seq 0 $((k - 1))); do
 		"${PSQL[@]}" >/dev/null <<SQL
@@ -60,7 +61,7 @@ SELECT qipc_exec('q$((i + 1))', 'ab_t:([] shard:$n#$i; id:$((i * n))+til $n; v:(
 CREATE FOREIGN TABLE ab_fast_$i PARTITION OF ab_fast FOR VALUES IN ($i)
   SERVER q$((i + 1)) OPTIONS (table 'ab_t');
 CREATE FOREIGN TABLE ab_slow_$i PARTITION OF ab_slow FOR VALUES IN ($i)
-  SERVER q$((i + 1)) OPTIONS (query '.qserver.sleep[$DELAY]; ([] shard:enlist $i; n:enlist count ab_t; sv:enlist sum ab_t\`v; sw:enlist sum ab_t\`w)');
+  SERVER q$((i + 1)) OPTIONS (query '.qserver.sleep[$DELAY]; ([] shard:enlist $i; n:enlist count ab_t; sumv:enlist sum ab_t\`v; sumw:enlist sum ab_t\`w)');
 SQL
 	done
 }
@@ -90,7 +91,7 @@ SQL
 }
 
 Q_FAST="SELECT count(*), sum(v), sum(w) FROM ab_fast"
-Q_SLOW="SELECT sum(n), sum(sv), sum(sw) FROM ab_slow"
+Q_SLOW="SELECT sum(n), sum(sumv), sum(sumw) FROM ab_slow"
 # what q says: the same sums, computed on the servers
 expected="$ROWS|$(( (ROWS / 1000) * 499500 ))|$(( (ROWS / 7) * 21 + ( (ROWS % 7) * ((ROWS % 7) - 1) / 2 ) ))"
 
