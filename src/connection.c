@@ -100,6 +100,9 @@ struct QipcConnCacheEntry
 										 * the connection was needed by
 										 * another request */
 	uint64		stash_id[QIPC_STASH_SIZE];
+	/* asynchronous execution: the scan whose request owner_id is */
+	void	   *owner;			/* see qipc_set_request_owner */
+	uint64		owner_id;
 	uint64		closed_bytes_in;	/* traffic of closed connections */
 	uint64		closed_bytes_out;
 	QipcConnStats stats;		/* exposed by qipc_connection_list */
@@ -844,6 +847,76 @@ qipc_discard_response(QipcConnection *conn, uint64 id)
 			kipc_msg_free(m);
 	}
 }
+
+/* ----------------------------------------------------------------
+ * Asynchronous execution (Async Append, scan.c)
+ *
+ * An async scan waits for its reply in the executor's wait event set, not
+ * here: it needs the socket, whether its reply is still on the wire, and
+ * which scan the reply on the wire belongs to, since scans of the same
+ * server share one connection and so take turns.
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * qipc_connection_socket
+ *		See qipc_fdw.h.
+ */
+int
+qipc_connection_socket(QipcConnection *conn)
+{
+	return conn->conn != NULL ? kipc_conn_socket(conn->conn) : -1;
+}
+
+/*
+ * qipc_response_on_wire
+ *		See qipc_fdw.h.
+ */
+bool
+qipc_response_on_wire(QipcConnection *conn, uint64 id)
+{
+	return id != 0 && conn->conn != NULL && conn->pending_id == id;
+}
+
+/*
+ * qipc_set_request_owner
+ *		See qipc_fdw.h.
+ */
+void
+qipc_set_request_owner(QipcConnection *conn, uint64 id, void *owner)
+{
+	conn->owner = owner;
+	conn->owner_id = id;
+}
+
+/*
+ * qipc_request_owner
+ *		See qipc_fdw.h.
+ */
+void *
+qipc_request_owner(QipcConnection *conn)
+{
+	if (conn->owner != NULL && conn->conn != NULL && conn->pending_id != 0 &&
+		conn->pending_id == conn->owner_id)
+		return conn->owner;
+	return NULL;
+}
+
+/*
+ * qipc_forget_request_owner
+ *		See qipc_fdw.h.
+ */
+void
+qipc_forget_request_owner(QipcConnection *conn, void *owner)
+{
+	if (conn->owner == owner)
+	{
+		conn->owner = NULL;
+		conn->owner_id = 0;
+	}
+}
+
+/* ---- end of asynchronous execution ---- */
 
 /*
  * free_stash

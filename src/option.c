@@ -87,6 +87,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"sslcert", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"sslkey", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"fetch_size", ForeignServerRelationId, QIPC_OPT_COUNT},
+	{"async_capable", ForeignServerRelationId, QIPC_OPT_BOOL},
 	{"bind_join_batch", ForeignServerRelationId, QIPC_OPT_COUNT},
 	/* writes (modify.c) */
 	{"updatable", ForeignServerRelationId, QIPC_OPT_BOOL},
@@ -107,6 +108,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"partition_column", ForeignTableRelationId, QIPC_OPT_STRING},
 	{"use_remote_estimate", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"fetch_size", ForeignTableRelationId, QIPC_OPT_COUNT},
+	{"async_capable", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"bind_join_batch", ForeignTableRelationId, QIPC_OPT_COUNT},
 	/* writes (modify.c) */
 	{"updatable", ForeignTableRelationId, QIPC_OPT_BOOL},
@@ -539,7 +541,7 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 
 	memset(opts, 0, sizeof(*opts));
 
-	/* the server's use_remote_estimate and fetch_size are the defaults */
+	/* defaults: the server's use_remote_estimate, fetch_size, async_capable */
 	opts->fetch_size = QIPC_DEFAULT_FETCH_SIZE;
 	foreach(lc, server->options)
 	{
@@ -549,6 +551,8 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 			opts->use_remote_estimate = defGetBoolean(def);
 		else if (strcmp(def->defname, "fetch_size") == 0)
 			opts->fetch_size = get_int_option(def, 0);
+		else if (strcmp(def->defname, "async_capable") == 0)
+			opts->async_capable = defGetBoolean(def);
 	}
 
 	foreach(lc, table->options)
@@ -566,6 +570,8 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 			opts->partition_column = defGetString(def);
 		else if (strcmp(name, "use_remote_estimate") == 0)
 			opts->use_remote_estimate = defGetBoolean(def);
+		else if (strcmp(name, "async_capable") == 0)
+			opts->async_capable = defGetBoolean(def);
 		else if (strcmp(name, "fetch_size") == 0)
 			opts->fetch_size = get_int_option(def, 0);
 	}

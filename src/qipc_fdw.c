@@ -113,6 +113,12 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	/* pushdown of aggregates, ORDER BY and LIMIT (upper.c) */
 	routine->GetForeignUpperPaths = qipc_get_foreign_upper_paths;
 
+	/* asynchronous execution under an Append (scan.c) */
+	routine->IsForeignPathAsyncCapable = qipc_is_foreign_path_async_capable;
+	routine->ForeignAsyncRequest = qipc_foreign_async_request;
+	routine->ForeignAsyncConfigureWait = qipc_foreign_async_configure_wait;
+	routine->ForeignAsyncNotify = qipc_foreign_async_notify;
+
 	/* ANALYZE, sampled by q */
 	routine->AnalyzeForeignTable = qipcAnalyzeForeignTable;
 

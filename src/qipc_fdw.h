@@ -109,6 +109,8 @@ typedef struct QipcFdwTableOptions
 	char	   *partition_column;	/* date-partitioned tables, or NULL */
 	bool		use_remote_estimate;	/* server value unless overridden */
 	int			fetch_size;		/* server value unless overridden */
+	bool		async_capable;	/* server value unless overridden: scans
+								 * may run concurrently under an Append */
 } QipcFdwTableOptions;
 
 /* ----------------------------------------------------------------
@@ -233,6 +235,25 @@ extern KipcMsg *qipc_receive_response(QipcConnection *conn, uint64 id,
 									  const KipcObject *request,
 									  const char *qtext, int flags);
 extern void qipc_discard_response(QipcConnection *conn, uint64 id);
+
+/*
+ * Asynchronous execution (scan.c's Async Append callbacks).
+ * qipc_connection_socket: the socket to wait on, -1 when closed.
+ * qipc_response_on_wire: the reply of pipelined request id has not been
+ * read yet (false once it was read, kept for its owner, or lost with the
+ * connection: qipc_receive_response then returns it without waiting on
+ * the socket, or resends the request).
+ * qipc_set_request_owner: say which scan sent request id; until its reply
+ * is read, qipc_request_owner returns that scan (else NULL), so that the
+ * other scans of the connection know whom they wait for.
+ * qipc_forget_request_owner: the scan goes away (end of its query, error).
+ */
+extern int	qipc_connection_socket(QipcConnection *conn);
+extern bool qipc_response_on_wire(QipcConnection *conn, uint64 id);
+extern void qipc_set_request_owner(QipcConnection *conn, uint64 id,
+								   void *owner);
+extern void *qipc_request_owner(QipcConnection *conn);
+extern void qipc_forget_request_owner(QipcConnection *conn, void *owner);
 
 /*
  * qipc_send_async
@@ -405,6 +426,12 @@ extern void qipc_rescan_foreign_scan(ForeignScanState *node);
 extern void qipc_end_foreign_scan(ForeignScanState *node);
 extern void qipc_explain_foreign_scan(ForeignScanState *node,
 									  ExplainState *es);
+
+/* Asynchronous execution (Async Append), scan.c */
+extern bool qipc_is_foreign_path_async_capable(ForeignPath *path);
+extern void qipc_foreign_async_request(AsyncRequest *areq);
+extern void qipc_foreign_async_configure_wait(AsyncRequest *areq);
+extern void qipc_foreign_async_notify(AsyncRequest *areq);
 
 /*
  * Fixups of pushed aggregates whose value q cannot deliver as one column
@@ -717,6 +744,7 @@ extern void qipc_get_foreign_upper_paths(PlannerInfo *root,
 extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										ForeignPath *best_path, List *tlist,
 										List *scan_clauses, Plan *outer_plan);
+extern RelOptInfo *qipc_upper_scan_rel(RelOptInfo *rel);
 
 /* ----------------------------------------------------------------
  * Bind joins (bindjoin.c; the option and GUC in option.c)

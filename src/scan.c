@@ -2,7 +2,8 @@
  *
  * scan.c
  *		  Execution of foreign table scans: Begin/Iterate/ReScan/End and
- *		  EXPLAIN, and the plan-time choice of paged reading.
+ *		  EXPLAIN, the plan-time choice of paged reading, and asynchronous
+ *		  execution under an Append (at the end of the file).
  *
  * q has no cursors: a query is answered with one message holding the whole
  * result, which kdb+ builds in its own memory first and PostgreSQL would
@@ -67,10 +68,12 @@
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
+#include "executor/execAsync.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "storage/latch.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/lsyscache.h"
@@ -139,6 +142,12 @@ typedef struct QipcFdwScanState
 	MemoryContext req_cxt;		/* the page request in flight */
 	MemoryContext batch_cxt;	/* result message (page), converter caches */
 	MemoryContext temp_cxt;		/* per-row by-reference values */
+
+	/* asynchronous execution (see "Asynchronous execution" below) */
+	bool		async;			/* run by an Append's async requests */
+	AsyncRequest *areq;			/* the Append's request for this scan */
+	QipcConnection *owner_conn; /* connection told that we own a request */
+	MemoryContextCallback owner_cb; /* forgets that when the query ends */
 } QipcFdwScanState;
 
 static void start_scan(QipcFdwScanState *fsstate, ExprContext *econtext);
@@ -155,6 +164,10 @@ static void bind_result_columns(QipcFdwScanState *fsstate,
 static void conversion_error_callback(void *arg);
 static const char *scan_error_hint(QipcFdwScanState *fsstate,
 								   const char *qerr);
+static void send_result_request(QipcFdwScanState *fsstate);
+static void receive_result(QipcFdwScanState *fsstate);
+static void async_own_request(QipcFdwScanState *fsstate);
+static void async_forget_owner(void *arg);
 
 /* ----------------------------------------------------------------
  * Planning: is the scan paged, and with which q
@@ -391,6 +404,21 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 											  ALLOCSET_SMALL_SIZES);
 	fsstate->cur_col = -1;
 	fsstate->total_rows = -1;
+
+	/*
+	 * Under an async Append the scan sends its request at once and the
+	 * Append waits for the reply (see "Asynchronous execution").  The
+	 * connection learns which scan owns the request on the wire; that is
+	 * forgotten when the query's memory goes, even after an error.
+	 */
+	fsstate->async = node->ss.ps.async_capable;
+	if (fsstate->async)
+	{
+		fsstate->owner_cb.func = async_forget_owner;
+		fsstate->owner_cb.arg = fsstate;
+		MemoryContextRegisterResetCallback(estate->es_query_cxt,
+										   &fsstate->owner_cb);
+	}
 }
 
 /*
@@ -409,17 +437,32 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
 	int64		row;
 	int			i;
 
-	if (!fsstate->fetched)
-		start_scan(fsstate, node->ss.ps.ps_ExprContext);
-
 	ExecClearTuple(slot);
+	if (!fsstate->fetched)
+	{
+		/* async: the Append's request starts the scan, not the first row */
+		if (fsstate->async)
+			return slot;
+		start_scan(fsstate, node->ss.ps.ps_ExprContext);
+	}
+
 	while (fsstate->next_row >= fsstate->nrows)
 	{
-		/* the next page, if any (a page may have no row left after W) */
-		if (fsstate->fetch_size <= 0 ||
-			(fsstate->pending == 0 && fsstate->next_start >= fsstate->total_rows))
+		/*
+		 * The next page, if any (a page may have no row left after W), or
+		 * the reply of an async one-result scan.  No outstanding request:
+		 * the scan is over.  Async: a reply still on the wire is waited for
+		 * by the Append, so the scan has no row for now.
+		 */
+		if (fsstate->pending == 0)
 			return slot;
-		next_page(fsstate);
+		if (fsstate->async &&
+			qipc_response_on_wire(fsstate->conn, fsstate->pending))
+			return slot;
+		if (fsstate->fetch_size > 0)
+			next_page(fsstate);
+		else
+			receive_result(fsstate);
 	}
 
 	row = fsstate->next_row++;
@@ -502,7 +545,10 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 
 	if (fsstate->fetch_size <= 0)
 	{
-		fetch_result(fsstate);
+		if (fsstate->async)
+			send_result_request(fsstate);
+		else
+			fetch_result(fsstate);
 		return;
 	}
 
@@ -512,7 +558,8 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 	fsstate->pages = 0;
 	fsstate->single_page = false;
 	send_page_request(fsstate);
-	next_page(fsstate);
+	if (!fsstate->async)
+		next_page(fsstate);
 }
 
 /*
@@ -548,6 +595,8 @@ send_page_request(QipcFdwScanState *fsstate)
 										 QIPC_REQUEST_PAGE);
 	fsstate->next_start += n;
 	MemoryContextSwitchTo(oldcxt);
+	if (fsstate->async)
+		async_own_request(fsstate);
 }
 
 /*
@@ -658,6 +707,57 @@ fetch_result(QipcFdwScanState *fsstate)
 							scan_error_hint(fsstate, msg->root->a.s));
 	bind_result_columns(fsstate, msg->root);
 
+	MemoryContextSwitchTo(oldcxt);
+	fsstate->next_row = 0;
+}
+
+/*
+ * send_result_request
+ *		Async one-result scans: send the request that fetch_result would
+ *		send, without waiting; receive_result reads its reply.  The request
+ *		lives in req_cxt, as a page request does, so that end_paging drops
+ *		it and a lost reply of a select can be asked for again.
+ */
+static void
+send_result_request(QipcFdwScanState *fsstate)
+{
+	MemoryContext oldcxt;
+
+	MemoryContextReset(fsstate->req_cxt);
+	oldcxt = MemoryContextSwitchTo(fsstate->req_cxt);
+	fsstate->pending_req = qipc_build_request(fsstate->page_head,
+											  fsstate->page_args);
+	fsstate->pending = qipc_send_request(fsstate->conn, fsstate->pending_req,
+										 fsstate->query,
+										 QIPC_REQUEST_ALLOW_ERROR |
+										 (fsstate->idempotent ? QIPC_REQUEST_IDEMPOTENT : 0));
+	MemoryContextSwitchTo(oldcxt);
+	async_own_request(fsstate);
+}
+
+/*
+ * receive_result
+ *		Read the reply of send_result_request and bind its columns, as
+ *		fetch_result does.
+ */
+static void
+receive_result(QipcFdwScanState *fsstate)
+{
+	MemoryContext oldcxt;
+	KipcMsg    *msg;
+	uint64		id = fsstate->pending;
+
+	MemoryContextReset(fsstate->batch_cxt);
+	oldcxt = MemoryContextSwitchTo(fsstate->batch_cxt);
+	msg = qipc_receive_response(fsstate->conn, id, fsstate->pending_req,
+								fsstate->query,
+								QIPC_REQUEST_ALLOW_ERROR |
+								(fsstate->idempotent ? QIPC_REQUEST_IDEMPOTENT : 0));
+	fsstate->pending = 0;
+	if (msg->root->type == KIPC_T_ERROR)
+		qipc_report_q_error(fsstate->conn, msg->root, fsstate->query,
+							scan_error_hint(fsstate, msg->root->a.s));
+	bind_result_columns(fsstate, msg->root);
 	MemoryContextSwitchTo(oldcxt);
 	fsstate->next_row = 0;
 }
@@ -1004,6 +1104,8 @@ qipc_end_foreign_scan(ForeignScanState *node)
 		return;
 	end_paging(fsstate);
 	MemoryContextReset(fsstate->batch_cxt);
+	if (fsstate->owner_conn)
+		qipc_forget_request_owner(fsstate->owner_conn, fsstate);
 	if (fsstate->conn)
 		qipc_release_connection(fsstate->conn);
 	fsstate->conn = NULL;
@@ -1061,3 +1163,228 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 								es);
 	}
 }
+
+/* ----------------------------------------------------------------
+ * Asynchronous execution (Async Append)
+ *
+ * With async_capable, the foreign scans under an Append send their
+ * requests at once and the Append waits for whichever reply comes first,
+ * so that q servers compute concurrently: a table partitioned over four
+ * servers takes the time of the slowest, not the sum.  The scan code above
+ * does the work; here, only who waits for what:
+ *
+ *	- a scan is "not started" (no request sent yet), "on the wire" (its
+ *	  rows are used up and the reply it needs has not been read), or ready
+ *	  (rows at hand, a reply read and kept for it, or the end);
+ *	- the Append's request starts a scan at once when its connection is
+ *	  free.  Scans of one server share one connection, which carries one
+ *	  request at a time (the one whose reply is on the wire; connection.c
+ *	  knows which scan owns it).  A scan whose connection is busy waits for
+ *	  its turn: the owner's reply is read when the owner waits on the
+ *	  socket in the same Append; otherwise (the owner is not waiting here,
+ *	  e.g. a scan under another Append, or one still busy with rows it has
+ *	  while its next page is on the wire), and only when nothing else in
+ *	  this Append can make progress, the owner's reply is read and kept for
+ *	  it (connection.c), and this scan sends its request;
+ *	- only the owner registers the socket, so one socket is never in the
+ *	  wait set twice;
+ *	- a paged scan sends the request for its next page as soon as a page
+ *	  arrives (pipelining), so between pages it is on the wire again.
+ *
+ * Waits happen in the Append's wait set, which includes the latch, so a
+ * cancel or statement_timeout ends them; reading a reply once the socket
+ * is readable goes through connection.c, with its reconnect, resend and
+ * error rules.  Under EvalPlanQual a scan is never async (the executor
+ * decides that, in async_capable of the scan state).
+ * ----------------------------------------------------------------
+ */
+
+typedef enum QipcAsyncState
+{
+	QIPC_ASYNC_NOT_STARTED,
+	QIPC_ASYNC_ON_WIRE,
+	QIPC_ASYNC_READY
+} QipcAsyncState;
+
+static QipcAsyncState
+async_state(QipcFdwScanState *fsstate)
+{
+	if (!fsstate->fetched)
+		return QIPC_ASYNC_NOT_STARTED;
+	if (fsstate->next_row >= fsstate->nrows &&
+		qipc_response_on_wire(fsstate->conn, fsstate->pending))
+		return QIPC_ASYNC_ON_WIRE;
+	return QIPC_ASYNC_READY;
+}
+
+/* tell the connection that this scan owns the request just sent */
+static void
+async_own_request(QipcFdwScanState *fsstate)
+{
+	fsstate->owner_conn = fsstate->conn;
+	qipc_set_request_owner(fsstate->conn, fsstate->pending, fsstate);
+}
+
+/* reset callback of the query's memory: the scan is gone */
+static void
+async_forget_owner(void *arg)
+{
+	QipcFdwScanState *fsstate = (QipcFdwScanState *) arg;
+
+	if (fsstate->owner_conn)
+		qipc_forget_request_owner(fsstate->owner_conn, fsstate);
+	fsstate->owner_conn = NULL;
+}
+
+/* start the scan: evaluate its arguments, send its (first) request */
+static void
+async_start(ForeignScanState *node)
+{
+	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
+
+	start_scan(fsstate, node->ss.ps.ps_ExprContext);
+}
+
+/*
+ * async_produce
+ *		Answer the Append's request: a row, the end (NULL), or pending when
+ *		the scan needs a reply that has not been read.
+ */
+static void
+async_produce(AsyncRequest *areq)
+{
+	ForeignScanState *node = (ForeignScanState *) areq->requestee;
+	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
+	TupleTableSlot *result;
+
+	if (async_state(fsstate) != QIPC_ASYNC_READY)
+	{
+		ExecAsyncRequestPending(areq);
+		return;
+	}
+
+	/* the scan node's own Iterate, local conditions and projection */
+	result = areq->requestee->ExecProcNodeReal(areq->requestee);
+	if (!TupIsNull(result))
+		ExecAsyncRequestDone(areq, result);
+	else if (async_state(fsstate) == QIPC_ASYNC_ON_WIRE)
+		ExecAsyncRequestPending(areq);	/* rows used up, next page due */
+	else
+		ExecAsyncRequestDone(areq, NULL);
+}
+
+/*
+ * qipc_is_foreign_path_async_capable
+ *		IsForeignPathAsyncCapable: the async_capable option of the table
+ *		(its server's by default), also for a pushed-down aggregation.
+ */
+bool
+qipc_is_foreign_path_async_capable(ForeignPath *path)
+{
+	RelOptInfo *rel = path->path.parent;
+	QipcFdwRelationInfo *fpinfo;
+
+	if (IS_UPPER_REL(rel))
+		rel = qipc_upper_scan_rel(rel);
+	if (rel == NULL || rel->fdw_private == NULL ||
+		(rel->reloptkind != RELOPT_BASEREL &&
+		 rel->reloptkind != RELOPT_OTHER_MEMBER_REL))
+		return false;
+	fpinfo = (QipcFdwRelationInfo *) rel->fdw_private;
+	return fpinfo->topts.async_capable;
+}
+
+/*
+ * qipc_foreign_async_request
+ *		ForeignAsyncRequest: start the scan if its connection is free, then
+ *		answer with a row or go pending.
+ */
+void
+qipc_foreign_async_request(AsyncRequest *areq)
+{
+	ForeignScanState *node = (ForeignScanState *) areq->requestee;
+	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
+
+	fsstate->areq = areq;
+	if (async_state(fsstate) == QIPC_ASYNC_NOT_STARTED &&
+		qipc_request_owner(fsstate->conn) == NULL)
+		async_start(node);
+	async_produce(areq);
+}
+
+/*
+ * qipc_foreign_async_configure_wait
+ *		ForeignAsyncConfigureWait: register the socket when our reply is on
+ *		the wire; start a waiting scan when its turn has come; complete the
+ *		request when a reply was read for us meanwhile.
+ */
+void
+qipc_foreign_async_configure_wait(AsyncRequest *areq)
+{
+	ForeignScanState *node = (ForeignScanState *) areq->requestee;
+	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
+	AppendState *requestor = (AppendState *) areq->requestor;
+	WaitEventSet *set = requestor->as_eventset;
+
+	Assert(areq->callback_pending);
+
+	if (async_state(fsstate) == QIPC_ASYNC_NOT_STARTED)
+	{
+		QipcFdwScanState *owner = qipc_request_owner(fsstate->conn);
+
+		if (owner != NULL && owner != fsstate)
+		{
+			/* the owner waits on the socket here: our turn comes after */
+			if (owner->areq != NULL &&
+				owner->areq->requestor == areq->requestor &&
+				owner->areq->callback_pending)
+				return;
+			/* it does not: take the connection only if nothing else can */
+			if (!bms_is_empty(requestor->as_needrequest) ||
+				GetNumRegisteredWaitEvents(set) > 1)
+				return;
+		}
+		async_start(node);
+	}
+
+	if (async_state(fsstate) == QIPC_ASYNC_ON_WIRE)
+	{
+		AddWaitEventToSet(set, WL_SOCKET_READABLE,
+						  qipc_connection_socket(fsstate->conn), NULL, areq);
+		return;
+	}
+
+	/*
+	 * Ready without waiting (our reply was read and kept while another
+	 * request used the connection): answer now, as Notify would.
+	 */
+	areq->callback_pending = false;
+	async_produce(areq);
+	ExecAsyncResponse(areq);
+	if (areq->requestee->instrument)
+		InstrUpdateTupleCount(areq->requestee->instrument,
+							  TupIsNull(areq->result) ? 0.0 : 1.0);
+}
+
+/*
+ * qipc_foreign_async_notify
+ *		ForeignAsyncNotify: the socket is readable; read the reply we wait
+ *		for (connection.c reads the whole message) and answer the request.
+ */
+void
+qipc_foreign_async_notify(AsyncRequest *areq)
+{
+	ForeignScanState *node = (ForeignScanState *) areq->requestee;
+	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
+
+	if (async_state(fsstate) == QIPC_ASYNC_ON_WIRE)
+	{
+		if (fsstate->fetch_size > 0)
+			next_page(fsstate);
+		else
+			receive_result(fsstate);
+	}
+	async_produce(areq);
+}
+
+/* ---- end of asynchronous execution ---- */

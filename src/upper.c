@@ -652,8 +652,13 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	bool		grouped = (query->groupClause != NIL);
 	ForeignPath *path;
 
+	/*
+	 * A partition's rows are aggregated whole (PARTITIONWISE_AGGREGATE_FULL:
+	 * the GROUP BY holds the partition key, so no group spans two
+	 * partitions); partial aggregates would need their transition states.
+	 */
 	if (query->groupingSets || query->hasWindowFuncs ||
-		extra->patype != PARTITIONWISE_AGGREGATE_NONE)
+		extra->patype == PARTITIONWISE_AGGREGATE_PARTIAL)
 		return;
 	/* every WHERE condition must be evaluated by q */
 	if (fpinfo->local_conds != NIL || fpinfo->topts.table == NULL ||
@@ -797,11 +802,23 @@ qipc_get_foreign_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 		return;
 	if (input_rel->fdw_private == NULL || output_rel->fdw_private != NULL)
 		return;
-	if (input_rel->reloptkind != RELOPT_BASEREL)
+	if (input_rel->reloptkind != RELOPT_BASEREL &&
+		input_rel->reloptkind != RELOPT_OTHER_MEMBER_REL)
 		return;
 	if (stage == UPPERREL_GROUP_AGG)
 		add_grouping_path(root, input_rel, output_rel,
 						  (GroupPathExtraData *) extra);
+}
+
+/*
+ * qipc_upper_scan_rel
+ *		The foreign table's rel under a pushed-down aggregation's rel.
+ */
+RelOptInfo *
+qipc_upper_scan_rel(RelOptInfo *rel)
+{
+	return rel->fdw_private ? ((QipcFdwUpperInfo *) rel->fdw_private)->scanrel
+		: NULL;
 }
 
 /*

@@ -12,6 +12,7 @@
 #	    QIPC_TEST_PORT       plain
 #	    QIPC_TEST_AUTH_PORT  -U users file with regress_user:secret
 #	    QIPC_TEST_ZIP_PORT   -C always (compressed responses)
+#	    QIPC_TEST_ASYNC2_PORT, QIPC_TEST_ASYNC3_PORT  plain (sql/async.sql)
 #	- TLS q test servers with certificates made by openssl at start-up
 #	  (QIPC_TEST_CERTDIR; see "TLS" below): QIPC_TEST_TLS_PORT (-E 2,
 #	  fixtures loaded), QIPC_TEST_TLS_MIXED_PORT (-E 1),
@@ -119,6 +120,13 @@ start_qserver zip -C always "${FIXTURES[@]}"
 # other suites
 start_qserver pykx test/fixtures/pykx/server.q
 export QIPC_TEST_PYKX_PORT=$QPORT_pykx
+# sql/async.sql: two more plain servers, so that a partitioned table spans
+# three q servers (the plain one is the first); each says which it is
+# (test/fixtures/async/serverN.q)
+start_qserver async2 "${FIXTURES[@]}" test/fixtures/async/server2.q
+start_qserver async3 "${FIXTURES[@]}" test/fixtures/async/server3.q
+export QIPC_TEST_ASYNC2_PORT=$QPORT_async2
+export QIPC_TEST_ASYNC3_PORT=$QPORT_async3
 export QIPC_TEST_PORT=$QPORT_plain
 export QIPC_TEST_AUTH_PORT=$QPORT_auth
 export QIPC_TEST_ZIP_PORT=$QPORT_zip

@@ -124,6 +124,18 @@ qipc_log "q test server with demo/market.q on port $QIPC_DEMO_PORT"
 qipc_log "running demo/demo.sql"
 psql -X -q -v ON_ERROR_STOP=1 -v qport="$QIPC_DEMO_PORT" -e -f demo/demo.sql
 
+# --- scale-out demo: an RDB and an HDB q test server, one partitioned table
+# spanning both (demo/scaleout.sql, docs/scaling-out.md)
+qipc_qserver_start QIPC_DEMO_RDB_PORT demo/rdb.q
+qipc_qserver_start QIPC_DEMO_HDB_PORT demo/hdb.q
+qipc_log "RDB (demo/rdb.q) on port $QIPC_DEMO_RDB_PORT, HDB (demo/hdb.q) on port $QIPC_DEMO_HDB_PORT"
+qipc_log "running demo/scaleout.sql"
+psql -X -q -v ON_ERROR_STOP=1 -v rdbport="$QIPC_DEMO_RDB_PORT" \
+	-v hdbport="$QIPC_DEMO_HDB_PORT" -e -f demo/scaleout.sql
+# the RDB and HDB are not kept by --keep (the market demo is)
+kill "$QIPC_DEMO_RDB_PORT_PID" "$QIPC_DEMO_HDB_PORT_PID" 2>/dev/null || true
+# --- end of scale-out demo
+
 if [ "$mode" = keep ]; then
 	{
 		echo "qserver_pid=$QIPC_DEMO_PORT_PID"

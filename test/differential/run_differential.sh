@@ -15,6 +15,8 @@
 # Environment:
 #	DIFF_SEEDS, DIFF_QUERIES   seeds (space separated) and queries per seed
 #	DIFF_REQUIRE_PUSHDOWN=0    do not fail when no WHERE clause was pushed
+#	DIFF_PARTITIONED=1         table pair 1 is diff_pt, partitioned over
+#	                           async foreign partitions (partitioned.sql)
 #	DIFF_PGPORT                port of the cluster started here (55435)
 #	DIFF_JOBS                  parallel workers (default 2)
 #	DIFF_TIMEOUT               statement_timeout of a batch of 25 queries
@@ -107,6 +109,12 @@ timeout 60 dropdb --if-exists --force "$DB" >/dev/null 2>&1
 timeout 60 createdb -T template0 "$DB" || fail_setup "createdb $DB failed"
 timeout 300 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/setup.sql" ||
 	fail_setup "setup.sql failed"
+# DIFF_PARTITIONED=1: table pair 1 becomes a partitioned table of async
+# foreign partitions (partitioned.sql)
+if [ "${DIFF_PARTITIONED:-0}" = 1 ]; then
+	timeout 300 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/partitioned.sql" ||
+		fail_setup "partitioned.sql failed"
+fi
 nrows=$(psql_at "SET qipc_fdw.enable_pushdown = off; SELECT count(*) FROM diff_ft") ||
 	fail_setup "cannot scan the foreign table diff_ft"
 [ "$nrows" -gt 0 ] || fail_setup "diff_ft is empty: is test/fixtures/differential.q loaded?"
