@@ -137,6 +137,7 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 
+	qipc_define_rowcount_guc();
 	MarkGUCPrefixReserved("qipc_fdw");
 }
 

@@ -366,6 +366,13 @@ enum QipcScanPrivateIndex
 #define QIPC_FIX_NAN		1
 #define QIPC_FIX_SUM128		2
 #define QIPC_FIX_INF		3
+/*
+ *	- QIPC_FIX_AVG128 (avg of integers, numeric): as QIPC_FIX_SUM128 for
+ *	  the sum, and a sixth item, String, names the hidden long column of
+ *	  the non-null count; the value is the sum divided by the count as
+ *	  PostgreSQL's avg divides (numeric_div), NULL for no value.
+ */
+#define QIPC_FIX_AVG128		4
 
 /* ----------------------------------------------------------------
  * Type mapping (typemap.c): the only file that knows both Oid and kipc
@@ -549,6 +556,15 @@ extern QipcRemoteMeta *qipc_remote_meta(QipcConnection *conn,
 extern const QipcRemoteMeta *qipc_relation_meta(Oid relid, Oid serverid,
 												Oid userid,
 												const char *table);
+
+/*
+ * rowcount.c: a q table's row count for the planner, cached per backend
+ * for qipc_fdw.row_count_ttl seconds; -1 when not known.
+ */
+extern int	qipc_row_count_ttl;
+extern void qipc_define_rowcount_guc(void);
+extern double qipc_table_row_count(Oid relid, Oid serverid, Oid userid,
+								   const char *table);
 
 /* ----------------------------------------------------------------
  * q text and requests; WHERE, ORDER BY and LIMIT of base scans

@@ -1,0 +1,161 @@
+--
+-- bi: the queries BI tools send (time buckets, DISTINCT, grouping keys
+-- without aggregates), pushed into q only where q's answer is exactly
+-- PostgreSQL's.  Each pushed query is compared with the same query
+-- computed locally (qipc_fdw.enable_pushdown off) on a local copy.
+--
+\getenv qport QIPC_TEST_PORT
+
+SET client_min_messages = warning;
+DROP SERVER IF EXISTS regress_bi CASCADE;
+RESET client_min_messages;
+CREATE SERVER regress_bi FOREIGN DATA WRAPPER qipc_fdw
+  OPTIONS (host 'localhost', port :'qport');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_bi;
+
+-- fixture: test/fixtures/bi.q
+CREATE FOREIGN TABLE bi_trade ("time" timestamp, sym text COLLATE "C",
+  price double precision, size bigint)
+  SERVER regress_bi OPTIONS (table 'bi_trade');
+CREATE FOREIGN TABLE bi_fin ("time" timestamp, sym text COLLATE "C",
+  price double precision, size bigint)
+  SERVER regress_bi OPTIONS (table 'bi_fin');
+CREATE FOREIGN TABLE bi_part (date date, "time" timestamp,
+  sym text COLLATE "C", size bigint)
+  SERVER regress_bi OPTIONS (table 'bi_part', partition_column 'date');
+
+-- local copies, read with pushdown off, as the reference answers
+SET qipc_fdw.enable_pushdown = off;
+CREATE TEMP TABLE l_trade AS SELECT * FROM bi_trade;
+CREATE TEMP TABLE l_fin AS SELECT * FROM bi_fin;
+CREATE TEMP TABLE l_part AS SELECT * FROM bi_part;
+RESET qipc_fdw.enable_pushdown;
+SELECT count(*), count("time"), count(sym) FROM l_trade;
+
+-- same(q1, q2): the two queries' rows as multisets, both ways
+CREATE FUNCTION same(q1 text, q2 text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d',
+                 q1, q2, q2, q1) INTO n;
+  RETURN n = 0;
+END $$;
+
+-- ===================================================================
+-- date_trunc in GROUP BY: an xbar bucket; infinities and NULL kept
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('hour', "time") AS h, count(*) FROM bi_trade
+GROUP BY 1 ORDER BY 1;
+SELECT date_trunc('hour', "time") AS h, count(*) FROM bi_trade
+GROUP BY 1 ORDER BY 1;
+SELECT same($$SELECT date_trunc('hour', "time"), count(*), count(sym) FROM bi_trade GROUP BY 1$$,
+            $$SELECT date_trunc('hour', "time"), count(*), count(sym) FROM l_trade GROUP BY 1$$);
+
+-- every unit of one width; upper case as PostgreSQL accepts it
+SELECT u, same(format($$SELECT date_trunc(%L, "time"), count(*) FROM bi_trade GROUP BY 1$$, u),
+               format($$SELECT date_trunc(%L, "time"), count(*) FROM l_trade GROUP BY 1$$, u))
+FROM unnest(ARRAY['microseconds', 'milliseconds', 'second', 'minute',
+                  'HOUR', 'day']) AS u;
+
+-- units of varying width stay local (the aggregate is computed locally)
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('month', "time"), count(*) FROM bi_trade GROUP BY 1;
+SELECT same($$SELECT date_trunc('month', "time"), count(*) FROM bi_trade GROUP BY 1$$,
+            $$SELECT date_trunc('month', "time"), count(*) FROM l_trade GROUP BY 1$$);
+
+-- with aggregates as BI tools write them: VWAP inputs, float sums
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('minute', "time") AS m, sym, sum(size), min(price),
+  max(price), sum(price), avg(price)
+FROM bi_fin GROUP BY 1, 2;
+SELECT same($$SELECT date_trunc('minute', "time"), sym, sum(size), min(price), max(price), sum(price), avg(price) FROM bi_fin GROUP BY 1, 2$$,
+            $$SELECT date_trunc('minute', "time"), sym, sum(size), min(price), max(price), sum(price), avg(price) FROM l_fin GROUP BY 1, 2$$);
+
+-- with a pushed WHERE and HAVING
+SELECT date_trunc('day', "time") AS d, count(*) FROM bi_trade
+WHERE sym = 'AAPL' GROUP BY 1 HAVING count(*) > 0 ORDER BY 1;
+SELECT same($$SELECT date_trunc('day', "time"), count(*) FROM bi_trade WHERE sym = 'AAPL' GROUP BY 1 HAVING count(*) > 0$$,
+            $$SELECT date_trunc('day', "time"), count(*) FROM l_trade WHERE sym = 'AAPL' GROUP BY 1 HAVING count(*) > 0$$);
+
+-- timestamptz follows the session's TimeZone, which a cached plan does
+-- not: local
+CREATE FOREIGN TABLE bi_tz ("time" timestamptz, sym text)
+  SERVER regress_bi OPTIONS (table 'bi_trade');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('hour', "time"), count(*) FROM bi_tz GROUP BY 1;
+
+-- ===================================================================
+-- timestamp::date in GROUP BY
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "time"::date, count(*) FROM bi_trade GROUP BY 1;
+SELECT "time"::date AS d, count(*) FROM bi_trade GROUP BY 1 ORDER BY 1;
+SELECT same($$SELECT "time"::date, count(*), sum(size) FROM bi_trade GROUP BY 1$$,
+            $$SELECT "time"::date, count(*), sum(size) FROM l_trade GROUP BY 1$$);
+
+-- ===================================================================
+-- DISTINCT and GROUP BY without aggregates: only the keys are shipped
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT DISTINCT sym FROM bi_trade;
+SELECT DISTINCT sym FROM bi_trade ORDER BY 1;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT sym FROM bi_trade GROUP BY sym;
+SELECT same($$SELECT sym FROM bi_trade GROUP BY sym$$,
+            $$SELECT sym FROM l_trade GROUP BY sym$$);
+SELECT same($$SELECT DISTINCT sym, date_trunc('hour', "time") FROM bi_trade WHERE size > 0$$,
+            $$SELECT DISTINCT sym, date_trunc('hour', "time") FROM l_trade WHERE size > 0$$);
+-- DISTINCT ON and DISTINCT over an expression q cannot group: local
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT DISTINCT ON (sym) sym, size FROM bi_trade;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT DISTINCT price FROM bi_trade;
+
+-- ===================================================================
+-- avg of integers: numeric, the exact sum over the count (numeric_div)
+-- ===================================================================
+CREATE FOREIGN TABLE bi_int (k text, h smallint, i integer, j bigint)
+  SERVER regress_bi OPTIONS (table 'bi_int');
+SET qipc_fdw.enable_pushdown = off;
+CREATE TEMP TABLE l_int AS SELECT * FROM bi_int;
+RESET qipc_fdw.enable_pushdown;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT k, avg(h), avg(i), avg(j) FROM bi_int GROUP BY k;
+SELECT k, avg(h), avg(i), avg(j) FROM bi_int GROUP BY k ORDER BY k;
+SELECT same($$SELECT k, avg(h), avg(i), avg(j) FROM bi_int GROUP BY k$$,
+            $$SELECT k, avg(h), avg(i), avg(j) FROM l_int GROUP BY k$$);
+SELECT avg(h), avg(i), avg(j) FROM bi_int;
+SELECT avg(h), avg(i), avg(j) FROM l_int;
+-- VWAP inputs by time bucket, avg(size) on bigint
+SELECT same($$SELECT date_trunc('hour', "time"), avg(size), sum(size), count(*) FROM bi_fin GROUP BY 1$$,
+            $$SELECT date_trunc('hour', "time"), avg(size), sum(size), count(*) FROM l_fin GROUP BY 1$$);
+-- an average over a q infinity: error 22003, as a plain scan of it
+SELECT avg(j) FROM bi_int WHERE k = 'inf';
+
+-- ===================================================================
+-- a partitioned table: buckets and DISTINCT by map-reduce
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('hour', "time"), count(*), sum(size) FROM bi_part GROUP BY 1;
+SELECT same($$SELECT date_trunc('hour', "time"), count(*), sum(size) FROM bi_part GROUP BY 1$$,
+            $$SELECT date_trunc('hour', "time"), count(*), sum(size) FROM l_part GROUP BY 1$$);
+SELECT same($$SELECT DISTINCT sym FROM bi_part$$, $$SELECT DISTINCT sym FROM l_part$$);
+
+-- ===================================================================
+-- server-side prepared statements, as pgjdbc and psqlODBC send them: the
+-- sixth execution may use a generic plan (plan_cache_mode default)
+-- ===================================================================
+PREPARE bi_q(text) AS
+  SELECT date_trunc('hour', "time") AS h, count(*), sum(size)
+  FROM bi_fin WHERE sym = $1 GROUP BY 1 ORDER BY 1;
+EXECUTE bi_q('AAPL');
+EXECUTE bi_q('AAPL');
+EXECUTE bi_q('AAPL');
+EXECUTE bi_q('AAPL');
+EXECUTE bi_q('AAPL');
+EXECUTE bi_q('AAPL');
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE bi_q('AAPL');
+DEALLOCATE bi_q;
+
+DROP SERVER regress_bi CASCADE;
