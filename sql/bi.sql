@@ -95,6 +95,52 @@ SELECT same($$SELECT "time"::date, count(*), sum(size) FROM bi_trade GROUP BY 1$
             $$SELECT "time"::date, count(*), sum(size) FROM l_trade GROUP BY 1$$);
 
 -- ===================================================================
+-- WHERE through a date or a bucket: bounds on the column itself
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT count(*) FROM bi_trade WHERE "time" >= DATE '2024-03-10';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT count(*) FROM bi_trade WHERE "time"::date = DATE '2024-03-10';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT count(*) FROM bi_trade
+WHERE date_trunc('hour', "time") > TIMESTAMP '2024-03-10 07:30';
+-- every comparison, both sides, through each form
+CREATE TEMP TABLE cond(c text);
+INSERT INTO cond SELECT format('%s %s %s', l, op, r)
+FROM unnest(ARRAY['<', '<=', '=', '<>', '>', '>=']) AS op,
+     (VALUES ('"time"', $$DATE '2024-03-10'$$),
+             ('"time"', $$DATE '1999-12-31'$$),
+             ('"time"', $$DATE 'infinity'$$),
+             ('"time"::date', $$DATE '2024-03-10'$$),
+             ('"time"::date', $$DATE '1999-12-31'$$),
+             ($$date_trunc('hour', "time")$$, $$TIMESTAMP '2024-03-10 07:00'$$),
+             ($$date_trunc('hour', "time")$$, $$TIMESTAMP '2024-03-10 07:30'$$),
+             ($$date_trunc('minute', "time")$$, $$TIMESTAMP '1999-12-31 23:59'$$),
+             ($$date_trunc('day', "time")$$, $$TIMESTAMP '2024-03-11'$$)) AS v(l, r);
+INSERT INTO cond SELECT format('%s %s %s', r, op, l)
+FROM unnest(ARRAY['<', '=', '>=']) AS op,
+     (VALUES ('"time"', $$DATE '2024-03-10'$$),
+             ('"time"::date', $$DATE '2024-03-10'$$),
+             ($$date_trunc('hour', "time")$$, $$TIMESTAMP '2024-03-10 07:00'$$)) AS v(l, r);
+SELECT c, count(*) AS n FROM cond
+WHERE NOT same(format('SELECT * FROM bi_trade WHERE %s', c),
+               format('SELECT * FROM l_trade WHERE %s', c))
+   OR NOT same(format('SELECT * FROM bi_trade WHERE NOT (%s)', c),
+               format('SELECT * FROM l_trade WHERE NOT (%s)', c))
+GROUP BY c;
+SELECT count(*) AS conditions FROM cond;
+
+-- timestamp (without time zone) does not follow TimeZone: the same rows
+-- across the America/New_York DST change
+SET TimeZone = 'America/New_York';
+SELECT date_trunc('hour', "time") AS h, count(*) FROM bi_trade
+WHERE "time" >= DATE '2024-03-10' AND "time" < DATE '2024-03-11'
+GROUP BY 1 ORDER BY 1;
+SELECT same($$SELECT date_trunc('hour', "time"), count(*) FROM bi_trade WHERE "time"::date = DATE '2024-03-10' GROUP BY 1$$,
+            $$SELECT date_trunc('hour', "time"), count(*) FROM l_trade WHERE "time"::date = DATE '2024-03-10' GROUP BY 1$$);
+RESET TimeZone;
+
+-- ===================================================================
 -- DISTINCT and GROUP BY without aggregates: only the keys are shipped
 -- ===================================================================
 EXPLAIN (VERBOSE, COSTS OFF)
