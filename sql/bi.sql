@@ -129,6 +129,18 @@ WHERE NOT same(format('SELECT * FROM bi_trade WHERE %s', c),
                format('SELECT * FROM l_trade WHERE NOT (%s)', c))
 GROUP BY c;
 SELECT count(*) AS conditions FROM cond;
+-- the ones left to PostgreSQL: a bucket equal or unequal to a time that
+-- starts no bucket is never (always) true, and stays local
+CREATE FUNCTION pushed(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+    IF l LIKE '%Filter:%' THEN RETURN false; END IF;
+  END LOOP;
+  RETURN true;
+END $$;
+SELECT c AS local FROM cond
+WHERE NOT pushed(format('SELECT * FROM bi_trade WHERE %s', c)) ORDER BY c;
 
 -- timestamp (without time zone) does not follow TimeZone: the same rows
 -- across the America/New_York DST change
@@ -161,21 +173,32 @@ SELECT DISTINCT price FROM bi_trade;
 -- ===================================================================
 -- avg of integers: numeric, the exact sum over the count (numeric_div)
 -- ===================================================================
-CREATE FOREIGN TABLE bi_int (k text, h smallint, i integer, j bigint)
+CREATE FOREIGN TABLE bi_int (k text, t timestamp, h smallint, i integer,
+  j bigint)
   SERVER regress_bi OPTIONS (table 'bi_int');
+CREATE FOREIGN TABLE bi_intf (k text, t timestamp, h smallint,
+  i integer, j bigint)
+  SERVER regress_bi OPTIONS (table 'bi_intf');
 SET qipc_fdw.enable_pushdown = off;
-CREATE TEMP TABLE l_int AS SELECT * FROM bi_int;
+CREATE TEMP TABLE l_int AS SELECT * FROM bi_intf;
 RESET qipc_fdw.enable_pushdown;
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT k, avg(h), avg(i), avg(j) FROM bi_int GROUP BY k;
-SELECT k, avg(h), avg(i), avg(j) FROM bi_int GROUP BY k ORDER BY k;
-SELECT same($$SELECT k, avg(h), avg(i), avg(j) FROM bi_int GROUP BY k$$,
+SELECT k, avg(h), avg(i), avg(j) FROM bi_intf GROUP BY k;
+SELECT k, avg(h), avg(i), avg(j) FROM bi_intf
+GROUP BY k ORDER BY k;
+SELECT same($$SELECT k, avg(h), avg(i), avg(j) FROM bi_intf GROUP BY k$$,
             $$SELECT k, avg(h), avg(i), avg(j) FROM l_int GROUP BY k$$);
-SELECT avg(h), avg(i), avg(j) FROM bi_int;
+SELECT avg(h), avg(i), avg(j) FROM bi_intf;
 SELECT avg(h), avg(i), avg(j) FROM l_int;
 -- VWAP inputs by time bucket, avg(size) on bigint
 SELECT same($$SELECT date_trunc('hour', "time"), avg(size), sum(size), count(*) FROM bi_fin GROUP BY 1$$,
             $$SELECT date_trunc('hour', "time"), avg(size), sum(size), count(*) FROM l_fin GROUP BY 1$$);
+-- bigint sums beyond 64 bits by time bucket: summed again in q from the
+-- bucket's rows (the bucket is the key of the recomputation)
+SELECT date_trunc('hour', t) AS h, sum(j), avg(j) FROM bi_intf
+GROUP BY 1 ORDER BY 1;
+SELECT same($$SELECT date_trunc('hour', t), sum(j), avg(j) FROM bi_intf GROUP BY 1$$,
+            $$SELECT date_trunc('hour', t), sum(j), avg(j) FROM l_int GROUP BY 1$$);
 -- an average over a q infinity: error 22003, as a plain scan of it
 SELECT avg(j) FROM bi_int WHERE k = 'inf';
 
@@ -187,6 +210,35 @@ SELECT date_trunc('hour', "time"), count(*), sum(size) FROM bi_part GROUP BY 1;
 SELECT same($$SELECT date_trunc('hour', "time"), count(*), sum(size) FROM bi_part GROUP BY 1$$,
             $$SELECT date_trunc('hour', "time"), count(*), sum(size) FROM l_part GROUP BY 1$$);
 SELECT same($$SELECT DISTINCT sym FROM bi_part$$, $$SELECT DISTINCT sym FROM l_part$$);
+
+-- ===================================================================
+-- row estimates without use_remote_estimate: q's count of the table,
+-- kept per backend for qipc_fdw.row_count_ttl seconds and forgotten when
+-- the foreign table changes
+-- ===================================================================
+CREATE FOREIGN TABLE bi_big (x bigint) SERVER regress_bi
+  OPTIONS (table 'bi_big');
+CREATE FUNCTION est(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN ' || q LOOP
+    RETURN (regexp_match(l, 'rows=([0-9]+)'))[1]::bigint;
+  END LOOP;
+END $$;
+SELECT est('SELECT * FROM bi_big') AS big,
+       est('SELECT * FROM bi_big WHERE x < 0') < 100000 AS filtered;
+-- the count is cached: q's table grows, the estimate stays
+SELECT qipc_exec('regress_bi', 'bi_big:([] x:til 300000); count bi_big');
+SELECT est('SELECT * FROM bi_big') AS cached;
+-- a change of the foreign table forgets it
+ALTER FOREIGN TABLE bi_big OPTIONS (SET table 'bi_big');
+SELECT est('SELECT * FROM bi_big') AS recounted;
+-- 0: never asked (the planner's default for a table never analyzed)
+SET qipc_fdw.row_count_ttl = 0;
+SELECT est('SELECT * FROM bi_big') < 100000 AS default_estimate;
+RESET qipc_fdw.row_count_ttl;
+-- a small table keeps the planner's larger default (see qipc_fdw.c)
+SELECT est('SELECT * FROM bi_trade') > 12 AS small_default;
 
 -- ===================================================================
 -- server-side prepared statements, as pgjdbc and psqlODBC send them: the
@@ -204,4 +256,5 @@ EXECUTE bi_q('AAPL');
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE bi_q('AAPL');
 DEALLOCATE bi_q;
 
+SELECT qipc_exec('regress_bi', 'bi_big:([] x:til 100000); count bi_big');
 DROP SERVER regress_bi CASCADE;

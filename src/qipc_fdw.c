@@ -237,26 +237,6 @@ qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	cost_qual_eval(&fpinfo->local_conds_cost, fpinfo->local_conds, root);
 
 	/*
-	 * The table's row count from q (rowcount.c, cached for a while): a kdb+
-	 * table may hold millions of rows, far from both the default below and
-	 * an old ANALYZE.  use_remote_estimate asks q for more, below.
-	 */
-	if (!fpinfo->topts.use_remote_estimate && fpinfo->topts.table != NULL &&
-		fpinfo->topts.query == NULL && fpinfo->topts.function == NULL)
-	{
-		Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
-		double		ntuples = qipc_table_row_count(foreigntableid,
-												   fpinfo->server->serverid,
-												   userid, fpinfo->topts.table);
-
-		if (ntuples >= 0)
-		{
-			baserel->tuples = ntuples;
-			baserel->pages = Max(1, (BlockNumber) Min(ntuples * (baserel->reltarget->width + MAXALIGN(SizeofHeapTupleHeader)) / BLCKSZ, (double) MaxBlockNumber));
-		}
-	}
-
-	/*
 	 * Without statistics (never ANALYZEd), assume a small table as
 	 * postgres_fdw does; set_baserel_size_estimates applies the quals.
 	 */
@@ -267,6 +247,31 @@ qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 			(DEFAULT_FDW_PAGES * BLCKSZ) /
 			(baserel->reltarget->width +
 			 MAXALIGN(SizeofHeapTupleHeader));
+	}
+
+	/*
+	 * The table's row count from q (rowcount.c, cached for a while) when it
+	 * is larger: a kdb+ table may hold millions of rows, far from both the
+	 * default above and an old ANALYZE.  A smaller table keeps the larger
+	 * estimate: below a thousand rows the request's fixed cost dominates
+	 * (shipping all rows and shipping a few cost about the same, and the
+	 * planner's 1% fuzz would hide the difference), while the estimate
+	 * keeps the choices that ship fewer rows.  use_remote_estimate asks q
+	 * for more, below.
+	 */
+	if (!fpinfo->topts.use_remote_estimate && fpinfo->topts.table != NULL &&
+		fpinfo->topts.query == NULL && fpinfo->topts.function == NULL)
+	{
+		Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
+		double		ntuples = qipc_table_row_count(foreigntableid,
+												   fpinfo->server->serverid,
+												   userid, fpinfo->topts.table);
+
+		if (ntuples > baserel->tuples)
+		{
+			baserel->tuples = ntuples;
+			baserel->pages = Max(1, (BlockNumber) Min(ntuples * (baserel->reltarget->width + MAXALIGN(SizeofHeapTupleHeader)) / BLCKSZ, (double) MaxBlockNumber));
+		}
 	}
 	set_baserel_size_estimates(root, baserel);
 

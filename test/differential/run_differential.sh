@@ -107,6 +107,7 @@ timeout 60 dropdb --if-exists --force "$DB" >/dev/null 2>&1
 timeout 60 createdb -T template0 "$DB" || fail_setup "createdb $DB failed"
 timeout 300 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/setup.sql" ||
 	fail_setup "setup.sql failed"
+timeout 60 "${PSQL[@]}" -f "$HERE/bi_gen.sql" || fail_setup "bi_gen.sql failed"
 nrows=$(psql_at "SET qipc_fdw.enable_pushdown = off; SELECT count(*) FROM diff_ft") ||
 	fail_setup "cannot scan the foreign table diff_ft"
 [ "$nrows" -gt 0 ] || fail_setup "diff_ft is empty: is test/fixtures/differential.q loaded?"
