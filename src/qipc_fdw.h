@@ -168,6 +168,12 @@ typedef struct QipcConnInfo
 extern QipcConnection *qipc_get_connection(UserMapping *user);
 
 /*
+ * Is a connection for this user mapping open in this backend?  (The
+ * planner asks q only over an open one: EXPLAIN alone never connects.)
+ */
+extern bool qipc_connection_is_open(UserMapping *user);
+
+/*
  * qipc_release_connection
  *		Tell the cache that the caller is done with "conn" for now.
  *

@@ -10,7 +10,11 @@
  * all day.  A count of the table is cheap in q (the length of a column;
  * for a partitioned table the sum of the partitions' counts, which kdb+
  * keeps), so the planner asks for it: ({count get x}; `table), one small
- * request.  The answer is kept per foreign table and backend for
+ * request, sent only over a connection this backend already has open
+ * (the planner fetching the table's meta for the pushed conditions opens
+ * one; EXPLAIN without conditions never connects), so the first query of
+ * a session may be planned with the default.  The answer is kept per
+ * foreign table and backend for
  * qipc_fdw.row_count_ttl seconds (0: never asked), and forgotten when the
  * foreign table, a server or a user mapping changes, as the table it names
  * may then be another.  A failed count is remembered as unknown for the
@@ -137,11 +141,15 @@ qipc_table_row_count(Oid relid, Oid serverid, Oid userid, const char *table)
 
 	{
 		UserMapping *user = GetUserMapping(userid, serverid);
-		QipcConnection *conn = qipc_get_connection(user);
+		QipcConnection *conn;
 		KipcObject *req;
 		KipcMsg    *msg;
 		const char *text = "{count get x}";
 
+		/* planning alone never connects (EXPLAIN of an unreachable server) */
+		if (!qipc_connection_is_open(user))
+			return found ? entry->rows : -1;
+		conn = qipc_get_connection(user);
 		req = qipc_build_request(qipc_track_object(kipc_new_cstring(text)),
 								 list_make1(qipc_track_object(kipc_new_symbol(table))));
 		msg = qipc_request_ext(conn, req, text,
