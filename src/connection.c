@@ -18,7 +18,12 @@
  *	- a request that is interrupted (statement_timeout, cancel) cannot be
  *	  cancelled on the server: the connection is closed and discarded, and a
  *	  NOTICE says that the q server may still be computing;
- *	- a connection that failed in the middle of a message is never reused.
+ *	- a connection that failed in the middle of a message is never reused;
+ *	- paged scans pipeline their requests (qipc_send_request, then
+ *	  qipc_receive_response): a connection may then carry a reply nobody
+ *	  has read yet.  Any other request on it first reads that reply and
+ *	  keeps it for its owner (settle_pending); a connection closed with a
+ *	  reply outstanding loses it, and its owner asks again.
  *
  * This is the only file that waits on a socket.  libkipc's KipcConn is a
  * non-blocking state machine; every wait here goes through
@@ -54,6 +59,9 @@
 
 #include "qipc_fdw.h"
 
+/* replies of pipelined requests kept for their owners (see settle_pending) */
+#define QIPC_STASH_SIZE		8
+
 /*
  * A connection cache entry.  The struct is what callers know as
  * QipcConnection (opaque to them).  Entries are never removed from the
@@ -84,6 +92,14 @@ struct QipcConnCacheEntry
 								 * mean "could not connect" */
 	uint32		server_hashvalue;	/* hash of the server OID */
 	uint32		mapping_hashvalue;	/* hash of the user mapping OID */
+	uint64		last_request_id;	/* ids of pipelined requests */
+	uint64		pending_id;		/* the pipelined request whose reply is still
+								 * on the wire (0: none) */
+	uint64		pending_in0;	/* bytes received before it was sent */
+	KipcMsg    *stash[QIPC_STASH_SIZE]; /* replies read for their owners while
+										 * the connection was needed by
+										 * another request */
+	uint64		stash_id[QIPC_STASH_SIZE];
 	uint64		closed_bytes_in;	/* traffic of closed connections */
 	uint64		closed_bytes_out;
 	QipcConnStats stats;		/* exposed by qipc_connection_list */
@@ -94,8 +110,11 @@ typedef struct QipcConnCacheEntry QipcConnCacheEntry;
 /* the cache, created on first use */
 static HTAB *ConnectionHash = NULL;
 
-/* private flag for exchange(): this is the resend, do not retry again */
+/* private flags for exchange(): this is the resend, do not retry again */
 #define REQUEST_NO_RETRY	0x1000
+/* ... only send a sync request / only read the reply of the last one */
+#define REQUEST_SEND_ONLY	0x2000
+#define REQUEST_RECEIVE_ONLY 0x4000
 
 /* outcome of one attempt at a request */
 typedef enum RequestOutcome
@@ -126,6 +145,14 @@ static RequestOutcome run_exchange(QipcConnCacheEntry *volatile entry,
 								   const char *qtext, int flags,
 								   KipcMsg **msg);
 static void answer_sync_request(QipcConnCacheEntry *entry);
+static KipcMsg *request_sync(QipcConnCacheEntry *entry,
+							 const KipcObject *request, const char *qtext,
+							 int flags);
+static KipcMsg *finish_response(QipcConnCacheEntry *entry, KipcMsg *msg,
+								MemoryContextCallback *cb, const char *qtext,
+								int flags);
+static void settle_pending(QipcConnCacheEntry *entry);
+static void free_stash(QipcConnCacheEntry *entry);
 static void raise_transport_error(QipcConnCacheEntry *entry, KipcStatus st,
 								  const char *qtext);
 static void remember_error(QipcConnCacheEntry *entry, const char *text);
@@ -486,6 +513,7 @@ disconnect(QipcConnCacheEntry *entry, bool lost)
 		entry->lost = lost;
 	}
 	entry->in_request = false;
+	entry->pending_id = 0;		/* its reply went with the connection */
 	entry->stats.connected_since = 0;
 }
 
@@ -603,28 +631,56 @@ qipc_request_ext(QipcConnection *conn, const KipcObject *request,
 	QipcConnCacheEntry *entry = conn;
 	KipcMsg    *msg = NULL;
 	MemoryContextCallback *cb;
-	int			attempt;
 
 	/* allocate the callback first: nothing can fail once msg exists */
 	cb = palloc(sizeof(MemoryContextCallback));
+	msg = request_sync(entry, request, qtext, flags);
+	return finish_response(entry, msg, cb, qtext, flags);
+}
+
+/*
+ * request_sync
+ *		Send a sync request and read its reply (untracked), resending it at
+ *		most once as qipc_request_ext says.  The reply of a pipelined
+ *		request still on the wire is read first and kept for its owner.
+ */
+static KipcMsg *
+request_sync(QipcConnCacheEntry *entry, const KipcObject *request,
+			 const char *qtext, int flags)
+{
+	KipcMsg    *msg = NULL;
+	int			attempt;
 
 	for (attempt = 0;; attempt++)
 	{
 		ensure_connected(entry);
+		settle_pending(entry);
 		if (run_exchange(entry, request, KIPC_MSG_SYNC, qtext,
 						 attempt == 0 ? flags : (flags | REQUEST_NO_RETRY),
 						 &msg) == REQUEST_DONE)
 			break;
 		/* the link died before anything irrevocable: one more go */
 	}
+	return msg;
+}
 
+/*
+ * finish_response
+ *		Tie reply msg to CurrentMemoryContext (with the callback cb the
+ *		caller allocated before msg existed) and raise a q error reply
+ *		unless flags allow it.
+ */
+static KipcMsg *
+finish_response(QipcConnCacheEntry *entry, KipcMsg *msg,
+				MemoryContextCallback *cb, const char *qtext, int flags)
+{
 	cb->func = free_msg_callback;
 	cb->arg = msg;
 	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
 
 	if (msg->root != NULL && msg->root->type == KIPC_T_ERROR &&
 		!(flags & QIPC_REQUEST_ALLOW_ERROR))
-		qipc_report_q_error(conn, msg->root, qtext, NULL);
+		qipc_report_q_error(entry, msg->root, qtext, NULL);
 	return msg;
 }
 
@@ -649,6 +705,180 @@ qipc_report_q_error(QipcConnection *conn, const KipcObject *err,
 }
 
 /*
+ * settle_pending
+ *		Before the connection carries another request, read the reply of a
+ *		pipelined request that is still on the wire and keep it for its
+ *		owner (qipc_receive_response finds it there).  When every slot is
+ *		taken, the oldest kept reply is dropped: its owner resends its
+ *		request (only idempotent requests are pipelined by the scans).
+ */
+static void
+settle_pending(QipcConnCacheEntry *entry)
+{
+	KipcMsg    *m = NULL;
+	uint64		id = entry->pending_id;
+	int			slot = -1;
+	int			k;
+
+	if (id == 0)
+		return;
+	if (entry->conn == NULL)
+	{
+		entry->pending_id = 0;
+		return;
+	}
+	(void) run_exchange(entry, NULL, KIPC_MSG_SYNC, NULL,
+						REQUEST_RECEIVE_ONLY | REQUEST_NO_RETRY, &m);
+	entry->pending_id = 0;
+
+	for (k = 0; k < QIPC_STASH_SIZE; k++)
+	{
+		if (entry->stash[k] == NULL)
+		{
+			slot = k;
+			break;
+		}
+		if (slot < 0 || entry->stash_id[k] < entry->stash_id[slot])
+			slot = k;
+	}
+	kipc_msg_free(entry->stash[slot]);
+	entry->stash[slot] = m;
+	entry->stash_id[slot] = id;
+}
+
+/*
+ * qipc_send_request
+ *		See qipc_fdw.h.
+ */
+uint64
+qipc_send_request(QipcConnection *conn, const KipcObject *request,
+				  const char *qtext, int flags)
+{
+	QipcConnCacheEntry *entry = conn;
+	int			attempt;
+
+	for (attempt = 0;; attempt++)
+	{
+		ensure_connected(entry);
+		settle_pending(entry);
+		if (run_exchange(entry, request, KIPC_MSG_SYNC, qtext,
+						 REQUEST_SEND_ONLY |
+						 (attempt == 0 ? flags : (flags | REQUEST_NO_RETRY)),
+						 NULL) == REQUEST_DONE)
+			break;
+	}
+	entry->pending_id = ++entry->last_request_id;
+	return entry->pending_id;
+}
+
+/*
+ * qipc_receive_response
+ *		See qipc_fdw.h.
+ */
+KipcMsg *
+qipc_receive_response(QipcConnection *conn, uint64 id,
+					  const KipcObject *request, const char *qtext, int flags)
+{
+	QipcConnCacheEntry *entry = conn;
+	KipcMsg    *msg = NULL;
+	MemoryContextCallback *cb;
+	int			k;
+
+	cb = palloc(sizeof(MemoryContextCallback));
+
+	/* kept for us while another request used the connection */
+	for (k = 0; k < QIPC_STASH_SIZE; k++)
+	{
+		if (entry->stash[k] != NULL && entry->stash_id[k] == id)
+		{
+			msg = entry->stash[k];
+			entry->stash[k] = NULL;
+			return finish_response(entry, msg, cb, qtext, flags);
+		}
+	}
+
+	/* still on the wire */
+	if (entry->pending_id == id && entry->conn != NULL)
+	{
+		RequestOutcome outcome;
+
+		outcome = run_exchange(entry, NULL, KIPC_MSG_SYNC, qtext,
+							   flags | REQUEST_RECEIVE_ONLY, &msg);
+		entry->pending_id = 0;
+		if (outcome == REQUEST_DONE)
+			return finish_response(entry, msg, cb, qtext, flags);
+	}
+	else if (entry->pending_id == id)
+		entry->pending_id = 0;
+
+	/*
+	 * The reply is gone: the connection was closed since the request was sent
+	 * (invalidation, another request's failure), or the link died before the
+	 * first byte of the reply.  A read-only request is resent.
+	 */
+	if (!(flags & QIPC_REQUEST_IDEMPOTENT))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("lost connection to q server \"%s\"",
+						entry->server_name),
+				 errdetail("The reply to a pipelined request was lost."),
+				 qtext ? qipc_error_context_qtext(qtext) : 0));
+	msg = request_sync(entry, request, qtext, flags | REQUEST_NO_RETRY);
+	return finish_response(entry, msg, cb, qtext, flags);
+}
+
+/*
+ * qipc_discard_response
+ *		See qipc_fdw.h.
+ */
+void
+qipc_discard_response(QipcConnection *conn, uint64 id)
+{
+	QipcConnCacheEntry *entry = conn;
+	int			k;
+
+	if (id == 0)
+		return;
+	for (k = 0; k < QIPC_STASH_SIZE; k++)
+	{
+		if (entry->stash[k] != NULL && entry->stash_id[k] == id)
+		{
+			kipc_msg_free(entry->stash[k]);
+			entry->stash[k] = NULL;
+		}
+	}
+	if (entry->pending_id == id)
+	{
+		KipcMsg    *m = NULL;
+
+		entry->pending_id = 0;
+		if (entry->conn != NULL &&
+			run_exchange(entry, NULL, KIPC_MSG_SYNC, NULL,
+						 REQUEST_RECEIVE_ONLY | REQUEST_NO_RETRY,
+						 &m) == REQUEST_DONE)
+			kipc_msg_free(m);
+	}
+}
+
+/*
+ * free_stash
+ *		Drop every kept reply and forget the one on the wire (end of
+ *		transaction: their owners are gone).
+ */
+static void
+free_stash(QipcConnCacheEntry *entry)
+{
+	int			k;
+
+	for (k = 0; k < QIPC_STASH_SIZE; k++)
+	{
+		kipc_msg_free(entry->stash[k]);
+		entry->stash[k] = NULL;
+	}
+	entry->pending_id = 0;
+}
+
+/*
  * qipc_send_async
  *		See qipc_fdw.h.
  */
@@ -662,6 +892,7 @@ qipc_send_async(QipcConnection *conn, const KipcObject *msg,
 	for (attempt = 0;; attempt++)
 	{
 		ensure_connected(entry);
+		settle_pending(entry);
 		if (run_exchange(entry, msg, KIPC_MSG_ASYNC, qtext,
 						 attempt == 0 ? 0 : REQUEST_NO_RETRY,
 						 NULL) == REQUEST_DONE)
@@ -711,6 +942,11 @@ run_exchange(QipcConnCacheEntry *volatile entry, const KipcObject *request,
  *		*msg.  Returns REQUEST_RETRY (with the connection closed) when the
  *		link was found dead before anything irrevocable happened; raises an
  *		ERROR on any other failure, after closing the connection.
+ *
+ * Pipelined requests use one half at a time: REQUEST_SEND_ONLY sends a
+ * sync request and returns with the connection still in_request (the
+ * reply stays on the wire), REQUEST_RECEIVE_ONLY reads the reply of the
+ * request sent last (request is then unused).
  */
 static RequestOutcome
 exchange(QipcConnCacheEntry *entry, const KipcObject *request, int msgtype,
@@ -720,6 +956,12 @@ exchange(QipcConnCacheEntry *entry, const KipcObject *request, int msgtype,
 	uint64		out0 = kipc_conn_bytes_out(c);
 	uint64		in0 = kipc_conn_bytes_in(c);
 	KipcStatus	st;
+
+	if (flags & REQUEST_RECEIVE_ONLY)
+	{
+		in0 = entry->pending_in0;
+		goto receive;
+	}
 
 	st = kipc_conn_send(c, msgtype, request);
 	if (st != KIPC_OK)
@@ -765,13 +1007,16 @@ exchange(QipcConnCacheEntry *entry, const KipcObject *request, int msgtype,
 		raise_transport_error(entry, st, qtext);
 	}
 
-	if (msgtype != KIPC_MSG_SYNC)
+	if (msgtype != KIPC_MSG_SYNC || (flags & REQUEST_SEND_ONLY))
 	{
-		entry->in_request = false;
+		/* a pipelined sync request stays in_request until its reply is read */
+		entry->in_request = (msgtype == KIPC_MSG_SYNC);
+		entry->pending_in0 = in0;
 		entry->stats.bytes_out = entry->closed_bytes_out + kipc_conn_bytes_out(c);
 		return REQUEST_DONE;
 	}
 
+receive:
 	/* read until the response: skip async messages, refuse sync requests */
 	for (;;)
 	{
@@ -806,6 +1051,20 @@ exchange(QipcConnCacheEntry *entry, const KipcObject *request, int msgtype,
 			remember_error(entry, kipc_conn_error(c));
 			disconnect(entry, true);
 			return REQUEST_RETRY;
+		}
+		if (st == KIPC_ERR_PROTOCOL && (flags & QIPC_REQUEST_PAGE) &&
+			strstr(kipc_conn_error(c), "exceeds the limit") != NULL)
+		{
+			/* one page of a paged scan is larger than max_message_size */
+			remember_error(entry, kipc_conn_error(c));
+			disconnect(entry, false);
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a page of the q result is larger than max_message_size of server \"%s\"",
+							entry->server_name),
+					 errdetail_internal("%s", entry->stats.last_error),
+					 errhint("Lower the fetch_size option of the foreign table or server, or raise max_message_size."),
+					 qtext ? qipc_error_context_qtext(qtext) : 0));
 		}
 		raise_transport_error(entry, st, qtext);
 	}
@@ -1116,6 +1375,7 @@ qipc_xact_callback(XactEvent event, void *arg)
 				disconnect(entry, false);
 			}
 		}
+		free_stash(entry);
 		entry->used_in_xact = false;
 		entry->in_request = false;
 		entry->connecting = false;

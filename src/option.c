@@ -85,6 +85,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"sslrootcert", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"sslcert", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"sslkey", ForeignServerRelationId, QIPC_OPT_STRING},
+	{"fetch_size", ForeignServerRelationId, QIPC_OPT_COUNT},
 
 	/* user mapping */
 	{"user", UserMappingRelationId, QIPC_OPT_STRING},
@@ -99,6 +100,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"function", ForeignTableRelationId, QIPC_OPT_QNAME},
 	{"partition_column", ForeignTableRelationId, QIPC_OPT_STRING},
 	{"use_remote_estimate", ForeignTableRelationId, QIPC_OPT_BOOL},
+	{"fetch_size", ForeignTableRelationId, QIPC_OPT_COUNT},
 
 	/* column */
 	{"column_name", AttributeRelationId, QIPC_OPT_STRING},
@@ -438,6 +440,7 @@ qipc_get_server_options(ForeignServer *server, QipcFdwServerOptions *opts)
 	opts->fdw_startup_cost = QIPC_DEFAULT_FDW_STARTUP_COST;
 	opts->fdw_tuple_cost = QIPC_DEFAULT_FDW_TUPLE_COST;
 	opts->sslmode = KIPC_SSL_DISABLE;
+	opts->fetch_size = QIPC_DEFAULT_FETCH_SIZE;
 
 	foreach(lc, server->options)
 	{
@@ -485,6 +488,8 @@ qipc_get_server_options(ForeignServer *server, QipcFdwServerOptions *opts)
 			opts->sslcert = defGetString(def);
 		else if (strcmp(name, "sslkey") == 0)
 			opts->sslkey = defGetString(def);
+		else if (strcmp(name, "fetch_size") == 0)
+			opts->fetch_size = get_int_option(def, 0);
 	}
 }
 
@@ -503,13 +508,16 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 
 	memset(opts, 0, sizeof(*opts));
 
-	/* the server's use_remote_estimate is the default */
+	/* the server's use_remote_estimate and fetch_size are the defaults */
+	opts->fetch_size = QIPC_DEFAULT_FETCH_SIZE;
 	foreach(lc, server->options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
 		if (strcmp(def->defname, "use_remote_estimate") == 0)
 			opts->use_remote_estimate = defGetBoolean(def);
+		else if (strcmp(def->defname, "fetch_size") == 0)
+			opts->fetch_size = get_int_option(def, 0);
 	}
 
 	foreach(lc, table->options)
@@ -527,6 +535,8 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 			opts->partition_column = defGetString(def);
 		else if (strcmp(name, "use_remote_estimate") == 0)
 			opts->use_remote_estimate = defGetBoolean(def);
+		else if (strcmp(name, "fetch_size") == 0)
+			opts->fetch_size = get_int_option(def, 0);
 	}
 
 	if (opts->table == NULL && opts->query == NULL && opts->function == NULL)

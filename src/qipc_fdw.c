@@ -1,24 +1,17 @@
 /*-------------------------------------------------------------------------
  *
  * qipc_fdw.c
- *		  Foreign data wrapper for kdb+/q over q IPC: handler, planner,
- *		  executor and EXPLAIN callbacks.
+ *		  Foreign data wrapper for kdb+/q over q IPC: handler and planner
+ *		  callbacks.
  *
- * A scan sends one sync request to the q server and receives the whole
- * result as one message (q has no cursors).  The request selects only the
- * referenced columns, with the functional form ?[t;c;b;a] so that any
- * column name is safe; constants never appear in the text: when the scan
- * has parameters (pushed conditions) the request is a general list
- * (lambda; arg1; ...) of typed q values.  A table given by the query option
- * is sent as is and its columns are picked by name from the result.
- *
- * The result columns are decoded straight into virtual tuple slots: one
- * converter (typemap.c) per column, chosen once per result, is applied to
- * item i of each column vector for row i.  By-value types need no
- * allocation; by-reference values go into a per-row context that is reset
- * before the next row.  The decoded message lives in the scan's batch
- * context and is freed when that context is reset (rescan) or deleted (end
- * of scan).
+ * A scan selects only the referenced columns, with the functional form
+ * ?[t;c;b;a] so that any column name is safe; constants never appear in
+ * the text: when the scan has parameters (pushed conditions) the request is
+ * a general list (lambda; arg1; ...) of typed q values.  A table given by
+ * the query option is sent as is and its columns are picked by name from
+ * the result.  Execution (one result, or pages of fetch_size rows for plain
+ * selects of named tables) and EXPLAIN are in scan.c; the plan says which
+ * (qipc_plan_paging).
  *
  * Planning keeps postgres_fdw's shape so that pushdown (deparse.c for
  * conditions, sort and limit; upper.c for aggregates) slots in:
@@ -73,53 +66,6 @@ PG_MODULE_MAGIC;
 /* rows assumed for a foreign table that was never analyzed */
 #define DEFAULT_FDW_PAGES		10
 
-/*
- * Execution state of a foreign scan.
- */
-typedef struct QipcFdwScanState
-{
-	Relation	rel;			/* foreign table */
-	TupleDesc	tupdesc;		/* its descriptor */
-	char	   *relname;		/* for messages */
-
-	/* from the plan */
-	char	   *query;			/* q text, or lambda source with params */
-	List	   *retrieved_attrs;	/* local attnums, in result-column order */
-	List	   *colnames;		/* remote names, same order */
-	List	   *param_exprs;	/* ExprStates of fdw_exprs */
-	List	   *param_types;	/* their type OIDs (OidList) */
-	List	   *arg_convs;		/* QIPC_CONV_* per fdw_exprs item (IntList,
-								 * NIL = natural types; deparse.c) */
-	List	   *fixups;			/* QIPC_FIX_* items (upper.c), or NIL */
-
-	QipcConnection *conn;
-	bool		idempotent;		/* a plain select we built: safe to resend */
-	Oid			relid;			/* the foreign table (also of upper scans) */
-	char	   *remote_table;	/* its table option, NULL for query and
-								 * function tables */
-
-	/* the current result */
-	bool		fetched;		/* request sent and result decoded */
-	int			ncols;			/* retrieved columns */
-	AttrNumber *attnums;		/* local attnum of each column */
-	const char **attnames;		/* local names, for messages */
-	const KipcObject **cols;	/* q column vector of each */
-	QipcColumnConverter *converters;
-	const KipcObject **fix_cols;	/* per fixup: the result column */
-	const KipcObject **fix_aux; /* per fixup: its hidden q column */
-	const KipcObject **fix_cnt; /* per fixup: its count column, or NULL */
-	int64		nrows;
-	int64		next_row;
-
-	/* error context: column being converted, -1 if none */
-	int			cur_col;
-
-	MemoryContext batch_cxt;	/* result message, converter caches */
-	MemoryContext temp_cxt;		/* per-row by-reference values */
-} QipcFdwScanState;
-
-static void apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
-						 bool *isnull);
 static void estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel);
 static void add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel);
 static bool qipcAnalyzeForeignTable(Relation relation,
@@ -136,11 +82,6 @@ static ForeignScan *qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 									   ForeignPath *best_path,
 									   List *tlist, List *scan_clauses,
 									   Plan *outer_plan);
-static void qipcBeginForeignScan(ForeignScanState *node, int eflags);
-static TupleTableSlot *qipcIterateForeignScan(ForeignScanState *node);
-static void qipcReScanForeignScan(ForeignScanState *node);
-static void qipcEndForeignScan(ForeignScanState *node);
-static void qipcExplainForeignScan(ForeignScanState *node, ExplainState *es);
 static List *qipcImportForeignSchema(ImportForeignSchemaStmt *stmt,
 									 Oid serverOid);
 
@@ -148,14 +89,6 @@ static List *qipcImportForeignSchema(ImportForeignSchemaStmt *stmt,
 static void classify_conditions(PlannerInfo *root, RelOptInfo *baserel,
 								List *input_conds, List **remote_conds,
 								List **local_conds);
-static void fetch_result(QipcFdwScanState *fsstate, ExprContext *econtext);
-static void bind_result_columns(QipcFdwScanState *fsstate,
-								const KipcObject *result);
-static void collect_table_columns(const KipcObject *table, List **names,
-								  List **cols);
-static void conversion_error_callback(void *arg);
-static const char *scan_error_hint(QipcFdwScanState *fsstate,
-								   const char *qerr);
 
 PG_FUNCTION_INFO_V1(qipc_fdw_handler);
 
@@ -172,10 +105,10 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = qipcGetForeignRelSize;
 	routine->GetForeignPaths = qipcGetForeignPaths;
 	routine->GetForeignPlan = qipcGetForeignPlan;
-	routine->BeginForeignScan = qipcBeginForeignScan;
-	routine->IterateForeignScan = qipcIterateForeignScan;
-	routine->ReScanForeignScan = qipcReScanForeignScan;
-	routine->EndForeignScan = qipcEndForeignScan;
+	routine->BeginForeignScan = qipc_begin_foreign_scan;
+	routine->IterateForeignScan = qipc_iterate_foreign_scan;
+	routine->ReScanForeignScan = qipc_rescan_foreign_scan;
+	routine->EndForeignScan = qipc_end_foreign_scan;
 
 	/* pushdown of aggregates, ORDER BY and LIMIT (upper.c) */
 	routine->GetForeignUpperPaths = qipc_get_foreign_upper_paths;
@@ -184,7 +117,7 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	routine->AnalyzeForeignTable = qipcAnalyzeForeignTable;
 
 	/* EXPLAIN */
-	routine->ExplainForeignScan = qipcExplainForeignScan;
+	routine->ExplainForeignScan = qipc_explain_foreign_scan;
 
 	/* IMPORT FOREIGN SCHEMA */
 	routine->ImportForeignSchema = qipcImportForeignSchema;
@@ -456,6 +389,26 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	fdw_private = list_make3(makeString(query), retrieved_attrs, colnames);
 	fdw_private = list_concat(fdw_private, fdw_private_extra);
 
+	/* paged reading of a plain select (scan.c) */
+	if (fpinfo->topts.function == NULL)
+	{
+		List	   *paging = qipc_plan_paging(root, baserel, foreigntableid,
+											  best_path, remote_list,
+											  colnames, params_list);
+
+		if (paging != NIL)
+		{
+			/* the optional items before it: no arguments, q as shown */
+			if (list_length(fdw_private) <= QipcScanPrivateArgConvs)
+				fdw_private = lappend(fdw_private, NIL);
+			if (list_length(fdw_private) <= QipcScanPrivateDisplay)
+				fdw_private = lappend(fdw_private, makeString(query));
+			if (list_length(fdw_private) <= QipcScanPrivateFixups)
+				fdw_private = lappend(fdw_private, NIL);
+			fdw_private = lappend(fdw_private, paging);
+		}
+	}
+
 	return make_foreignscan(tlist,
 							local_exprs,
 							baserel->relid,
@@ -464,579 +417,6 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 							NIL,	/* no custom tlist */
 							NIL,	/* no remote quals */
 							outer_plan);
-}
-
-/*
- * qipcBeginForeignScan
- *		Prepare the scan: get the connection, create the memory contexts.
- *		Does nothing under EXPLAIN without ANALYZE (never connects then).
- */
-static void
-qipcBeginForeignScan(ForeignScanState *node, int eflags)
-{
-	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-	EState	   *estate = node->ss.ps.state;
-	QipcFdwScanState *fsstate;
-	RangeTblEntry *rte;
-	Oid			userid;
-	ForeignTable *table;
-	UserMapping *user;
-	ListCell   *lc;
-
-	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-		return;
-
-	fsstate = (QipcFdwScanState *) palloc0(sizeof(QipcFdwScanState));
-	node->fdw_state = (void *) fsstate;
-
-	if (fsplan->scan.scanrelid > 0)
-	{
-		fsstate->rel = node->ss.ss_currentRelation;
-		fsstate->tupdesc = RelationGetDescr(fsstate->rel);
-		fsstate->relname = pstrdup(RelationGetRelationName(fsstate->rel));
-		rte = exec_rt_fetch(fsplan->scan.scanrelid, estate);
-	}
-	else
-	{
-		/*
-		 * A pushed-down aggregate, sort or limit (upper.c): no relation;
-		 * the result columns are described by fdw_scan_tlist.
-		 */
-		rte = exec_rt_fetch(bms_next_member(fsplan->fs_relids, -1), estate);
-		fsstate->rel = NULL;
-		fsstate->tupdesc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
-		fsstate->relname = get_rel_name(rte->relid);
-	}
-
-	/* the user mapping of the user the scan runs as */
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	table = GetForeignTable(rte->relid);
-	user = GetUserMapping(userid, table->serverid);
-	fsstate->conn = qipc_get_connection(user);
-
-	/*
-	 * A select built from the table option reads only, so it may be resent
-	 * once if the link drops before any byte of the response arrived; the q
-	 * of the query option may have side effects, so it is never resent.
-	 */
-	{
-		QipcFdwTableOptions topts;
-
-		qipc_get_table_options(table, fsstate->rel, &topts);
-		fsstate->idempotent = (topts.query == NULL && topts.function == NULL);
-		if (fsstate->idempotent)
-			fsstate->remote_table = pstrdup(topts.table);
-	}
-	fsstate->relid = rte->relid;
-
-	fsstate->query = strVal(list_nth(fsplan->fdw_private,
-									 QipcScanPrivateQuery));
-	fsstate->retrieved_attrs = (List *) list_nth(fsplan->fdw_private,
-												 QipcScanPrivateRetrievedAttrs);
-	fsstate->colnames = (List *) list_nth(fsplan->fdw_private,
-										  QipcScanPrivateColumnNames);
-
-	fsstate->param_exprs = ExecInitExprList(fsplan->fdw_exprs,
-											(PlanState *) node);
-	foreach(lc, fsplan->fdw_exprs)
-		fsstate->param_types = lappend_oid(fsstate->param_types,
-										   exprType((Node *) lfirst(lc)));
-	if (list_length(fsplan->fdw_private) > QipcScanPrivateArgConvs)
-		fsstate->arg_convs = (List *) list_nth(fsplan->fdw_private,
-											   QipcScanPrivateArgConvs);
-	if (list_length(fsplan->fdw_private) > QipcScanPrivateFixups)
-		fsstate->fixups = (List *) list_nth(fsplan->fdw_private,
-											QipcScanPrivateFixups);
-
-	fsstate->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
-											   "qipc_fdw batch data",
-											   ALLOCSET_DEFAULT_SIZES);
-	fsstate->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
-											  "qipc_fdw temporary data",
-											  ALLOCSET_SMALL_SIZES);
-	fsstate->cur_col = -1;
-}
-
-/*
- * qipcIterateForeignScan
- *		Return the next row in the scan slot, or an empty slot at the end.
- */
-static TupleTableSlot *
-qipcIterateForeignScan(ForeignScanState *node)
-{
-	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
-	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
-	ErrorContextCallback errcallback;
-	MemoryContext oldcxt;
-	Datum	   *values;
-	bool	   *isnull;
-	int64		row;
-	int			i;
-
-	if (!fsstate->fetched)
-		fetch_result(fsstate, node->ss.ps.ps_ExprContext);
-
-	ExecClearTuple(slot);
-	if (fsstate->next_row >= fsstate->nrows)
-		return slot;
-
-	row = fsstate->next_row++;
-	values = slot->tts_values;
-	isnull = slot->tts_isnull;
-
-	MemoryContextReset(fsstate->temp_cxt);
-	oldcxt = MemoryContextSwitchTo(fsstate->temp_cxt);
-
-	errcallback.callback = conversion_error_callback;
-	errcallback.arg = (void *) fsstate;
-	errcallback.previous = error_context_stack;
-	error_context_stack = &errcallback;
-
-	memset(isnull, true, fsstate->tupdesc->natts * sizeof(bool));
-	for (i = 0; i < fsstate->ncols; i++)
-	{
-		QipcColumnConverter *cv = &fsstate->converters[i];
-		int			a = fsstate->attnums[i] - 1;
-
-		fsstate->cur_col = i;
-		values[a] = cv->convert(cv, fsstate->cols[i], row, &isnull[a]);
-	}
-	fsstate->cur_col = -1;
-	if (fsstate->fixups != NIL)
-		apply_fixups(fsstate, row, values, isnull);
-
-	error_context_stack = errcallback.previous;
-	MemoryContextSwitchTo(oldcxt);
-
-	return ExecStoreVirtualTuple(slot);
-}
-
-/*
- * apply_fixups
- *		Complete the values of pushed aggregates that q delivers in two
- *		columns (QIPC_FIX_*, see qipc_fdw.h) for row "row".
- */
-static void
-apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
-			 bool *isnull)
-{
-	ListCell   *lc;
-	int			f = 0;
-
-	foreach(lc, fsstate->fixups)
-	{
-		List	   *fix = (List *) lfirst(lc);
-		int			kind = intVal(linitial(fix));
-		int			a = intVal(lsecond(fix)) - 1;
-		const char *colname = strVal(lfourth(fix));
-		const char *coltype = strVal(list_nth(fix, 4));
-		const KipcObject *aux = fsstate->fix_aux[f];
-		const KipcObject *col = fsstate->fix_cols[f];
-		bool		infinity = false;
-
-		f++;
-		switch (kind)
-		{
-			case QIPC_FIX_NAN:
-				if (kipc_get_g(aux, row) == 1)
-				{
-					values[a] = Float8GetDatum(get_float8_nan());
-					isnull[a] = false;
-				}
-				else if (kipc_get_g(aux, row) == 2)
-					float_overflow_error();
-				break;
-			case QIPC_FIX_INF:
-				infinity = (kipc_get_g(aux, row) != 0);
-				break;
-			case QIPC_FIX_SUM128:
-			case QIPC_FIX_AVG128:
-				if (isnull[a])
-					break;		/* no value was summed */
-				if (kipc_get_j(aux, row) == KIPC_NULL_LONG)
-					infinity = true;
-				else
-				{
-					/* high * 2^32 + low, exactly */
-					Datum		high = NumericGetDatum(int64_to_numeric(kipc_get_j(col, row)));
-					Datum		low = NumericGetDatum(int64_to_numeric(kipc_get_j(aux, row)));
-					Datum		scale = NumericGetDatum(int64_to_numeric(INT64CONST(4294967296)));
-
-					values[a] = DirectFunctionCall2(numeric_add,
-													DirectFunctionCall2(numeric_mul,
-																		high, scale),
-													low);
-					/* avg: sum / count, as int8_avg and numeric_avg divide */
-					if (kind == QIPC_FIX_AVG128)
-						values[a] = DirectFunctionCall2(numeric_div, values[a],
-														NumericGetDatum(int64_to_numeric(kipc_get_j(fsstate->fix_cnt[f - 1], row))));
-				}
-				break;
-			default:
-				elog(ERROR, "unrecognized qipc_fdw fixup: %d", kind);
-		}
-		if (infinity)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("q infinity cannot be represented as type %s",
-							coltype),
-					 errdetail("Column \"%s\" of foreign table \"%s\" holds a q infinity (0W or -0W) in the rows summed by q, and type %s has no infinity.",
-							   colname, fsstate->relname, coltype)));
-	}
-}
-
-/*
- * fetch_result
- *		Send the scan's request, wait for the result, and bind its columns
- *		to the retrieved attributes.  Everything lives in batch_cxt.
- */
-static void
-fetch_result(QipcFdwScanState *fsstate, ExprContext *econtext)
-{
-	MemoryContext oldcxt;
-	KipcObject *request;
-	KipcMsg    *msg;
-	List	   *args = NIL;
-	int			nparams = list_length(fsstate->param_exprs);
-
-	MemoryContextReset(fsstate->batch_cxt);
-	oldcxt = MemoryContextSwitchTo(fsstate->batch_cxt);
-
-	if (nparams > 0)
-	{
-		ListCell   *lc;
-		ListCell   *lt;
-		int			k = 0;
-
-		/* arguments as typed q values, converted as deparse.c chose */
-		forboth(lc, fsstate->param_exprs, lt, fsstate->param_types)
-		{
-			ExprState  *expr_state = (ExprState *) lfirst(lc);
-			bool		isNull;
-			Datum		value;
-
-			value = ExecEvalExpr(expr_state, econtext, &isNull);
-			args = lappend(args,
-						   qipc_param_to_kipc(value, isNull, lfirst_oid(lt),
-											  fsstate->arg_convs ?
-											  list_nth_int(fsstate->arg_convs, k) :
-											  QIPC_CONV_NATURAL));
-			k++;
-		}
-	}
-	/* (lambda; arg1; ...; argN), or the q text alone */
-	request = qipc_build_request(qipc_track_object(kipc_new_cstring(fsstate->query)),
-								 args);
-
-	msg = qipc_request_ext(fsstate->conn, request, fsstate->query,
-						   QIPC_REQUEST_ALLOW_ERROR |
-						   (fsstate->idempotent ? QIPC_REQUEST_IDEMPOTENT : 0));
-	if (msg->root->type == KIPC_T_ERROR)
-		qipc_report_q_error(fsstate->conn, msg->root, fsstate->query,
-							scan_error_hint(fsstate, msg->root->a.s));
-	bind_result_columns(fsstate, msg->root);
-
-	MemoryContextSwitchTo(oldcxt);
-	fsstate->fetched = true;
-	fsstate->next_row = 0;
-}
-
-/*
- * scan_error_hint
- *		A hint for q error "qerr" from the select of a table-option scan,
- *		or NULL.  q signals an undefined name with the name itself: a
- *		missing table as 'table, a missing column as 'column; 'type when
- *		the name is not a table.  The hint names the option to check and
- *		the server.
- */
-static const char *
-scan_error_hint(QipcFdwScanState *fsstate, const char *qerr)
-{
-	const char *server = qipc_connection_server_name(fsstate->conn);
-	Relation	rel;
-	TupleDesc	tupdesc;
-	int			i;
-
-	if (fsstate->remote_table == NULL || qerr == NULL)
-		return NULL;
-	if (strcmp(qerr, fsstate->remote_table) == 0)
-		return psprintf("The table option of foreign table \"%s\" names %s, which q server \"%s\" does not define.",
-						fsstate->relname, fsstate->remote_table, server);
-	if (strcmp(qerr, "type") == 0)
-		return psprintf("Check that the table option of foreign table \"%s\" (%s) names a table on q server \"%s\".",
-						fsstate->relname, fsstate->remote_table, server);
-
-	/* the relation is locked by the executor, also for upper scans */
-	rel = table_open(fsstate->relid, NoLock);
-	tupdesc = RelationGetDescr(rel);
-	for (i = 1; i <= tupdesc->natts; i++)
-	{
-		char	   *remote;
-
-		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
-			continue;
-		remote = qipc_get_column_name(fsstate->relid, i);
-		if (strcmp(qerr, remote) == 0)
-		{
-			const char *hint;
-
-			hint = psprintf("Column \"%s\" of foreign table \"%s\" reads q column %s, which table %s on q server \"%s\" lacks; check its column_name option.",
-							NameStr(TupleDescAttr(tupdesc, i - 1)->attname),
-							fsstate->relname, remote, fsstate->remote_table,
-							server);
-			table_close(rel, NoLock);
-			return hint;
-		}
-	}
-	table_close(rel, NoLock);
-	return NULL;
-}
-
-/*
- * collect_table_columns
- *		Append the column names (as const char *) and column objects of a
- *		simple table (type 98) to *names and *cols.
- */
-static void
-collect_table_columns(const KipcObject *table, List **names, List **cols)
-{
-	int64		n = kipc_table_ncols(table);
-	int64		c;
-
-	for (c = 0; c < n; c++)
-	{
-		*names = lappend(*names, (void *) kipc_table_colname(table, c));
-		*cols = lappend(*cols, kipc_table_column(table, c));
-	}
-}
-
-/*
- * bind_result_columns
- *		Match the q result's columns to the retrieved attributes by name and
- *		choose a converter for each.  Accepts a table, a keyed table (key
- *		columns then value columns, dict 99 or sorted dict 127), or a long
- *		atom (a row count, for scans that need no column).
- */
-static void
-bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
-{
-	List	   *names = NIL;
-	List	   *cols = NIL;
-	ListCell   *lc;
-	ListCell   *ln;
-	int			i;
-	int64		nrows = -1;
-
-	if (result->type == -KIPC_T_LONG && fsstate->retrieved_attrs == NIL)
-	{
-		fsstate->ncols = 0;
-		fsstate->nrows = result->a.j < 0 ? 0 : result->a.j;
-		return;
-	}
-
-	if (result->type == KIPC_T_TABLE)
-		collect_table_columns(result, &names, &cols);
-	else if (kipc_is_keyed_table(result))
-	{
-		collect_table_columns(kipc_dict_keys(result), &names, &cols);
-		collect_table_columns(kipc_dict_values(result), &names, &cols);
-	}
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("q result for foreign table \"%s\" is not a table",
-						fsstate->relname),
-				 errdetail("The q query returned a value of type %s (%d).",
-						   kipc_type_name(result->type), result->type),
-				 errcontext("remote q: %s", fsstate->query)));
-
-	/* every column must have the same length */
-	foreach(lc, cols)
-	{
-		const KipcObject *col = (const KipcObject *) lfirst(lc);
-
-		if (col->type < 0 || col->type > KIPC_T_TIME)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("q result for foreign table \"%s\" has a column that is not a list",
-							fsstate->relname)));
-		if (nrows < 0)
-			nrows = col->n;
-		else if (col->n != nrows)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("q result for foreign table \"%s\" has columns of different lengths",
-							fsstate->relname)));
-	}
-	if (nrows < 0)
-		nrows = 0;
-
-	fsstate->ncols = list_length(fsstate->retrieved_attrs);
-	fsstate->attnums = palloc(sizeof(AttrNumber) * Max(fsstate->ncols, 1));
-	fsstate->attnames = palloc(sizeof(char *) * Max(fsstate->ncols, 1));
-	fsstate->cols = palloc(sizeof(KipcObject *) * Max(fsstate->ncols, 1));
-	fsstate->converters = palloc0(sizeof(QipcColumnConverter) *
-								  Max(fsstate->ncols, 1));
-
-	i = 0;
-	forboth(lc, fsstate->retrieved_attrs, ln, fsstate->colnames)
-	{
-		AttrNumber	attnum = (AttrNumber) lfirst_int(lc);
-		const char *remote = strVal(lfirst(ln));
-		Form_pg_attribute attr = TupleDescAttr(fsstate->tupdesc, attnum - 1);
-		const KipcObject *found = NULL;
-		ListCell   *n2;
-		ListCell   *c2;
-
-		forboth(n2, names, c2, cols)
-		{
-			if (strcmp((const char *) lfirst(n2), remote) == 0)
-			{
-				found = (const KipcObject *) lfirst(c2);
-				break;
-			}
-		}
-		if (found == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
-					 errmsg("column \"%s\" of foreign table \"%s\" is not in the q result",
-							remote, fsstate->relname),
-					 errcontext("remote q: %s", fsstate->query)));
-
-		fsstate->attnums[i] = attnum;
-		fsstate->attnames[i] = NameStr(attr->attname);
-		fsstate->cols[i] = found;
-		qipc_init_converter(&fsstate->converters[i], attr->atttypid,
-							attr->atttypmod, found,
-							NameStr(attr->attname), fsstate->relname,
-							fsstate->batch_cxt);
-		i++;
-	}
-
-	/* fixups of pushed aggregates: their hidden columns (upper.c) */
-	if (fsstate->fixups != NIL)
-	{
-		int			f = 0;
-
-		fsstate->fix_cols = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
-		fsstate->fix_aux = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
-		fsstate->fix_cnt = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
-		foreach(lc, fsstate->fixups)
-		{
-			List	   *fix = (List *) lfirst(lc);
-			int			kind = intVal(linitial(fix));
-			AttrNumber	attnum = (AttrNumber) intVal(lsecond(fix));
-			const char *auxname = strVal(lthird(fix));
-			ListCell   *n2;
-			ListCell   *c2;
-			int			c;
-
-			for (c = 0; c < fsstate->ncols; c++)
-			{
-				if (fsstate->attnums[c] == attnum)
-					fsstate->fix_cols[f] = fsstate->cols[c];
-			}
-			forboth(n2, names, c2, cols)
-			{
-				if (strcmp((const char *) lfirst(n2), auxname) == 0)
-					fsstate->fix_aux[f] = (const KipcObject *) lfirst(c2);
-				if (kind == QIPC_FIX_AVG128 &&
-					strcmp((const char *) lfirst(n2), strVal(list_nth(fix, 5))) == 0)
-					fsstate->fix_cnt[f] = (const KipcObject *) lfirst(c2);
-			}
-			if (kind == QIPC_FIX_AVG128 &&
-				(fsstate->fix_cnt[f] == NULL ||
-				 (nrows > 0 && fsstate->fix_cnt[f]->type != KIPC_T_LONG)))
-				fsstate->fix_aux[f] = NULL; /* reported below */
-			if (fsstate->fix_cols[f] == NULL || fsstate->fix_aux[f] == NULL ||
-				(nrows > 0 &&
-				 ((kind == QIPC_FIX_SUM128 || kind == QIPC_FIX_AVG128) ?
-				  (fsstate->fix_aux[f]->type != KIPC_T_LONG ||
-				   fsstate->fix_cols[f]->type != KIPC_T_LONG) :
-				  fsstate->fix_aux[f]->type !=
-				  (kind == QIPC_FIX_NAN ? KIPC_T_BYTE : KIPC_T_BOOLEAN))))
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-						 errmsg("unexpected q result for an aggregate of foreign table \"%s\"",
-								fsstate->relname),
-						 errcontext("remote q: %s", fsstate->query)));
-			f++;
-		}
-	}
-	fsstate->nrows = nrows;
-}
-
-/*
- * conversion_error_callback
- *		Error context naming the column and foreign table whose value failed
- *		to convert (no catalog access: the transaction may be aborted).
- */
-static void
-conversion_error_callback(void *arg)
-{
-	QipcFdwScanState *fsstate = (QipcFdwScanState *) arg;
-
-	if (fsstate->cur_col >= 0 && fsstate->cur_col < fsstate->ncols)
-		errcontext("column \"%s\" of foreign table \"%s\"",
-				   fsstate->attnames[fsstate->cur_col], fsstate->relname);
-}
-
-/*
- * qipcReScanForeignScan
- *		Restart the scan.  The result is reused unless parameters changed.
- */
-static void
-qipcReScanForeignScan(ForeignScanState *node)
-{
-	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
-
-	if (!fsstate->fetched)
-		return;
-	if (node->ss.ps.chgParam != NULL && fsstate->param_exprs != NIL)
-	{
-		fsstate->fetched = false;
-		MemoryContextReset(fsstate->batch_cxt);
-		fsstate->nrows = 0;
-		fsstate->ncols = 0;
-	}
-	fsstate->next_row = 0;
-}
-
-/*
- * qipcEndForeignScan
- *		Finish the scan.  The memory contexts (and with them the result
- *		message) go away with the executor state.
- */
-static void
-qipcEndForeignScan(ForeignScanState *node)
-{
-	QipcFdwScanState *fsstate = (QipcFdwScanState *) node->fdw_state;
-
-	if (fsstate == NULL)
-		return;
-	MemoryContextReset(fsstate->batch_cxt);
-	if (fsstate->conn)
-		qipc_release_connection(fsstate->conn);
-	fsstate->conn = NULL;
-}
-
-/*
- * qipcExplainForeignScan
- *		Show the q sent to the server (VERBOSE only).
- */
-static void
-qipcExplainForeignScan(ForeignScanState *node, ExplainState *es)
-{
-	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-
-	/* with arguments, show them applied to the lambda (deparse.c) */
-	if (es->verbose)
-		ExplainPropertyText("Remote q",
-							strVal(list_nth(fsplan->fdw_private,
-											list_length(fsplan->fdw_private) > QipcScanPrivateDisplay ?
-											QipcScanPrivateDisplay :
-											QipcScanPrivateQuery)),
-							es);
 }
 
 /*
@@ -1242,6 +622,17 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 				break;
 			}
 		}
+
+		/*
+		 * A sort needs q's whole result in one message: without a LIMIT, a
+		 * table estimated larger than one page (fetch_size) is read page by
+		 * page and sorted by PostgreSQL instead (scan.c).
+		 */
+		if (sortable && root->parse->limitCount == NULL &&
+			fpinfo->topts.fetch_size > 0 &&
+			fpinfo->topts.partition_column == NULL &&
+			baserel->tuples > fpinfo->topts.fetch_size)
+			sortable = false;
 		if (sortable)
 		{
 			/*

@@ -6,8 +6,9 @@
  * This is the only header the PostgreSQL-side files of src/ share.  The
  * PostgreSQL side is cut by what a file does, with prototypes grouped here
  * by the file that defines them:
- *	- qipc_fdw.c: the FDW callbacks; base scan paths, remote estimates and
- *	  ANALYZE sit beside them;
+ *	- qipc_fdw.c: the FDW handler and planner callbacks; base scan paths,
+ *	  remote estimates and ANALYZE sit beside them;
+ *	- scan.c: scan execution (paged and pipelined) and EXPLAIN;
  *	- option.c: option validation and lookup, the GUCs;
  *	- connection.c: the connection cache and every wait on a socket;
  *	- remote_meta.c: what a q server says about a table (meta), cached for
@@ -41,6 +42,7 @@
 #ifndef QIPC_FDW_H
 #define QIPC_FDW_H
 
+#include "commands/explain.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
@@ -82,10 +84,13 @@ typedef struct QipcFdwServerOptions
 	char	   *sslrootcert;	/* NULL if unset */
 	char	   *sslcert;		/* NULL if unset (user mapping wins) */
 	char	   *sslkey;			/* NULL if unset (user mapping wins) */
+	int			fetch_size;		/* rows per page of a paged scan; 0 = one
+								 * result (scan.c) */
 } QipcFdwServerOptions;
 
 #define QIPC_DEFAULT_FDW_STARTUP_COST	100.0
 #define QIPC_DEFAULT_FDW_TUPLE_COST		0.01
+#define QIPC_DEFAULT_FETCH_SIZE			100000
 
 /*
  * Options of a foreign table.  Exactly one of table, query and function is
@@ -99,6 +104,7 @@ typedef struct QipcFdwTableOptions
 	char	   *function;		/* q function returning a table, or NULL */
 	char	   *partition_column;	/* date-partitioned tables, or NULL */
 	bool		use_remote_estimate;	/* server value unless overridden */
+	int			fetch_size;		/* server value unless overridden */
 } QipcFdwTableOptions;
 
 /* ----------------------------------------------------------------
@@ -150,6 +156,9 @@ typedef struct QipcConnInfo
 #define QIPC_REQUEST_ALLOW_ERROR	0x02	/* return a q error object (root
 											 * type KIPC_T_ERROR) instead of
 											 * raising ERRCODE_FDW_ERROR */
+#define QIPC_REQUEST_PAGE			0x04	/* a page of a paged scan: a reply
+											 * over max_message_size is 54000,
+											 * with a hint on fetch_size */
 
 /*
  * qipc_get_connection
@@ -205,6 +214,27 @@ extern KipcMsg *qipc_request(QipcConnection *conn, const KipcObject *request,
 /* qipc_request with QIPC_REQUEST_* flags */
 extern KipcMsg *qipc_request_ext(QipcConnection *conn, const KipcObject *request,
 								 const char *qtext, int flags);
+
+/*
+ * Pipelined requests (paged scans): qipc_send_request sends a sync request
+ * and returns at once with its id, so that q computes while the caller
+ * works; qipc_receive_response(id) waits for that reply later.  Another
+ * request on the same connection meanwhile (a second scan in a join) first
+ * reads the outstanding reply and keeps it for its owner.  A reply whose
+ * connection was closed meanwhile is requested again when the request is
+ * QIPC_REQUEST_IDEMPOTENT (request must still be alive then), else 08006.
+ * The reply is tracked in CurrentMemoryContext as with qipc_request.
+ * qipc_discard_response(id) reads and frees a reply nobody will receive (a
+ * scan ended early), so that the connection stays usable; replies left
+ * behind by an error are dropped at the end of the transaction, with the
+ * connection (it is still in the middle of a request then).
+ */
+extern uint64 qipc_send_request(QipcConnection *conn, const KipcObject *request,
+								const char *qtext, int flags);
+extern KipcMsg *qipc_receive_response(QipcConnection *conn, uint64 id,
+									  const KipcObject *request,
+									  const char *qtext, int flags);
+extern void qipc_discard_response(QipcConnection *conn, uint64 id);
 
 /*
  * qipc_send_async
@@ -346,8 +376,35 @@ enum QipcScanPrivateIndex
 	QipcScanPrivateDisplay,		/* String: the q for EXPLAIN, arguments
 								 * rendered */
 	/* optional (aggregate pushdown, upper.c) */
-	QipcScanPrivateFixups		/* List: one QIPC_FIX_* fixup per item */
+	QipcScanPrivateFixups,		/* List: one QIPC_FIX_* fixup per item */
+	/* optional (paged scans, scan.c); NIL or absent: one result */
+	QipcScanPrivatePaging		/* List: Integer fetch_size, String page
+								 * lambda, String its EXPLAIN form */
 };
+
+/* ----------------------------------------------------------------
+ * Scan execution (scan.c)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * qipc_plan_paging
+ *		The QipcScanPrivatePaging item of a base scan whose one-result q
+ *		would be a select of colnames from the table option with the
+ *		conditions remote_conds (arguments fdw_exprs): NIL when the scan is
+ *		not paged (fetch_size 0, query/function/partitioned tables, sorts
+ *		and limits applied by q, a row count only).
+ */
+extern List *qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel,
+							  Oid foreigntableid, ForeignPath *best_path,
+							  List *remote_conds, List *colnames,
+							  List *fdw_exprs);
+extern void qipc_begin_foreign_scan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *qipc_iterate_foreign_scan(ForeignScanState *node);
+extern void qipc_rescan_foreign_scan(ForeignScanState *node);
+extern void qipc_end_foreign_scan(ForeignScanState *node);
+extern void qipc_explain_foreign_scan(ForeignScanState *node,
+									  ExplainState *es);
 
 /*
  * Fixups of pushed aggregates whose value q cannot deliver as one column
