@@ -81,8 +81,8 @@ printf '%-4s %-9s %10s %10s %8s %8s\n' query pushdown "best ms" shipped result s
 n=0
 for q in "${QUERIES[@]}"; do
 	n=$((n + 1))
-	a=$(psql -X -q -At -c "SET qipc_fdw.enable_pushdown = on" -c "$q ORDER BY 1, 2" | md5sum)
-	b=$(psql -X -q -At -c "SET qipc_fdw.enable_pushdown = off" -c "$q ORDER BY 1, 2" | md5sum)
+	a=$(psql -X -q -At -c "SET qipc_fdw.enable_pushdown = on" -c "$q ORDER BY 1" | sort | md5sum)
+	b=$(psql -X -q -At -c "SET qipc_fdw.enable_pushdown = off" -c "$q ORDER BY 1" | sort | md5sum)
 	result=$(psql -X -q -At -c "SELECT count(*) FROM ($q) r")
 	on_ms=$(best_ms on "$q")
 	off_ms=$(best_ms off "$q")
