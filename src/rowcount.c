@@ -154,11 +154,11 @@ qipc_table_row_count(Oid relid, Oid serverid, Oid userid, const char *table)
 								 list_make1(qipc_track_object(kipc_new_symbol(table))));
 		msg = qipc_request_ext(conn, req, text,
 							   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
-		qipc_release_connection(conn);
 		if (msg->root->type == -KIPC_T_LONG && msg->root->a.j >= 0)
 			rows = (double) msg->root->a.j;
 		else if (msg->root->type == -KIPC_T_INT && msg->root->a.i >= 0)
 			rows = (double) msg->root->a.i;
+		qipc_release_connection(conn);
 	}
 
 	/* the request may have invalidated the cache: enter afresh */
