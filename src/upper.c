@@ -28,15 +28,15 @@
  *	- count(x) counts non-nulls: sum "j"$not null x (a sum of booleans is a
  *	  q int, which would wrap above 2^31-1);
  *	- sum/min/max of an empty or all-null group are NULL in SQL (q gives 0,
- *	  0W, -0W): the non-null count nK decides;
+ *	  0W, -0W): max x < min x tells it (see aggregate_q);
  *	- sum(smallint/integer) is bigint: sum "j"$x (no overflow below 2^31
- *	  rows); sum(bigint) is numeric, beyond 64 bits: sum x div 2^32 and sum
- *	  x mod 2^32 (floored, nulls skipped) are combined by the update into the
- *	  high part (result column) and the low part in [0, 2^32) (hidden
- *	  column), and the scan computes high * 2^32 + low exactly
- *	  (QIPC_FIX_SUM128, qipc_fdw.h);
+ *	  rows); sum(bigint) is numeric, beyond 64 bits: the update splits q's
+ *	  sum into the high part (result column) and the low part in [0, 2^32)
+ *	  (hidden column), and the scan computes high * 2^32 + low exactly
+ *	  (QIPC_FIX_SUM128, qipc_fdw.h); a group whose sum could overflow 64
+ *	  bits is summed again in parts from its rows (recompute_q);
  *	- a sum over a q integer infinity (0W, -0W) raises error 22003, as a
- *	  plain scan raises when it reads that value: max abs x finds it
+ *	  plain scan raises when it reads that value: max x or min x shows it
  *	  (QIPC_FIX_INF, and the null low part of QIPC_FIX_SUM128);
  *	- float sum and avg (avg is sum over the non-null count, as PostgreSQL
  *	  computes it): see aggregate_q for NaN, infinities and overflow
@@ -1159,6 +1159,9 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	ListCell   *ln;
 	int			i;
 	char	   *query;
+	int			where_end;
+	int			by_start;
+	int			sel_end;
 
 	initStringInfo(&tbl);
 	qipc_append_symbol(&tbl, fpinfo->topts.table);
@@ -1170,7 +1173,10 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							&arg_exprs, &arg_convs, &rejected);
 	if (rejected != NIL)
 		elog(ERROR, "qipc_fdw: a pushed condition of an aggregation could not be deparsed");
-	appendStringInfo(&buf, "; t:0!?[%s;w;", tbl.data);
+	where_end = buf.len;
+	appendStringInfo(&buf, "; t:0!?[%s;w", tbl.data);
+	by_start = buf.len;
+	appendStringInfoChar(&buf, ';');
 
 	/* by: (g0;g1)!(`col;`col) or 0b */
 	i = 0;
@@ -1259,6 +1265,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							 (char *) lfirst(lc));
 		appendStringInfoString(&buf, ")]");
 	}
+	sel_end = buf.len;
 
 	/* combine the built-in aggregates on the reduced result */
 	{
@@ -1390,7 +1397,21 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		appendStringInfoString(&buf, "; t");
 	}
 
-	if (arg_exprs == NIL)
+	/*
+	 * Nothing to do after the select (no fixup, HAVING, ORDER BY, LIMIT):
+	 * the select alone, ?[t;where;by;aggregates]
+	 */
+	if (buf.len == sel_end + 3)
+	{
+		StringInfoData sb;
+
+		initStringInfo(&sb);
+		appendStringInfo(&sb, "?[%s;", tbl.data);
+		appendBinaryStringInfo(&sb, buf.data + 2, where_end - 2);
+		appendBinaryStringInfo(&sb, buf.data + by_start, sel_end - by_start);
+		query = qipc_wrap_lambda(sb.data, list_length(arg_exprs));
+	}
+	else if (arg_exprs == NIL)
 		query = psprintf("{[] %s}[]", buf.data);
 	else
 		query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
