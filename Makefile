@@ -4,8 +4,9 @@
 #   make qserver       build the q test server (test/qserver/qserver) and its
 #                      command-line client (test/qserver/tests/qclient)
 #   make install       install the extension into $(PG_CONFIG)'s PostgreSQL
-#   make installcheck  run the pg_regress suites against a running server
-#                      (the q test servers must be running: see .ci/run);
+#   make installcheck  run the pg_regress suites against a running server;
+#                      the q test servers must be running and named by the
+#                      QIPC_TEST_* variables (test/run_regress.sh does it all);
 #                      builds the q test server first
 #   make unitcheck     build and run the codec unit tests standalone under
 #                      ASan/UBSan, with no PostgreSQL include path
@@ -35,7 +36,46 @@ EXTRA_CLEAN = test/qserver/qserver test/qserver/tests/qclient test/unit/unittest
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
+
+# --- clang/LLVM bitcode -----------------------------------------------------
+# A PostgreSQL built with LLVM (Debian's is) makes PGXS compile every file a
+# second time with clang, to bitcode for JIT inlining.  Without that clang the
+# build stops with "clang-14: No such file or directory"; the bitcode is only
+# an optimisation, so build without it and say so.  with_llvm=yes|no on the
+# command line still decides.
+PGXS_CLANG := $(shell sed -n 's/^CLANG[[:space:]]*=[[:space:]]*//p' $(dir $(PGXS))../Makefile.global 2>/dev/null)
+ifeq ($(origin with_llvm),undefined)
+ifneq ($(PGXS_CLANG),)
+ifeq ($(shell command -v $(firstword $(PGXS_CLANG)) 2>/dev/null),)
+$(info $(PGXS_CLANG) not found: building without LLVM bitcode (with_llvm=no))
+override with_llvm = no
+endif
+endif
+endif
+
+# make installcheck first runs installcheck-env (below the PGXS include)
+REGRESS_PREP = installcheck-env
+
 include $(PGXS)
+
+# --- make installcheck --------------------------------------------------------
+# The suites read the ports of running q test servers (and the TLS
+# certificate directory) from QIPC_TEST_* environment variables with psql's
+# \getenv; unset, they fail with syntax errors at ":'qport'".  Refuse before
+# pg_regress starts, naming the variables the chosen suites need.
+QIPC_TEST_VARS = $(sort $(shell sed -n 's/^\\getenv[[:space:]][[:space:]]*[a-z_]*[[:space:]][[:space:]]*\(QIPC_TEST_[A-Z_]*\).*/\1/p' \
+	$(wildcard $(addprefix sql/,$(addsuffix .sql,$(REGRESS))))))
+QIPC_TEST_UNSET = $(strip $(foreach v,$(QIPC_TEST_VARS),$(if $($(v)),,$(v))))
+.PHONY: installcheck-env
+installcheck-env:
+ifneq ($(QIPC_TEST_UNSET),)
+	@echo "make installcheck: these environment variables are not set: $(QIPC_TEST_UNSET)" >&2
+	@echo "The suites need running q test servers whose ports (and TLS certificates) these name." >&2
+	@echo "test/run_regress.sh builds, starts a throwaway cluster and every q test server, and runs" >&2
+	@echo "the suites (REGRESS=\"core types\" test/run_regress.sh for some); see docs/testing.md." >&2
+	@exit 1
+endif
+# -----------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------
 # Standalone C programs: built with the host compiler, no PostgreSQL headers.

@@ -6,11 +6,11 @@ syms:`AAPL`MSFT`GOOG`IBM`AMZN`TSLA`NVDA`META
 n:200000
 
 / trades: one trading day, times ascending
-trade:([] sym:n?syms; time:2024.01.02D09:30:00.000000000+asc n?23400000000000; price:100+0.01*n?10000; size:100*1+n?50; ex:n?"NQAB")
+trade:([] sym:n?syms; time:2024.01.02D09:30:00.000000000+asc n?23400000000000; price:(10000+n?10000)%100; size:100*1+n?50; ex:n?"NQAB")
 
 / quotes: bid/ask around the trade prices
 m:100000
-quote:([] sym:m?syms; time:2024.01.02D09:30:00.000000000+asc m?23400000000000; bid:99+0.01*m?10000; ask:101+0.01*m?10000; bsize:100*1+m?20; asize:100*1+m?20)
+quote:([] sym:m?syms; time:2024.01.02D09:30:00.000000000+asc m?23400000000000; bid:(9900+m?10000)%100; ask:(10100+m?10000)%100; bsize:100*1+m?20; asize:100*1+m?20)
 
 / reference data, keyed by symbol
 ref:([sym:syms] name:("Apple";"Microsoft";"Alphabet";"IBM";"Amazon";"Tesla";"Nvidia";"Meta");sector:`Tech`Tech`Tech`Tech`Retail`Auto`Tech`Tech;lot:100 100 100 100 100 100 100 100i)

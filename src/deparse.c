@@ -936,7 +936,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 				return false;
 		}
 		else if (!OidIsValid(op->inputcollid) ||
-				 !lc_collate_is_c(op->inputcollid))
+				 !qipc_collation_is_c(op->inputcollid))
 			return false;
 	}
 
@@ -2437,13 +2437,12 @@ qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel, PathKey *pk,
 			  cls == QC_TS || cls == QC_BOOL || cls == QC_SYM))
 			continue;
 		if (cls == QC_SYM &&
-			!(OidIsValid(ec->ec_collation) && lc_collate_is_c(ec->ec_collation)))
+			!(OidIsValid(ec->ec_collation) && qipc_collation_is_c(ec->ec_collation)))
 			continue;
 		opclass = GetDefaultOpClass(var->vartype, BTREE_AM_OID);
 		if (!OidIsValid(opclass) || get_opclass_family(opclass) != pk->pk_opfamily)
 			continue;
-		if (pk->pk_strategy != BTLessStrategyNumber &&
-			pk->pk_strategy != BTGreaterStrategyNumber)
+		if (!qipc_pathkey_is_ordered(pk))
 			continue;
 		*attnum = var->varattno;
 		*qt = cxt.qtypes[var->varattno - 1];
@@ -2530,7 +2529,7 @@ append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
 
 		if (!qipc_sort_key(root, baserel, pk, &attnum, &qt))
 			elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
-		desc = (pk->pk_strategy == BTGreaterStrategyNumber);
+		desc = qipc_pathkey_is_desc(pk);
 		appendStringInfoString(&buf, "; k:t[");
 		qipc_append_symbol(&buf, qipc_get_column_name(rte->relid, attnum));
 		appendStringInfoString(&buf, "] i");

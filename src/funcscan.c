@@ -75,23 +75,6 @@ is_text_like(Oid typid)
 	return typid == TEXTOID || typid == VARCHAROID || typid == BPCHAROID;
 }
 
-/* is opno an equality operator of some btree opfamily? */
-static bool
-is_equality_operator(Oid opno)
-{
-	List	   *interps = get_op_btree_interpretation(opno);
-	ListCell   *lc;
-
-	foreach(lc, interps)
-	{
-		OpBtreeInterpretation *bi = (OpBtreeInterpretation *) lfirst(lc);
-
-		if (bi->strategy == BTEqualStrategyNumber)
-			return true;
-	}
-	return false;
-}
-
 /* node without binary-compatible relabelings on top */
 static Node *
 strip_relabel(Node *node)
@@ -116,7 +99,7 @@ argument_expr(Expr *clause, Index relid, AttrNumber attnum, Oid coltype)
 	if (!IsA(clause, OpExpr))
 		return NULL;
 	op = (OpExpr *) clause;
-	if (list_length(op->args) != 2 || !is_equality_operator(op->opno))
+	if (list_length(op->args) != 2 || !qipc_op_is_btree_equality(op->opno))
 		return NULL;
 
 	for (side = 0; side < 2; side++)

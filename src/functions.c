@@ -119,8 +119,8 @@ connect_by_name(Name servername)
 
 	server = GetForeignServerByName(NameStr(*servername), false);
 
-	aclresult = pg_foreign_server_aclcheck(server->serverid, GetUserId(),
-										   ACL_USAGE);
+	aclresult = qipc_server_aclcheck(server->serverid, GetUserId(),
+									 ACL_USAGE);
 	if (aclresult != ACLCHECK_OK)
 		aclcheck_error(aclresult, OBJECT_FOREIGN_SERVER, server->servername);
 

@@ -249,15 +249,15 @@ qipcGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
 	ForeignPath *path;
 
-	path = create_foreignscan_path(root, baserel,
-								   NULL,	/* default pathtarget */
-								   fpinfo->rows,
-								   fpinfo->startup_cost,
-								   fpinfo->total_cost,
-								   NIL, /* no pathkeys */
-								   baserel->lateral_relids,
-								   NULL,	/* no extra plan */
-								   NIL);	/* no fdw_private */
+	path = qipc_create_foreignscan_path(root, baserel,
+										NULL,	/* default pathtarget */
+										fpinfo->rows,
+										fpinfo->startup_cost,
+										fpinfo->total_cost,
+										NIL, /* no pathkeys */
+										baserel->lateral_relids,
+										NULL,	/* no extra plan */
+										NIL);	/* no fdw_private */
 	add_path(baserel, (Path *) path);
 
 	/* pushdown: sorted and parameterized paths */
@@ -641,15 +641,15 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 			 */
 			ForeignPath *path;
 
-			path = create_foreignscan_path(root, baserel, NULL,
-										   fpinfo->rows,
-										   fpinfo->startup_cost,
-										   fpinfo->total_cost +
-										   cpu_operator_cost * fpinfo->rows *
-										   LOG2(Max(fpinfo->rows, 2.0)),
-										   root->query_pathkeys,
-										   baserel->lateral_relids,
-										   NULL, NIL);
+			path = qipc_create_foreignscan_path(root, baserel, NULL,
+												fpinfo->rows,
+												fpinfo->startup_cost,
+												fpinfo->total_cost +
+												cpu_operator_cost * fpinfo->rows *
+												LOG2(Max(fpinfo->rows, 2.0)),
+												root->query_pathkeys,
+												baserel->lateral_relids,
+												NULL, NIL);
 			add_path(baserel, (Path *) path);
 		}
 	}
@@ -699,11 +699,11 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 			continue;
 		param_info = get_baserel_parampathinfo(root, baserel, required_outer);
 		rows = param_info->ppi_rows;
-		path = create_foreignscan_path(root, baserel, NULL, rows,
-									   fpinfo->startup_cost,
-									   fpinfo->startup_cost +
-									   rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
-									   NIL, required_outer, NULL, NIL);
+		path = qipc_create_foreignscan_path(root, baserel, NULL, rows,
+											fpinfo->startup_cost,
+											fpinfo->startup_cost +
+											rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
+											NIL, required_outer, NULL, NIL);
 		add_path(baserel, (Path *) path);
 	}
 }
@@ -820,7 +820,7 @@ acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 								   ALLOCSET_SMALL_SIZES);
 	for (r = 0; r < nrows; r++)
 	{
-		vacuum_delay_point();
+		qipc_analyze_delay_point();
 		memset(nulls, true, sizeof(bool) * tupdesc->natts);
 		oldcxt = MemoryContextSwitchTo(tmpcxt);
 		i = 0;

@@ -43,6 +43,7 @@
 #define QIPC_FDW_H
 
 #include "commands/explain.h"
+#include "compat.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
@@ -268,8 +269,10 @@ extern void qipc_report_error(int elevel, KipcStatus status,
  *		QIPC_REQUEST_ALLOW_ERROR) as qipc_request does, ERRCODE_FDW_ERROR
  *		with the q text, adding hint (a full sentence, or NULL).
  */
-extern void qipc_report_q_error(QipcConnection *conn, const KipcObject *err,
-								const char *qtext, const char *hint) pg_attribute_noreturn();
+pg_noreturn extern void qipc_report_q_error(QipcConnection *conn,
+											const KipcObject *err,
+											const char *qtext,
+											const char *hint);
 
 /* the ForeignServer name of a connection (for messages) */
 extern const char *qipc_connection_server_name(QipcConnection *conn);

@@ -327,7 +327,7 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 #if PG_VERSION_NUM >= 160000
 	userid = OidIsValid(fsplan->checkAsUser) ? fsplan->checkAsUser : GetUserId();
 #else
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	userid = qipc_scan_user(fsplan, rte);
 #endif
 	table = GetForeignTable(rte->relid);
 	user = GetUserMapping(userid, table->serverid);

@@ -98,9 +98,9 @@ static Datum conv_symbol_text(QipcColumnConverter *cv, const KipcObject *col,
 static Datum conv_symbol_text_nocache(QipcColumnConverter *cv,
 									  const KipcObject *col, int64 k,
 									  bool *isnull);
-static void incompatible(QipcColumnConverter *cv, int qtype) pg_attribute_noreturn();
-static void infinity_error(QipcColumnConverter *cv, QValKind kind) pg_attribute_noreturn();
-static void out_of_range(QipcColumnConverter *cv, const char *what) pg_attribute_noreturn();
+pg_noreturn static void incompatible(QipcColumnConverter *cv, int qtype);
+pg_noreturn static void infinity_error(QipcColumnConverter *cv, QValKind kind);
+pg_noreturn static void out_of_range(QipcColumnConverter *cv, const char *what);
 static Datum make_text(QipcColumnConverter *cv, const char *s, int len);
 static Datum convert_atom(QipcColumnConverter *cv, const KipcObject *atom,
 						  bool *isnull);
@@ -1330,7 +1330,7 @@ natural_qtype(Oid typid)
 	}
 }
 
-static void arg_out_of_range(Oid typid, int qtype) pg_attribute_noreturn();
+pg_noreturn static void arg_out_of_range(Oid typid, int qtype);
 
 static void
 arg_out_of_range(Oid typid, int qtype)

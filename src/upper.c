@@ -666,9 +666,7 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 	ListCell   *lc;
 
 	*is_sym = false;			/* also when the key cannot be shipped */
-	if (ec->ec_has_volatile ||
-		(pk->pk_strategy != BTLessStrategyNumber &&
-		 pk->pk_strategy != BTGreaterStrategyNumber))
+	if (ec->ec_has_volatile || !qipc_pathkey_is_ordered(pk))
 		return -1;
 	foreach(lc, ec->ec_members)
 	{
@@ -720,7 +718,7 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 					if (pos >= uinfo->ngroup ||
 						result_qtype(root, uinfo, tle->expr) != 's' ||
 						!OidIsValid(ec->ec_collation) ||
-						!lc_collate_is_c(ec->ec_collation))
+						!qipc_collation_is_c(ec->ec_collation))
 						return -1;
 					*is_sym = true;
 					return pos;
@@ -1078,9 +1076,9 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost);
 
 	grouped_rel->fdw_private = uinfo;
-	path = create_foreign_upper_path(root, grouped_rel, target, rows,
-									 startup_cost, total_cost, NIL, NULL,
-									 NIL);
+	path = qipc_create_foreign_upper_path(root, grouped_rel, target, rows,
+										  startup_cost, total_cost, NIL, NULL,
+										  NIL);
 	add_path(grouped_rel, (Path *) path);
 
 	/* the same sorted by the query's ORDER BY, when q can sort it */
@@ -1100,11 +1098,11 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		if (ok)
 		{
 			/* q sorts the few groups: half of a local sort's comparisons */
-			path = create_foreign_upper_path(root, grouped_rel, target, rows,
-											 startup_cost,
-											 total_cost + cpu_operator_cost *
-											 rows * LOG2(Max(rows, 2.0)),
-											 root->sort_pathkeys, NULL, NIL);
+			path = qipc_create_foreign_upper_path(root, grouped_rel, target, rows,
+												  startup_cost,
+												  total_cost + cpu_operator_cost *
+												  rows * LOG2(Max(rows, 2.0)),
+												  root->sort_pathkeys, NULL, NIL);
 			add_path(grouped_rel, (Path *) path);
 		}
 	}
@@ -1369,7 +1367,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		{
 			PathKey    *pk = (PathKey *) lfirst(lc);
 			bool		is_sym;
-			bool		desc = (pk->pk_strategy == BTGreaterStrategyNumber);
+			bool		desc = qipc_pathkey_is_desc(pk);
 			int			pos = upper_sort_column(root, uinfo, pk,
 												lc == list_head(rev),
 												&is_sym);

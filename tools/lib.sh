@@ -1,15 +1,18 @@
 # tools/lib.sh -- shell helpers shared by tools/test.sh, tools/demo.sh,
 # test/run_regress.sh, the differential test and the benchmarks: install
 # what a fresh Debian 12 machine lacks, build, and start throwaway services
-# (a PostgreSQL 15 cluster owned by user postgres with TCP off, q test
-# servers on free ports).  Everything started is recorded and
+# (a PostgreSQL $QIPC_PG_VERSION cluster owned by user postgres with TCP
+# off, q test servers on free ports).  Everything started is recorded and
 # stopped by qipc_cleanup, which callers install as an EXIT trap.
 #
 # Source it from bash: . "$(dirname "$0")/lib.sh"
 # shellcheck shell=bash
 
 QIPC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+# QIPC_PG_VERSION: the PostgreSQL major version to build and test against
+# (15 on the host; tools/test.sh --pg N sets it inside a chroot)
+QIPC_PG_VERSION=${QIPC_PG_VERSION:-15}
+PGBIN=${PGBIN:-/usr/lib/postgresql/$QIPC_PG_VERSION/bin}
 QIPC_PIDS=()
 QIPC_TMP=""
 QIPC_PG_DATA=""
@@ -20,9 +23,12 @@ qipc_log() { printf '==> %s\n' "$*" >&2; }
 # Install build and test dependencies with apt-get when something is missing.
 qipc_install_deps() {
 	local need=()
+	# a chroot made by tools/pgchroot.sh has what its suites need already
+	[ -n "${QIPC_IN_CHROOT:-}" ] && return 0
 	command -v gcc >/dev/null && command -v make >/dev/null || need+=(build-essential)
-	[ -x "$PGBIN/postgres" ] || need+=(postgresql-15)
-	[ -f /usr/include/postgresql/15/server/postgres.h ] || need+=(postgresql-server-dev-15)
+	[ -x "$PGBIN/postgres" ] || need+=("postgresql-$QIPC_PG_VERSION")
+	[ -f "/usr/include/postgresql/$QIPC_PG_VERSION/server/postgres.h" ] ||
+		need+=("postgresql-server-dev-$QIPC_PG_VERSION")
 	[ -f /usr/include/openssl/ssl.h ] || need+=(libssl-dev)
 	command -v openssl >/dev/null || need+=(openssl)
 	command -v clang >/dev/null || need+=(clang)

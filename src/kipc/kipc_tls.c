@@ -17,7 +17,8 @@
  * ERR_clear_error() so that a stale error from another user of OpenSSL in
  * the same process is never reported as ours, and SSL_get_error() results
  * are mapped to KIPC_WANT_READ / KIPC_WANT_WRITE / errors.  The socket BIO
- * writes with send(MSG_NOSIGNAL) so a closed peer never raises SIGPIPE.
+ * (our own) writes with send(MSG_NOSIGNAL) so a closed peer never raises
+ * SIGPIPE.
  *
  * The private key file is checked as libpq does before it is read (a
  * regular file without group or world access), and the SSL_CTX is cached
@@ -50,49 +51,144 @@
 static BIO_METHOD *kipc_bio_method = NULL;
 
 static int	kipc_bio_write(BIO *b, const char *buf, int len);
+static int	kipc_bio_read(BIO *b, char *buf, int len);
+static long kipc_bio_ctrl(BIO *b, int cmd, long num, void *ptr);
+static int	kipc_bio_create(BIO *b);
+static int	kipc_bio_destroy(BIO *b);
 static BIO_METHOD *get_bio_method(void);
 static const char *ssl_reason(unsigned long ecode);
 static KipcStatus tls_error(KipcConn *c, int ret, const char *what);
 
 /*
+ * The TLS connection's BIO: a socket BIO of our own rather than OpenSSL's
+ * BIO_s_socket() with the write replaced, because OpenSSL 3.5 deprecates
+ * the BIO_meth_get_* functions that borrowing its other methods needs.
+ * Its state is the socket (set with BIO_set_fd, never closed here) and
+ * whether the last read saw the peer's end of stream, which SSL_read asks
+ * for (BIO_CTRL_EOF) to tell a clean close from a truncated one.
+ */
+typedef struct KipcBioState
+{
+	int			fd;
+	bool		eof;
+} KipcBioState;
+
+/*
  * kipc_bio_write
- *		Socket BIO write that never raises SIGPIPE (libpq's my_sock_write
- *		does the same in a backend-independent way).
+ *		Socket write that never raises SIGPIPE (send with MSG_NOSIGNAL, as
+ *		libpq's socket BIO does).
  */
 static int
 kipc_bio_write(BIO *b, const char *buf, int len)
 {
-	int			fd;
+	KipcBioState *st = BIO_get_data(b);
 	ssize_t		n;
 
-	if (BIO_get_fd(b, &fd) <= 0)
+	BIO_clear_retry_flags(b);
+	if (st == NULL || st->fd < 0)
 		return -1;
 	errno = 0;
+	n = send(st->fd, buf, (size_t) len, MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		BIO_set_retry_write(b);
+	return (int) n;
+}
+
+/* kipc_bio_read: socket read; 0 is the peer's end of stream */
+static int
+kipc_bio_read(BIO *b, char *buf, int len)
+{
+	KipcBioState *st = BIO_get_data(b);
+	ssize_t		n;
+
 	BIO_clear_retry_flags(b);
-	n = send(fd, buf, (size_t) len, MSG_NOSIGNAL);
-	if (n <= 0)
-	{
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			BIO_set_retry_write(b);
-	}
+	if (st == NULL || st->fd < 0 || buf == NULL)
+		return -1;
+	errno = 0;
+	n = recv(st->fd, buf, (size_t) len, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		BIO_set_retry_read(b);
+	st->eof = (n == 0);
 	return (int) n;
 }
 
 /*
+ * kipc_bio_ctrl
+ *		The controls a socket BIO answers: set and get the socket, the
+ *		close flag (the socket always stays open: the connection owns it),
+ *		end of stream, and flush (a no-op: writes are not buffered).  Any
+ *		other control is unsupported (0), as in OpenSSL's socket BIO.
+ */
+static long
+kipc_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	KipcBioState *st = BIO_get_data(b);
+
+	if (st == NULL)
+		return 0;
+	switch (cmd)
+	{
+		case BIO_C_SET_FD:
+			if (ptr == NULL)
+				return 0;
+			st->fd = *(int *) ptr;
+			st->eof = false;
+			BIO_set_init(b, 1);
+			return 1;
+		case BIO_C_GET_FD:
+			if (!BIO_get_init(b))
+				return -1;
+			if (ptr != NULL)
+				*(int *) ptr = st->fd;
+			return st->fd;
+		case BIO_CTRL_GET_CLOSE:
+			return BIO_NOCLOSE;
+		case BIO_CTRL_SET_CLOSE:
+			return num == BIO_NOCLOSE;
+		case BIO_CTRL_EOF:
+			return st->eof;
+		case BIO_CTRL_FLUSH:
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+static int
+kipc_bio_create(BIO *b)
+{
+	KipcBioState *st = calloc(1, sizeof(KipcBioState));
+
+	if (st == NULL)
+		return 0;
+	st->fd = -1;
+	BIO_set_data(b, st);
+	BIO_set_init(b, 0);
+	return 1;
+}
+
+static int
+kipc_bio_destroy(BIO *b)
+{
+	free(BIO_get_data(b));
+	BIO_set_data(b, NULL);
+	BIO_set_init(b, 0);
+	return 1;
+}
+
+/*
  * get_bio_method
- *		The socket BIO of OpenSSL with our write function.  Built once per
- *		process and never freed (libpq does the same).
+ *		The BIO_METHOD of kipc_bio_*.  Built once per process and never
+ *		freed (libpq does the same).
  */
 static BIO_METHOD *
 get_bio_method(void)
 {
-	const BIO_METHOD *base;
 	BIO_METHOD *m;
 	int			idx;
 
 	if (kipc_bio_method != NULL)
 		return kipc_bio_method;
-	base = BIO_s_socket();
 	idx = BIO_get_new_index();
 	if (idx == -1)
 		return NULL;
@@ -100,13 +196,10 @@ get_bio_method(void)
 	if (m == NULL)
 		return NULL;
 	if (!BIO_meth_set_write(m, kipc_bio_write) ||
-		!BIO_meth_set_read(m, BIO_meth_get_read(base)) ||
-		!BIO_meth_set_gets(m, BIO_meth_get_gets(base)) ||
-		!BIO_meth_set_puts(m, BIO_meth_get_puts(base)) ||
-		!BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base)) ||
-		!BIO_meth_set_create(m, BIO_meth_get_create(base)) ||
-		!BIO_meth_set_destroy(m, BIO_meth_get_destroy(base)) ||
-		!BIO_meth_set_callback_ctrl(m, BIO_meth_get_callback_ctrl(base)))
+		!BIO_meth_set_read(m, kipc_bio_read) ||
+		!BIO_meth_set_ctrl(m, kipc_bio_ctrl) ||
+		!BIO_meth_set_create(m, kipc_bio_create) ||
+		!BIO_meth_set_destroy(m, kipc_bio_destroy))
 	{
 		BIO_meth_free(m);
 		return NULL;

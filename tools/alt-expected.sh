@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# tools/alt-expected.sh -- (re)make the pg_regress alternative expected
+# files of the PostgreSQL versions whose messages differ from 15's.
+#
+# pg_regress accepts a suite's result when it matches expected/NAME.out or
+# any expected/NAME_N.out.  Where a later PostgreSQL words one of its own
+# messages differently, expected/NAME_1.out is NAME.out with those lines
+# changed, made by this script from NAME.out, so that an edit to a suite
+# only needs NAME.out to be updated and this script run again.
+#
+#	tools/alt-expected.sh           write the alternative files
+#	tools/alt-expected.sh --check   exit 1 (listing them) if any is stale
+#
+# The differences, by suite:
+#	functions  16+: GetUserMapping's error names the user and the server
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# make_functions_1: functions_1.out from functions.out
+make_functions_1() {
+	sed -E 's/^ERROR:  user mapping not found for "([^"]*)"$/ERROR:  user mapping not found for user "\1", server "regress_fn"/' \
+		expected/functions.out
+}
+
+check=0
+[ "${1:-}" = --check ] && check=1
+stale=0
+for name in functions; do
+	new=$(mktemp)
+	"make_${name}_1" >"$new"
+	if cmp -s "$new" "expected/$name.out"; then
+		rm -f "$new"
+		echo "alt-expected: no line of expected/$name.out differs by version any more" >&2
+		exit 2
+	fi
+	if [ "$check" = 1 ]; then
+		if ! cmp -s "$new" "expected/${name}_1.out"; then
+			echo "expected/${name}_1.out is stale: run tools/alt-expected.sh"
+			stale=1
+		fi
+		rm -f "$new"
+	else
+		mv "$new" "expected/${name}_1.out"
+		chmod 644 "expected/${name}_1.out"
+	fi
+done
+exit "$stale"
