@@ -2123,6 +2123,35 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 }
 
 /*
+ * qipc_conditions_use_attribute
+ *		See qipc_fdw.h.  True when one of the pushed conditions conds
+ *		(RestrictInfos) is on a single column that carries an attribute
+ *		(meta's a column: s# u# p# g#), so that deparse_conditions_cxt puts
+ *		it first, where kdb+ answers it through the attribute.
+ */
+bool
+qipc_conditions_use_attribute(PlannerInfo *root, RelOptInfo *baserel,
+							  List *conds)
+{
+	DeparseCxt	cxt;
+	ListCell   *lc;
+
+	init_cxt(&cxt, root, baserel);
+	if (cxt.qtypes == NULL || cxt.qattrs == NULL)
+		return false;
+	foreach(lc, conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (check_cond(&cxt, ri->clause, NULL) &&
+			list_length(cxt.cond_cols) == 1 &&
+			cxt.qattrs[linitial_int(cxt.cond_cols) - 1] != '\0')
+			return true;
+	}
+	return false;
+}
+
+/*
  * qipc_column_qtype
  *		The q type letter of column attnum of baserel's foreign table, or
  *		'\0' if unknown (or pushdown is off).  For the aggregate pushdown.
