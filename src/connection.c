@@ -206,7 +206,8 @@ qipc_connection_is_open(UserMapping *user)
 	if (ConnectionHash == NULL)
 		return false;
 	entry = hash_search(ConnectionHash, &user->umid, HASH_FIND, NULL);
-	return entry != NULL && entry->conn != NULL && !entry->invalidated;
+	return entry != NULL && entry->conn != NULL && !entry->invalidated &&
+		!entry->in_request && entry->pending_id == 0 && !entry->lost;
 }
 
 /*
