@@ -58,6 +58,10 @@ REGRESS_PREP = installcheck-env
 
 include $(PGXS)
 
+# PGXS tracks no header dependencies: without this, a change to a struct in
+# a header leaves objects built against the old layout in place
+$(OBJS): $(wildcard src/*.h) $(wildcard src/kipc/*.h)
+
 # --- make installcheck --------------------------------------------------------
 # The suites read the ports of running q test servers (and the TLS
 # certificate directory) from QIPC_TEST_* environment variables with psql's

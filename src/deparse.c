@@ -1257,6 +1257,9 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
  *		Arrays with NULL elements are not pushed (x IN (1, NULL) is never
  *		FALSE).
  */
+static bool deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var,
+							   Expr *value, bool positive, DeparseCxt *cxt);
+
 static bool
 deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 		   List **conj)
@@ -1296,8 +1299,12 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 
 	var = get_column_var(linitial(saop->args), cxt);
 	value = get_value(lsecond(saop->args));
-	if (var == NULL || value == NULL || !IsA(value, Const))
+	if (var == NULL || value == NULL)
 		return false;
+	/* ---- bind joins: x = ANY(array known at execution) ---- */
+	if (!IsA(value, Const))
+		return deparse_in_runtime(saop, var, value, is_in && want_true, cxt);
+	/* ---- end bind joins ---- */
 	k = (Const *) value;
 	if (k->constisnull)
 		return false;
@@ -1624,6 +1631,83 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 	}
 	return NULL;
 }
+/* ---- bind joins: x = ANY(array known at execution) ---- */
+
+/*
+ * deparse_in_runtime
+ *		x = ANY(array) where the array is a Param (an initplan's ARRAY(...),
+ *		a bind join's batch of keys, $n) or a column of another relation:
+ *		"(not null x)&(x in a)", the array sent as a typed q vector of the
+ *		column's type.  Only where the condition must be TRUE (positive):
+ *		NULL elements can never make it TRUE and q's null guard excludes
+ *		them, while "not in" would need to know about them.  A NULL array
+ *		is sent as an empty vector, which matches nothing, as in SQL.
+ *		Integer arrays are pushed only when every element fits the q
+ *		column's type; elements that are q nulls or infinities of it are
+ *		left out of the vector (they equal no value PostgreSQL reads).
+ */
+static bool
+deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
+				   bool positive, DeparseCxt *cxt)
+{
+	QipcColClass cls;
+	Oid			elemtype;
+	int			conv = QIPC_CONV_NATURAL;
+	int			a;
+	int			x;
+
+	if (!positive)
+		return false;
+	elemtype = get_element_type(exprType((Node *) value));
+	if (!OidIsValid(elemtype))
+		return false;
+	cls = column_class(cxt, var->varattno, var->vartype);
+	switch (cls)
+	{
+		case QC_INT:
+			{
+				char		qt = cxt->qtypes[var->varattno - 1];
+
+				if (!(elemtype == INT2OID ||
+					  (elemtype == INT4OID && qt != 'h') ||
+					  (elemtype == INT8OID && qt == 'j')))
+					return false;
+				/* elements that are q nulls or infinities are dropped */
+				conv = QIPC_CONV_IN_FINITE(qt == 'h' ? KIPC_T_SHORT :
+										   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
+			}
+			break;
+		case QC_SYM:
+			if (elemtype != TEXTOID && elemtype != VARCHAROID)
+				return false;
+			if (OidIsValid(saop->inputcollid) &&
+				!get_collation_isdeterministic(saop->inputcollid))
+				return false;
+			conv = QIPC_CONV_SYMBOL;
+			break;
+		case QC_DATE:
+			if (elemtype != DATEOID)
+				return false;
+			break;
+		case QC_GUID:
+			if (elemtype != UUIDOID)
+				return false;
+			break;
+		default:
+			return false;
+	}
+
+	x = var->varattno;
+	add_col(cxt, x);
+	a = add_arg(cxt, value, conv);
+	out(cxt, "(");
+	out_null_guard(cxt, cls, x);
+	if (cxt->buf)
+		appendStringInfo(cxt->buf, "(x%d in a%d))", x, a);
+	return true;
+}
+
+/* ---- end bind joins ---- */
 
 /*
  * deparse_cond

@@ -53,7 +53,8 @@ typedef enum QipcOptionKind
 	QIPC_OPT_BYTES,				/* integer > 0, units allowed (64MB) */
 	QIPC_OPT_SSLMODE,			/* disable | require | verify-ca | verify-full */
 	QIPC_OPT_QNAME,				/* q function name (.ns.fn) */
-	QIPC_OPT_PARAM				/* integer 1..8 (q lambda parameter limit) */
+	QIPC_OPT_PARAM,				/* integer 1..8 (q lambda parameter limit) */
+	QIPC_OPT_POSITIVE			/* integer >= 1 */
 } QipcOptionKind;
 
 /* one valid option */
@@ -86,6 +87,11 @@ static const QipcFdwOption qipc_options[] = {
 	{"sslcert", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"sslkey", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"fetch_size", ForeignServerRelationId, QIPC_OPT_COUNT},
+	{"bind_join_batch", ForeignServerRelationId, QIPC_OPT_COUNT},
+	/* writes (modify.c) */
+	{"updatable", ForeignServerRelationId, QIPC_OPT_BOOL},
+	{"batch_size", ForeignServerRelationId, QIPC_OPT_POSITIVE},
+	{"insert_async", ForeignServerRelationId, QIPC_OPT_BOOL},
 
 	/* user mapping */
 	{"user", UserMappingRelationId, QIPC_OPT_STRING},
@@ -101,6 +107,12 @@ static const QipcFdwOption qipc_options[] = {
 	{"partition_column", ForeignTableRelationId, QIPC_OPT_STRING},
 	{"use_remote_estimate", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"fetch_size", ForeignTableRelationId, QIPC_OPT_COUNT},
+	{"bind_join_batch", ForeignTableRelationId, QIPC_OPT_COUNT},
+	/* writes (modify.c) */
+	{"updatable", ForeignTableRelationId, QIPC_OPT_BOOL},
+	{"batch_size", ForeignTableRelationId, QIPC_OPT_POSITIVE},
+	{"insert_function", ForeignTableRelationId, QIPC_OPT_QNAME},
+	{"insert_async", ForeignTableRelationId, QIPC_OPT_BOOL},
 
 	/* column */
 	{"column_name", AttributeRelationId, QIPC_OPT_STRING},
@@ -111,6 +123,7 @@ static const QipcFdwOption qipc_options[] = {
 
 /* GUCs */
 bool		qipc_enable_pushdown = true;
+bool		qipc_enable_bind_join = true;
 
 static const QipcFdwOption *find_option(const char *keyword, Oid context);
 static const char *closest_option(const char *keyword, Oid context);
@@ -140,6 +153,18 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	qipc_define_rowcount_guc();
+	/* bind joins (bindjoin.c) */
+	DefineCustomBoolVariable("qipc_fdw.enable_bind_join",
+							 "Lets the planner join foreign tables by sending the other side's keys to q.",
+							 "A bind join reads the outer side of an equi-join in batches "
+							 "of distinct keys and asks q only for the rows with those keys.",
+							 &qipc_enable_bind_join,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	qipc_bind_join_init();
+
 	MarkGUCPrefixReserved("qipc_fdw");
 }
 
@@ -390,6 +415,13 @@ check_option_value(DefElem *def, const QipcFdwOption *opt)
 							 errdetail("A q function takes 1 to 8 parameters.")));
 				break;
 			}
+		case QIPC_OPT_POSITIVE:
+			if (get_int_option(def, 0) < 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"%s\" must be an integer value greater than zero",
+								def->defname)));
+			break;
 	}
 }
 
@@ -584,4 +616,74 @@ qipc_get_column_param(Oid relid, AttrNumber attnum)
 			return get_int_option(def, 0);
 	}
 	return 0;
+}
+
+/*
+ * qipc_get_bind_join_batch
+ *		The option bind_join_batch of a foreign table (the server's value
+ *		when the table has none): the most distinct keys a bind join sends
+ *		in one request.  0 means that the table is never bind-joined.
+ */
+int
+qipc_get_bind_join_batch(ForeignTable *table, ForeignServer *server)
+{
+	int			batch = QIPC_DEFAULT_BIND_JOIN_BATCH;
+	ListCell   *lc;
+
+	foreach(lc, server->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "bind_join_batch") == 0)
+			batch = get_int_option(def, 0);
+	}
+	foreach(lc, table->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "bind_join_batch") == 0)
+			batch = get_int_option(def, 0);
+	}
+	return batch;
+}
+
+/*
+ * qipc_get_write_options
+ *		Fill *opts with the options of INSERT into a foreign table (modify.c):
+ *		the table's value wins over the server's, then the default.
+ */
+void
+qipc_get_write_options(ForeignTable *table, QipcFdwWriteOptions *opts)
+{
+	ForeignServer *server = GetForeignServer(table->serverid);
+	List	   *lists[2];
+	int			i;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->updatable = true;
+	opts->batch_size = QIPC_DEFAULT_BATCH_SIZE;
+	opts->insert_async = false;
+	opts->insert_function = NULL;
+
+	/* server first, so that the table's options override */
+	lists[0] = server->options;
+	lists[1] = table->options;
+	for (i = 0; i < 2; i++)
+	{
+		ListCell   *lc;
+
+		foreach(lc, lists[i])
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+
+			if (strcmp(def->defname, "updatable") == 0)
+				opts->updatable = defGetBoolean(def);
+			else if (strcmp(def->defname, "batch_size") == 0)
+				opts->batch_size = get_int_option(def, 0);
+			else if (strcmp(def->defname, "insert_async") == 0)
+				opts->insert_async = defGetBoolean(def);
+			else if (strcmp(def->defname, "insert_function") == 0)
+				opts->insert_function = defGetString(def);
+		}
+	}
 }

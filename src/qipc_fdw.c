@@ -116,6 +116,21 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	/* ANALYZE, sampled by q */
 	routine->AnalyzeForeignTable = qipcAnalyzeForeignTable;
 
+	/* INSERT, COPY FROM, UPDATE and DELETE (modify.c) */
+	routine->IsForeignRelUpdatable = qipc_is_foreign_rel_updatable;
+	routine->AddForeignUpdateTargets = qipc_add_foreign_update_targets;
+	routine->ExecForeignUpdate = qipc_exec_foreign_update;
+	routine->ExecForeignDelete = qipc_exec_foreign_delete;
+	routine->PlanForeignModify = qipc_plan_foreign_modify;
+	routine->BeginForeignModify = qipc_begin_foreign_modify;
+	routine->ExecForeignInsert = qipc_exec_foreign_insert;
+	routine->ExecForeignBatchInsert = qipc_exec_foreign_batch_insert;
+	routine->GetForeignModifyBatchSize = qipc_get_foreign_modify_batch_size;
+	routine->EndForeignModify = qipc_end_foreign_modify;
+	routine->BeginForeignInsert = qipc_begin_foreign_insert;
+	routine->EndForeignInsert = qipc_end_foreign_insert;
+	routine->ExplainForeignModify = qipc_explain_foreign_modify;
+
 	/* EXPLAIN */
 	routine->ExplainForeignScan = qipc_explain_foreign_scan;
 

@@ -21,7 +21,10 @@
  *	  q values (request and scan arguments, at execution);
  *	- jsonconv.c, functions.c, funcscan.c: direct q access (qipc_exec and
  *	  friends, function-backed tables);
- *	- import.c: IMPORT FOREIGN SCHEMA.
+ *	- import.c: IMPORT FOREIGN SCHEMA;
+ *	- modify.c: INSERT and COPY FROM into q tables (the write path: batches
+ *	  built as typed q tables, PostgreSQL -> q values by the q column's
+ *	  type, the async wrapper and its confirmation).
  *
  * Memory and ownership rules that every file relies on:
  *	- libkipc allocates with malloc (its default allocator); objects and
@@ -548,6 +551,10 @@ extern char *qipc_format_value(const KipcObject *o);
 #define QIPC_CONV_CHAR		7	/* text, char(n), "char" (or arrays) -> char
 								 * atom (vector); not one byte: the space */
 #define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
+#define QIPC_CONV_IN_FINITE(t) (200 + (t))	/* integer array -> q vector of
+											 * type t without NULLs, nulls
+											 * and infinities of t (bind
+											 * joins, typemap.c) */
 
 /*
  * qipc_param_to_kipc
@@ -741,5 +748,87 @@ extern void qipc_get_foreign_upper_paths(PlannerInfo *root,
 extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										ForeignPath *best_path, List *tlist,
 										List *scan_clauses, Plan *outer_plan);
+
+/* ----------------------------------------------------------------
+ * Bind joins (bindjoin.c; the option and GUC in option.c)
+ * ----------------------------------------------------------------
+ */
+
+/* distinct keys per request when bind_join_batch is not set */
+#define QIPC_DEFAULT_BIND_JOIN_BATCH	10000
+
+/* GUC qipc_fdw.enable_bind_join */
+extern bool qipc_enable_bind_join;
+
+/* bind_join_batch of a foreign table (its server's value by default) */
+extern int	qipc_get_bind_join_batch(ForeignTable *table,
+									 ForeignServer *server);
+
+/*
+ * qipc_bind_join_init
+ *		Called by _PG_init: register the custom scan and install the join
+ *		path hook that offers bind joins to the planner.
+ */
+extern void qipc_bind_join_init(void);
+
+/* ----------------------------------------------------------------
+ * INSERT, COPY FROM, UPDATE and DELETE on q tables (modify.c; options in
+ * option.c)
+ * ----------------------------------------------------------------
+ */
+
+/* options of writes, table value over server value over default */
+typedef struct QipcFdwWriteOptions
+{
+	bool		updatable;		/* accept INSERT/COPY; default true */
+	int			batch_size;		/* rows per q request; default
+								 * QIPC_DEFAULT_BATCH_SIZE */
+	bool		insert_async;	/* batches as async messages, confirmed by one
+								 * sync request at the end */
+	char	   *insert_function;	/* q function applied to (name; batch), or
+									 * NULL: insert (upsert for keyed tables) */
+} QipcFdwWriteOptions;
+
+#define QIPC_DEFAULT_BATCH_SIZE		10000
+
+extern void qipc_get_write_options(ForeignTable *table,
+								   QipcFdwWriteOptions *opts);
+
+/* FdwRoutine callbacks of the write path */
+extern int	qipc_is_foreign_rel_updatable(Relation rel);
+extern void qipc_add_foreign_update_targets(PlannerInfo *root, Index rtindex,
+											RangeTblEntry *target_rte,
+											Relation target_relation);
+extern TupleTableSlot *qipc_exec_foreign_update(EState *estate,
+												ResultRelInfo *rinfo,
+												TupleTableSlot *slot,
+												TupleTableSlot *planSlot);
+extern TupleTableSlot *qipc_exec_foreign_delete(EState *estate,
+												ResultRelInfo *rinfo,
+												TupleTableSlot *slot,
+												TupleTableSlot *planSlot);
+extern List *qipc_plan_foreign_modify(PlannerInfo *root, ModifyTable *plan,
+									  Index resultRelation, int subplan_index);
+extern void qipc_begin_foreign_modify(ModifyTableState *mtstate,
+									  ResultRelInfo *rinfo, List *fdw_private,
+									  int subplan_index, int eflags);
+extern TupleTableSlot *qipc_exec_foreign_insert(EState *estate,
+												ResultRelInfo *rinfo,
+												TupleTableSlot *slot,
+												TupleTableSlot *planSlot);
+extern TupleTableSlot **qipc_exec_foreign_batch_insert(EState *estate,
+													   ResultRelInfo *rinfo,
+													   TupleTableSlot **slots,
+													   TupleTableSlot **planSlots,
+													   int *numSlots);
+extern int	qipc_get_foreign_modify_batch_size(ResultRelInfo *rinfo);
+extern void qipc_end_foreign_modify(EState *estate, ResultRelInfo *rinfo);
+extern void qipc_begin_foreign_insert(ModifyTableState *mtstate,
+									  ResultRelInfo *rinfo);
+extern void qipc_end_foreign_insert(EState *estate, ResultRelInfo *rinfo);
+extern void qipc_explain_foreign_modify(ModifyTableState *mtstate,
+										ResultRelInfo *rinfo,
+										List *fdw_private, int subplan_index,
+										struct ExplainState *es);
 
 #endif							/* QIPC_FDW_H */

@@ -2078,9 +2078,73 @@ char_argument(Datum value, Oid typid)
  *		deparser (QIPC_CONV_*).  The result is tracked in
  *		CurrentMemoryContext (qipc_track_object).
  */
+/* ---- bind joins: integer arrays for "in", q specials dropped ---- */
+
+/*
+ * in_finite_vector
+ *		The integer array "value" as a q vector of type t (short, int or
+ *		long) holding only its elements that are finite values of t: NULL
+ *		elements and values that would be q's null or an infinity (which
+ *		match no value PostgreSQL can read) are left out, so that the
+ *		condition "x in vector" selects exactly the rows whose x equals an
+ *		element.  A NULL array is an empty vector.
+ */
+static KipcObject *
+in_finite_vector(Datum value, bool isnull, Oid typid, int t)
+{
+	Oid			elemtype = get_element_type(typid);
+	int64		lim = (t == KIPC_T_SHORT) ? PG_INT16_MAX :
+		(t == KIPC_T_INT) ? PG_INT32_MAX : PG_INT64_MAX;
+	Datum	   *elems = NULL;
+	bool	   *nulls = NULL;
+	int			nelems = 0;
+	int			nkeep = 0;
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+	int			i;
+
+	if (!isnull)
+	{
+		get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+		deconstruct_array(DatumGetArrayTypeP(value), elemtype, elmlen,
+						  elmbyval, elmalign, &elems, &nulls, &nelems);
+	}
+	for (i = 0; i < nelems; i++)
+	{
+		int64		v;
+
+		if (nulls[i])
+			continue;
+		v = (elemtype == INT2OID) ? DatumGetInt16(elems[i]) :
+			(elemtype == INT4OID) ? DatumGetInt32(elems[i]) :
+			DatumGetInt64(elems[i]);
+		/* finite q values: -(lim-1) .. lim-1 */
+		if (v >= lim || v <= -lim)
+			continue;
+		elems[nkeep++] = elems[i];
+	}
+	if (nkeep == 0)
+		return qipc_track_object(kipc_new_vector(t, 0));
+	return qipc_datum_to_kipc(PointerGetDatum(construct_array(elems, nkeep,
+															  elemtype, elmlen,
+															  elmbyval,
+															  elmalign)),
+							  false, typid, -t);
+}
+
+/* ---- end bind joins ---- */
+
 KipcObject *
 qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
 {
+	/* ---- bind joins ---- */
+	if (conv >= QIPC_CONV_IN_FINITE(0) &&
+		conv < QIPC_CONV_IN_FINITE(KIPC_T_LONG + 1))
+		return in_finite_vector(value, isnull, typid,
+								conv - QIPC_CONV_IN_FINITE(0));
+	/* ---- end bind joins ---- */
+
 	switch (conv)
 	{
 		case QIPC_CONV_NATURAL:

@@ -60,6 +60,9 @@ plan_arith(int op, int tx, int ty, Plan *p)
 	{
 		int			r = num_rank(tx) > num_rank(ty) ? num_rank(tx) : num_rank(ty);
 
+		/* numeric_t guarantees a rank; the check tells the compiler so */
+		if (r < 0 || r > 3)
+			return false;
 		p->rt = rank_type[r];
 		p->fdom = r >= 2;
 		return true;
@@ -383,6 +386,8 @@ arith(int op, K *x, K *y)
 				if ((tx == KIPC_T_BOOLEAN || tx == KIPC_T_BYTE) && (ty == KIPC_T_BOOLEAN || ty == KIPC_T_BYTE))
 					q_err("nyi");
 				r = num_rank(tx) > num_rank(ty) ? num_rank(tx) : num_rank(ty);
+				if (r < 0 || r > 3)
+					q_err("type");
 				p.rt = rank_type[r];
 				if (r == 0)
 					p.rt = tx == KIPC_T_INT || ty == KIPC_T_INT ? 6 : 5;

@@ -1,0 +1,1209 @@
+/*-------------------------------------------------------------------------
+ *
+ * bindjoin.c
+ *		  Bind joins: equi-joins with a qipc_fdw foreign table that send q
+ *		  the other side's keys instead of fetching the whole table.
+ *
+ * A bind join reads its outer side (any relation) in batches of distinct
+ * join keys.  For each batch it sets a PARAM_EXEC parameter per key column
+ * to the array of the batch's key values and rescans its inner side, an
+ * ordinary scan of the foreign table that carries the extra condition
+ * "key = ANY(param)".  deparse.c pushes that condition as "key in a" with
+ * the array sent as a typed q vector (never as q text), beside the table's
+ * own pushed conditions, so q returns only the rows whose keys occur in
+ * the batch.  The reply is hashed by key and the batch's outer rows are
+ * joined to it here, in PostgreSQL:
+ *	- inner join: every pair whose keys are equal and whose join quals hold;
+ *	- left join (the foreign table on the nullable side): as inner, plus the
+ *	  outer rows that found no pair, null-extended;
+ *	- semi join (IN (SELECT ...), EXISTS): each outer row once if it found a
+ *	  pair; anti join (NOT EXISTS): each outer row that found none.
+ * A NULL key never matches (the operators are strict).  With several key
+ * columns each column's condition is a superset filter (q returns the rows
+ * whose columns each occur somewhere in the batch); the exact match is the
+ * hash lookup, which compares every key column, followed by all of the
+ * join's quals.
+ *
+ * The plan is a CustomScan with two children: the outer plan and the
+ * foreign scan.  Its scan tuple (custom_scan_tlist) is the outer child's
+ * columns followed by the inner child's; custom_exprs holds the outer key
+ * expressions and the join quals, which setrefs rewrites to refer to that
+ * scan tuple.  The planner is offered the path from set_join_pathlist_hook
+ * when the join has at least one key column that deparse.c can push, and
+ * its cost counts one request per batch, so that it wins when the outer
+ * side has few keys and the foreign table is big, and loses otherwise.
+ *
+ * Copyright (c) 2026, qipc_fdw developers
+ *
+ * IDENTIFICATION
+ *		  src/bindjoin.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/hash.h"
+#include "catalog/pg_type.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "executor/tuptable.h"
+#include "foreign/fdwapi.h"
+#include "miscadmin.h"
+#include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/paramassign.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
+#include "optimizer/restrictinfo.h"
+#include "utils/array.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/selfuncs.h"
+
+#include "qipc_fdw.h"
+
+/* the most outer rows a batch holds per distinct key of bind_join_batch */
+#define BJ_ROWS_PER_KEY		16
+
+/*
+ * custom_private of the path and of the plan: a List indexed by this enum
+ * (copyObject-able).
+ */
+enum BjPrivateIndex
+{
+	BjPrivJoinType,				/* Integer: JOIN_INNER, _LEFT, _SEMI, _ANTI */
+	BjPrivBatch,				/* Integer: distinct keys per request */
+	BjPrivParamIds,				/* IntList: PARAM_EXEC id per key */
+	BjPrivOperators,			/* OidList: equality operator per key */
+	BjPrivCollations,			/* OidList: its input collation */
+	BjPrivInnerKeys,			/* path: List of the inner key exprs; plan:
+								 * IntList, their 1-based positions in the
+								 * inner child's tlist */
+	BjPrivOuterKeys,			/* path only: List of the outer key exprs */
+	BjPrivJoinQuals,			/* path only: List of the join quals (Expr) */
+	BjPrivOtherQuals			/* path only: List of quals applied after the
+								 * join (outer joins) */
+};
+
+/* plan: number of outer columns, added after BjPrivInnerKeys */
+#define BjPrivNumOuterCols	BjPrivOuterKeys
+
+static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
+
+/* one hashed row: the batch's outer keys, or the reply's inner rows */
+typedef struct BjRow
+{
+	uint32		hash;
+	int			next;			/* next row of the bucket, -1 at the end */
+	bool		hasnull;		/* some key column is NULL */
+	Datum	   *keys;			/* nkeys values */
+	MinimalTuple tuple;			/* the row (outer or inner child's columns) */
+} BjRow;
+
+/* a growing array of rows with a hash index over them */
+typedef struct BjTable
+{
+	BjRow	   *rows;
+	int			nrows;
+	int			maxrows;
+	int		   *buckets;		/* -1 = empty */
+	int			nbuckets;		/* power of 2, or 0 before indexing */
+} BjTable;
+
+typedef struct BjState
+{
+	CustomScanState css;
+
+	/* from the plan */
+	JoinType	jointype;
+	int			batch;
+	int			nkeys;
+	int		   *paramids;
+	int		   *inner_keypos;	/* 0-based attribute of the inner child */
+	int			n_outer_cols;
+	FmgrInfo   *eq_fn;
+	FmgrInfo   *hash_fn;		/* hash of the key type */
+	Oid		   *collations;
+	Oid		   *key_types;
+	int16	   *key_len;
+	bool	   *key_byval;
+	char	   *key_align;
+	List	   *outer_key_states;	/* ExprStates on the scan tuple */
+	ExprState  *join_qual;		/* join quals on the scan tuple */
+
+	PlanState  *outer_ps;
+	PlanState  *inner_ps;
+	TupleTableSlot *outer_mslot;	/* buffered outer rows */
+	TupleTableSlot *inner_mslot;	/* buffered inner rows */
+	int			n_inner_cols;
+
+	/* the current batch */
+	MemoryContext batch_cxt;
+	BjTable		outer;			/* buffered outer rows, hashed for dedup */
+	BjTable		keys;			/* distinct outer keys (dedup index) */
+	BjTable		inner;			/* the reply, hashed by key */
+	bool		outer_done;		/* outer child exhausted */
+	bool		batch_ready;	/* a batch has been fetched */
+	int			cur_outer;		/* outer row being joined */
+	int			cur_inner;		/* next candidate in its chain, -1 = none */
+	bool		cur_matched;	/* the outer row found a pair */
+
+	/* statistics for EXPLAIN ANALYZE */
+	int64		nrequests;
+	int64		nkeys_sent;
+	int64		nrows_fetched;
+} BjState;
+
+static void bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
+							 RelOptInfo *outerrel, RelOptInfo *innerrel,
+							 JoinType jointype, JoinPathExtraData *extra);
+static Plan *bj_plan_custom_path(PlannerInfo *root, RelOptInfo *rel,
+								 CustomPath *best_path, List *tlist,
+								 List *clauses, List *custom_plans);
+static Node *bj_create_state(CustomScan *cscan);
+static void bj_begin(CustomScanState *node, EState *estate, int eflags);
+static TupleTableSlot *bj_exec(CustomScanState *node);
+static void bj_end(CustomScanState *node);
+static void bj_rescan(CustomScanState *node);
+static void bj_explain(CustomScanState *node, List *ancestors,
+					   ExplainState *es);
+
+static const CustomPathMethods bj_path_methods = {
+	.CustomName = "QipcBindJoin",
+	.PlanCustomPath = bj_plan_custom_path,
+};
+
+static const CustomScanMethods bj_scan_methods = {
+	.CustomName = "QipcBindJoin",
+	.CreateCustomScanState = bj_create_state,
+};
+
+static const CustomExecMethods bj_exec_methods = {
+	.CustomName = "QipcBindJoin",
+	.BeginCustomScan = bj_begin,
+	.ExecCustomScan = bj_exec,
+	.EndCustomScan = bj_end,
+	.ReScanCustomScan = bj_rescan,
+	.ExplainCustomScan = bj_explain,
+};
+
+extern Datum qipc_fdw_handler(PG_FUNCTION_ARGS);
+
+/*
+ * qipc_bind_join_init
+ *		See qipc_fdw.h.
+ */
+void
+qipc_bind_join_init(void)
+{
+	RegisterCustomScanMethods(&bj_scan_methods);
+	prev_join_pathlist_hook = set_join_pathlist_hook;
+	set_join_pathlist_hook = bj_join_pathlist;
+}
+
+/* ----------------------------------------------------------------
+ * Planning
+ * ----------------------------------------------------------------
+ */
+
+/* is rel a base relation scanned by qipc_fdw? */
+static bool
+is_qipc_rel(RelOptInfo *rel)
+{
+	static GetForeignRelSize_function our_relsize = NULL;
+
+	if (rel->reloptkind != RELOPT_BASEREL || rel->rtekind != RTE_RELATION ||
+		rel->fdwroutine == NULL || rel->fdw_private == NULL)
+		return false;
+	if (our_relsize == NULL)
+	{
+		FdwRoutine *r;
+
+		r = (FdwRoutine *) DatumGetPointer(DirectFunctionCall1(qipc_fdw_handler,
+															   (Datum) 0));
+		our_relsize = r->GetForeignRelSize;
+	}
+	return rel->fdwroutine->GetForeignRelSize == our_relsize;
+}
+
+static Expr *
+strip_relabel(Expr *e)
+{
+	while (e && IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	return e;
+}
+
+/*
+ * bj_join_pathlist
+ *		set_join_pathlist_hook: offer a bind join when innerrel is a
+ *		qipc_fdw table joined on keys that q can filter by.
+ */
+static void
+bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
+				 RelOptInfo *outerrel, RelOptInfo *innerrel,
+				 JoinType jointype, JoinPathExtraData *extra)
+{
+	QipcFdwRelationInfo *fpinfo;
+	Path	   *outer_path;
+	CustomPath *cpath;
+	ForeignPath *inner_path;
+	ParamPathInfo *ppi;
+	List	   *opnos = NIL;
+	List	   *colls = NIL;
+	List	   *outer_keys = NIL;
+	List	   *inner_keys = NIL;
+	List	   *key_clauses = NIL;
+	List	   *saops = NIL;
+	List	   *paramids = NIL;
+	List	   *join_quals = NIL;
+	List	   *other_quals = NIL;
+	List	   *ppi_clauses = NIL;
+	ListCell   *lc;
+	int			batch;
+	double		outer_rows;
+	double		ndistinct;
+	double		nrequests;
+	double		fetched;
+	Selectivity sel;
+	Cost		startup;
+	Cost		total;
+	QualCost	qcost;
+
+	if (prev_join_pathlist_hook)
+		prev_join_pathlist_hook(root, joinrel, outerrel, innerrel, jointype,
+								extra);
+
+	if (!qipc_enable_bind_join || !qipc_enable_pushdown)
+		return;
+	if (jointype != JOIN_INNER && jointype != JOIN_LEFT &&
+		jointype != JOIN_SEMI && jointype != JOIN_ANTI)
+		return;
+	/*
+	 * Row locks and data-modifying statements recheck joined rows under
+	 * EvalPlanQual, which would need the join redone from the locked rows
+	 * alone: leave those to PostgreSQL's own joins.
+	 */
+	if (root->parse->commandType != CMD_SELECT || root->rowMarks != NIL)
+		return;
+	if (!is_qipc_rel(innerrel) || !bms_is_empty(innerrel->lateral_relids) ||
+		!bms_is_empty(joinrel->lateral_relids))
+		return;
+	fpinfo = (QipcFdwRelationInfo *) innerrel->fdw_private;
+	if (fpinfo->topts.table == NULL || fpinfo->topts.query != NULL ||
+		fpinfo->topts.function != NULL)
+		return;
+	batch = qipc_get_bind_join_batch(fpinfo->table, fpinfo->server);
+	if (batch <= 0)
+		return;
+
+#if PG_VERSION_NUM >= 160000
+	/* nulled placeholders of the inner side: see match_nullingrels_mutator */
+	if (jointype == JOIN_LEFT)
+	{
+		foreach(lc, innerrel->reltarget->exprs)
+		{
+			if (!IsA(lfirst(lc), Var))
+				return;
+		}
+	}
+#endif
+
+	outer_path = outerrel->cheapest_total_path;
+	if (outer_path == NULL || outer_path->param_info != NULL)
+		return;
+
+	/*
+	 * Key columns: join clauses "outer expr = inner column" with a hashable
+	 * equality of one type, which deparse.c can push as "column in
+	 * vector".  For outer joins (left, anti) only the join's own clauses
+	 * qualify (the others filter the joined rows).
+	 */
+	foreach(lc, extra->restrictlist)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+		bool		is_join_qual;
+		OpExpr	   *op;
+		Expr	   *outer_arg;
+		Expr	   *inner_arg;
+		Var		   *ivar;
+		Oid			keytype;
+		Oid			arraytype;
+		ScalarArrayOpExpr *saop;
+		Param	   *dummy;
+
+		/* as extract_actual_join_clauses: all of them unless outer join */
+		is_join_qual = !IS_OUTER_JOIN(jointype) ||
+			!RINFO_IS_PUSHED_DOWN(rinfo, joinrel->relids);
+		if (is_join_qual)
+			join_quals = lappend(join_quals, rinfo->clause);
+		else
+			other_quals = lappend(other_quals, rinfo->clause);
+
+		if (!is_join_qual || rinfo->pseudoconstant ||
+			!OidIsValid(rinfo->hashjoinoperator) ||
+			!IsA(rinfo->clause, OpExpr))
+			continue;
+		op = (OpExpr *) rinfo->clause;
+		if (list_length(op->args) != 2 || op->opno != rinfo->hashjoinoperator)
+			continue;
+		if (!bms_is_empty(rinfo->left_relids) &&
+			bms_is_subset(rinfo->left_relids, outerrel->relids) &&
+			bms_equal(rinfo->right_relids, innerrel->relids))
+		{
+			outer_arg = linitial(op->args);
+			inner_arg = lsecond(op->args);
+		}
+		else if (!bms_is_empty(rinfo->right_relids) &&
+				 bms_is_subset(rinfo->right_relids, outerrel->relids) &&
+				 bms_equal(rinfo->left_relids, innerrel->relids))
+		{
+			outer_arg = lsecond(op->args);
+			inner_arg = linitial(op->args);
+		}
+		else
+			continue;
+
+		ivar = (Var *) strip_relabel(inner_arg);
+		if (!IsA(ivar, Var) || ivar->varno != innerrel->relid ||
+			ivar->varattno <= 0 || ivar->varlevelsup != 0)
+			continue;
+		keytype = exprType((Node *) inner_arg);
+		if (exprType((Node *) outer_arg) != keytype ||
+			contain_volatile_functions((Node *) outer_arg))
+			continue;
+		arraytype = get_array_type(keytype);
+		if (!OidIsValid(arraytype))
+			continue;
+
+		/* can q filter by it?  (the parameter's number comes later) */
+		dummy = makeNode(Param);
+		dummy->paramkind = PARAM_EXEC;
+		dummy->paramid = 0;
+		dummy->paramtype = arraytype;
+		dummy->paramtypmod = -1;
+		dummy->paramcollid = exprCollation((Node *) inner_arg);
+		dummy->location = -1;
+		saop = makeNode(ScalarArrayOpExpr);
+		saop->opno = op->opno;
+		saop->opfuncid = op->opfuncid;
+		saop->useOr = true;
+		saop->inputcollid = op->inputcollid;
+		saop->args = list_make2(copyObject(inner_arg), dummy);
+		saop->location = -1;
+		if (!qipc_is_foreign_expr(root, innerrel, (Expr *) saop))
+			continue;
+
+		opnos = lappend_oid(opnos, op->opno);
+		colls = lappend_oid(colls, op->inputcollid);
+		outer_keys = lappend(outer_keys, outer_arg);
+		inner_keys = lappend(inner_keys, inner_arg);
+		key_clauses = lappend(key_clauses, rinfo);
+		saops = lappend(saops, saop);
+	}
+	if (saops == NIL)
+		return;
+
+	/*
+	 * Cost: the outer side, one request per batch of distinct keys (each
+	 * one a pass of q over the key columns of the whole table: "in" on a
+	 * column without an attribute reads all of it), the keys sent (each as
+	 * dear as a row received), the rows q returns for them, and hashing and
+	 * joining here.
+	 */
+	outer_rows = outer_path->rows;
+	ndistinct = estimate_num_groups(root, outer_keys, outer_rows, NULL, NULL);
+	ndistinct = Max(1.0, Min(ndistinct, outer_rows));
+	nrequests = ceil(ndistinct / batch);
+	sel = clauselist_selectivity(root, key_clauses, 0, JOIN_INNER,
+								 extra->sjinfo);
+	fetched = clamp_row_est(Min(fpinfo->rows, ndistinct * fpinfo->rows * sel));
+	cost_qual_eval(&qcost, join_quals, root);
+
+	startup = outer_path->startup_cost + fpinfo->sopts.fdw_startup_cost;
+	total = outer_path->total_cost +
+		nrequests * (fpinfo->sopts.fdw_startup_cost +
+					 innerrel->tuples * cpu_operator_cost) +
+		ndistinct * fpinfo->sopts.fdw_tuple_cost * list_length(saops) +
+		fetched * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost +
+				   cpu_operator_cost * list_length(saops)) +
+		outer_rows * (cpu_tuple_cost + cpu_operator_cost * list_length(saops)) +
+		Max(joinrel->rows, outer_rows) * (qcost.per_tuple + cpu_tuple_cost);
+	/* the foreign table's own local conditions, on every fetched row */
+	total += fetched * fpinfo->local_conds_cost.per_tuple;
+
+	/* one PARAM_EXEC per key: the batch's array of its values */
+	foreach(lc, saops)
+	{
+		ScalarArrayOpExpr *saop = lfirst_node(ScalarArrayOpExpr, lc);
+		Param	   *dummy = lsecond_node(Param, saop->args);
+		Param	   *param;
+
+		param = generate_new_exec_param(root, dummy->paramtype, -1,
+										dummy->paramcollid);
+		saop->args = list_make2(linitial(saop->args), param);
+		paramids = lappend_int(paramids, param->paramid);
+		ppi_clauses = lappend(ppi_clauses,
+							  make_simple_restrictinfo(root, (Expr *) saop));
+	}
+
+	/*
+	 * The inner side: an unparameterized scan of the foreign table whose
+	 * path carries the "key = ANY(param)" conditions as if they were join
+	 * clauses, so that the FDW's plan includes them in its request.
+	 */
+	inner_path = qipc_create_foreignscan_path(root, innerrel, NULL,
+											  fetched / nrequests,
+											  fpinfo->sopts.fdw_startup_cost,
+											  fpinfo->sopts.fdw_startup_cost +
+											  fetched / nrequests *
+											  (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
+											  NIL, NULL, NULL, NIL);
+	ppi = makeNode(ParamPathInfo);
+	ppi->ppi_req_outer = NULL;
+	ppi->ppi_rows = inner_path->path.rows;
+	ppi->ppi_clauses = ppi_clauses;
+	inner_path->path.param_info = ppi;
+
+	cpath = makeNode(CustomPath);
+	cpath->path.pathtype = T_CustomScan;
+	cpath->path.parent = joinrel;
+	cpath->path.pathtarget = joinrel->reltarget;
+	cpath->path.param_info = NULL;
+	cpath->path.parallel_aware = false;
+	cpath->path.parallel_safe = false;
+	cpath->path.parallel_workers = 0;
+	cpath->path.rows = joinrel->rows;
+	cpath->path.startup_cost = startup;
+	cpath->path.total_cost = total;
+	cpath->path.pathkeys = NIL;
+#if PG_VERSION_NUM >= 180000
+	cpath->path.disabled_nodes = outer_path->disabled_nodes;
+#endif
+	cpath->flags = 0;
+	cpath->custom_paths = list_make2(outer_path, inner_path);
+	cpath->custom_private = list_make5(makeInteger(jointype),
+									   makeInteger(batch),
+									   paramids, opnos, colls);
+	cpath->custom_private = lappend(cpath->custom_private, inner_keys);
+	cpath->custom_private = lappend(cpath->custom_private, outer_keys);
+	cpath->custom_private = lappend(cpath->custom_private, join_quals);
+	cpath->custom_private = lappend(cpath->custom_private, other_quals);
+	cpath->methods = &bj_path_methods;
+
+	add_path(joinrel, (Path *) cpath);
+}
+
+#if PG_VERSION_NUM >= 160000
+/*
+ * From PostgreSQL 16 a Var above an outer join says which joins may have
+ * nulled it (varnullingrels), and setrefs matches the Vars of a custom
+ * scan's expressions to its scan tuple only when those sets are equal.  The
+ * inner side's columns are nulled by a left join, so its target list has
+ * them marked while the join's own quals see them unmarked; both read the
+ * same column of the scan tuple here.  These helpers give every Var the
+ * marking of the scan tuple's entry for its column.
+ */
+static Node *
+match_nullingrels_mutator(Node *node, void *context)
+{
+	List	   *scan_tlist = (List *) context;
+
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varlevelsup == 0)
+	{
+		Var		   *v = (Var *) node;
+		ListCell   *lc;
+
+		foreach(lc, scan_tlist)
+		{
+			Var		   *sv = (Var *) lfirst_node(TargetEntry, lc)->expr;
+
+			if (IsA(sv, Var) && sv->varno == v->varno &&
+				sv->varattno == v->varattno && sv->varlevelsup == 0)
+			{
+				v = copyObject(v);
+				v->varnullingrels = bms_copy(sv->varnullingrels);
+				return (Node *) v;
+			}
+		}
+		return node;
+	}
+	return expression_tree_mutator(node, match_nullingrels_mutator, context);
+}
+
+/* the Var of tlist for the same column as v (any marking), or v */
+static Expr *
+var_as_in_tlist(List *tlist, Expr *e)
+{
+	ListCell   *lc;
+
+	if (!IsA(e, Var))
+		return e;
+	foreach(lc, tlist)
+	{
+		Var		   *tv = (Var *) lfirst_node(TargetEntry, lc)->expr;
+
+		if (IsA(tv, Var) && tv->varno == ((Var *) e)->varno &&
+			tv->varattno == ((Var *) e)->varattno &&
+			tv->varlevelsup == ((Var *) e)->varlevelsup)
+			return (Expr *) tv;
+	}
+	return e;
+}
+#endif
+
+/* 1-based position of expression e in tlist, 0 if absent */
+static int
+tlist_position(List *tlist, Expr *e)
+{
+	ListCell   *lc;
+
+	foreach(lc, tlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (equal(tle->expr, e))
+			return tle->resno;
+	}
+	return 0;
+}
+
+/*
+ * bj_plan_custom_path
+ *		The CustomScan of a bind join: children (outer plan, foreign scan),
+ *		the scan tuple (outer columns, then inner columns), the outer keys
+ *		and join quals in custom_exprs, the other quals as the plan's qual.
+ */
+static Plan *
+bj_plan_custom_path(PlannerInfo *root, RelOptInfo *rel,
+					CustomPath *best_path, List *tlist, List *clauses,
+					List *custom_plans)
+{
+	CustomScan *cscan = makeNode(CustomScan);
+	Plan	   *outer_plan = linitial(custom_plans);
+	Plan	   *inner_plan = lsecond(custom_plans);
+	List	   *priv = best_path->custom_private;
+	List	   *inner_keys = (List *) list_nth(priv, BjPrivInnerKeys);
+	List	   *outer_keys = (List *) list_nth(priv, BjPrivOuterKeys);
+	List	   *join_quals = (List *) list_nth(priv, BjPrivJoinQuals);
+	List	   *other_quals = (List *) list_nth(priv, BjPrivOtherQuals);
+	List	   *scan_tlist = NIL;
+	List	   *inner_pos = NIL;
+	ListCell   *lc;
+	AttrNumber	resno = 1;
+
+	foreach(lc, outer_plan->targetlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry(copyObject(tle->expr), resno++,
+											 NULL, false));
+	}
+	foreach(lc, inner_plan->targetlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		Expr	   *e = tle->expr;
+
+#if PG_VERSION_NUM >= 160000
+		/* marked as nulled by this join where the join's output is */
+		e = var_as_in_tlist(tlist, e);
+#endif
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry(copyObject(e), resno++,
+											 NULL, false));
+	}
+#if PG_VERSION_NUM >= 160000
+	outer_keys = (List *) match_nullingrels_mutator((Node *) outer_keys, scan_tlist);
+	join_quals = (List *) match_nullingrels_mutator((Node *) join_quals, scan_tlist);
+	other_quals = (List *) match_nullingrels_mutator((Node *) other_quals, scan_tlist);
+#endif
+	foreach(lc, inner_keys)
+	{
+		Expr	   *k = (Expr *) lfirst(lc);
+		int			pos = tlist_position(inner_plan->targetlist, k);
+
+		if (pos == 0)
+			pos = tlist_position(inner_plan->targetlist, strip_relabel(k));
+		if (pos == 0)
+			elog(ERROR, "bind join key is not in the foreign scan's target list");
+		inner_pos = lappend_int(inner_pos, pos);
+	}
+
+	/*
+	 * The parameters are set by this node for its inner child, as a nested
+	 * loop sets its nestParams; the planner's final parameter check
+	 * (SS_finalize_plan) knows only about those of nested loops, initplans
+	 * and outer query levels, so the parameters are declared available at
+	 * this query level.  No other node sets or reads them.
+	 */
+	foreach(lc, (List *) list_nth(priv, BjPrivParamIds))
+		root->outer_params = bms_add_member(root->outer_params, lfirst_int(lc));
+
+	cscan->scan.plan.targetlist = tlist;
+	cscan->scan.plan.qual = other_quals;
+	cscan->scan.scanrelid = 0;
+	cscan->flags = best_path->flags;
+	cscan->custom_plans = custom_plans;
+	cscan->custom_exprs = list_concat(list_copy(outer_keys),
+									  list_copy(join_quals));
+	cscan->custom_private = list_make5(list_nth(priv, BjPrivJoinType),
+									   list_nth(priv, BjPrivBatch),
+									   list_nth(priv, BjPrivParamIds),
+									   list_nth(priv, BjPrivOperators),
+									   list_nth(priv, BjPrivCollations));
+	cscan->custom_private = lappend(cscan->custom_private, inner_pos);
+	cscan->custom_private = lappend(cscan->custom_private,
+									makeInteger(list_length(outer_plan->targetlist)));
+	cscan->custom_scan_tlist = scan_tlist;
+	cscan->custom_relids = NULL;	/* set by the caller */
+	cscan->methods = &bj_scan_methods;
+
+	return &cscan->scan.plan;
+}
+
+/* ----------------------------------------------------------------
+ * Execution
+ * ----------------------------------------------------------------
+ */
+
+static Node *
+bj_create_state(CustomScan *cscan)
+{
+	BjState    *bj = (BjState *) newNode(sizeof(BjState), T_CustomScanState);
+
+	bj->css.methods = &bj_exec_methods;
+	return (Node *) bj;
+}
+
+static void
+bj_begin(CustomScanState *node, EState *estate, int eflags)
+{
+	BjState    *bj = (BjState *) node;
+	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
+	List	   *priv = cscan->custom_private;
+	List	   *paramids = (List *) list_nth(priv, BjPrivParamIds);
+	List	   *opnos = (List *) list_nth(priv, BjPrivOperators);
+	List	   *colls = (List *) list_nth(priv, BjPrivCollations);
+	List	   *inner_pos = (List *) list_nth(priv, BjPrivInnerKeys);
+	List	   *join_quals;
+	int			k;
+
+	bj->jointype = (JoinType) intVal(list_nth(priv, BjPrivJoinType));
+	bj->batch = intVal(list_nth(priv, BjPrivBatch));
+	bj->n_outer_cols = intVal(list_nth(priv, BjPrivNumOuterCols));
+	bj->nkeys = list_length(paramids);
+	bj->paramids = palloc(sizeof(int) * bj->nkeys);
+	bj->inner_keypos = palloc(sizeof(int) * bj->nkeys);
+	bj->eq_fn = palloc0(sizeof(FmgrInfo) * bj->nkeys);
+	bj->hash_fn = palloc0(sizeof(FmgrInfo) * bj->nkeys);
+	bj->collations = palloc(sizeof(Oid) * bj->nkeys);
+	bj->key_types = palloc(sizeof(Oid) * bj->nkeys);
+	bj->key_len = palloc(sizeof(int16) * bj->nkeys);
+	bj->key_byval = palloc(sizeof(bool) * bj->nkeys);
+	bj->key_align = palloc(sizeof(char) * bj->nkeys);
+
+	for (k = 0; k < bj->nkeys; k++)
+	{
+		Oid			opno = list_nth_oid(opnos, k);
+		RegProcedure lhash;
+		RegProcedure rhash;
+		Expr	   *okey = (Expr *) list_nth(cscan->custom_exprs, k);
+
+		bj->paramids[k] = list_nth_int(paramids, k);
+		bj->inner_keypos[k] = list_nth_int(inner_pos, k) - 1;
+		bj->collations[k] = list_nth_oid(colls, k);
+		fmgr_info(get_opcode(opno), &bj->eq_fn[k]);
+		if (!get_op_hash_functions(opno, &lhash, &rhash) || lhash != rhash)
+			elog(ERROR, "could not find hash function for operator %u", opno);
+		fmgr_info(lhash, &bj->hash_fn[k]);
+		bj->key_types[k] = exprType((Node *) okey);
+		get_typlenbyvalalign(bj->key_types[k], &bj->key_len[k],
+							 &bj->key_byval[k], &bj->key_align[k]);
+		bj->outer_key_states = lappend(bj->outer_key_states,
+									   ExecInitExpr(okey, &node->ss.ps));
+	}
+	join_quals = list_copy_tail(cscan->custom_exprs, bj->nkeys);
+	bj->join_qual = ExecInitQual(join_quals, &node->ss.ps);
+
+	bj->outer_ps = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
+	bj->inner_ps = ExecInitNode(lsecond(cscan->custom_plans), estate, eflags);
+	node->custom_ps = list_make2(bj->outer_ps, bj->inner_ps);
+
+	bj->outer_mslot = MakeSingleTupleTableSlot(ExecGetResultType(bj->outer_ps),
+											   &TTSOpsMinimalTuple);
+	bj->inner_mslot = MakeSingleTupleTableSlot(ExecGetResultType(bj->inner_ps),
+											   &TTSOpsMinimalTuple);
+	bj->n_inner_cols = ExecGetResultType(bj->inner_ps)->natts;
+
+	bj->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										  "qipc_fdw bind join batch",
+										  ALLOCSET_DEFAULT_SIZES);
+	bj->cur_outer = 0;
+	bj->cur_inner = -1;
+}
+
+/* hash and NULL test of the key values */
+static uint32
+hash_keys(BjState *bj, Datum *keys, bool *isnull, bool *hasnull)
+{
+	uint32		h = 0;
+	int			k;
+
+	*hasnull = false;
+	for (k = 0; k < bj->nkeys; k++)
+	{
+		uint32		hk;
+
+		if (isnull[k])
+		{
+			*hasnull = true;
+			return 0;
+		}
+		hk = DatumGetUInt32(FunctionCall1Coll(&bj->hash_fn[k],
+											  bj->collations[k], keys[k]));
+		h = (h << 1) | (h >> 31);
+		h ^= hk;
+	}
+	return h;
+}
+
+/* are the keys of two rows equal (no NULLs)? */
+static bool
+keys_equal(BjState *bj, Datum *a, Datum *b)
+{
+	int			k;
+
+	for (k = 0; k < bj->nkeys; k++)
+	{
+		if (!DatumGetBool(FunctionCall2Coll(&bj->eq_fn[k], bj->collations[k],
+											a[k], b[k])))
+			return false;
+	}
+	return true;
+}
+
+static int
+table_add(BjTable *t)
+{
+	if (t->nrows >= t->maxrows)
+	{
+		t->maxrows = t->maxrows ? t->maxrows * 2 : 256;
+		if (t->rows == NULL)
+			t->rows = palloc(sizeof(BjRow) * t->maxrows);
+		else
+			t->rows = repalloc_huge(t->rows, sizeof(BjRow) * t->maxrows);
+	}
+	return t->nrows++;
+}
+
+/* (re)build the hash index of a table, sized for its rows */
+static void
+table_index(BjTable *t, int minrows)
+{
+	int			n = 16;
+	int			i;
+
+	while (n < Max(t->nrows, minrows) * 2)
+		n *= 2;
+	t->nbuckets = n;
+	t->buckets = palloc_extended(sizeof(int) * n, MCXT_ALLOC_HUGE);
+	memset(t->buckets, -1, sizeof(int) * n);
+	for (i = 0; i < t->nrows; i++)
+	{
+		BjRow	   *r = &t->rows[i];
+
+		if (r->hasnull)
+			continue;
+		r->next = t->buckets[r->hash & (n - 1)];
+		t->buckets[r->hash & (n - 1)] = i;
+	}
+}
+
+/* the row of t whose keys equal keys (hash h), or -1 */
+static int
+table_find(BjState *bj, BjTable *t, uint32 h, Datum *keys)
+{
+	int			i = t->buckets[h & (t->nbuckets - 1)];
+
+	for (; i >= 0; i = t->rows[i].next)
+	{
+		if (t->rows[i].hash == h && keys_equal(bj, t->rows[i].keys, keys))
+			return i;
+	}
+	return -1;
+}
+
+/* put the outer row (deformed in outer_mslot) and NULL inner columns into
+ * the scan slot */
+static TupleTableSlot *
+fill_scan_slot(BjState *bj, MinimalTuple outer_tup, MinimalTuple inner_tup)
+{
+	TupleTableSlot *scan = bj->css.ss.ss_ScanTupleSlot;
+	int			i;
+
+	ExecClearTuple(scan);
+	ExecStoreMinimalTuple(outer_tup, bj->outer_mslot, false);
+	slot_getallattrs(bj->outer_mslot);
+	for (i = 0; i < bj->n_outer_cols; i++)
+	{
+		scan->tts_values[i] = bj->outer_mslot->tts_values[i];
+		scan->tts_isnull[i] = bj->outer_mslot->tts_isnull[i];
+	}
+	if (inner_tup != NULL)
+	{
+		ExecStoreMinimalTuple(inner_tup, bj->inner_mslot, false);
+		slot_getallattrs(bj->inner_mslot);
+	}
+	for (i = 0; i < bj->n_inner_cols; i++)
+	{
+		scan->tts_values[bj->n_outer_cols + i] =
+			inner_tup ? bj->inner_mslot->tts_values[i] : (Datum) 0;
+		scan->tts_isnull[bj->n_outer_cols + i] =
+			inner_tup ? bj->inner_mslot->tts_isnull[i] : true;
+	}
+	return ExecStoreVirtualTuple(scan);
+}
+
+/*
+ * read_batch
+ *		Read outer rows until the batch holds bj->batch distinct keys (or
+ *		BJ_ROWS_PER_KEY times as many rows), send the keys to q and hash the
+ *		reply.  Returns false when the outer side is exhausted and nothing
+ *		was read.
+ */
+static bool
+read_batch(BjState *bj)
+{
+	ExprContext *econtext = bj->css.ss.ps.ps_ExprContext;
+	MemoryContext oldcxt;
+	Datum	   *kv = palloc(sizeof(Datum) * bj->nkeys);
+	bool	   *kn = palloc(sizeof(bool) * bj->nkeys);
+	int			k;
+	int			i;
+	int64		maxrows = (int64) bj->batch * BJ_ROWS_PER_KEY;
+	EState	   *estate = bj->css.ss.ps.state;
+	Bitmapset  *changed = NULL;
+
+	MemoryContextReset(bj->batch_cxt);
+	memset(&bj->outer, 0, sizeof(BjTable));
+	memset(&bj->keys, 0, sizeof(BjTable));
+	memset(&bj->inner, 0, sizeof(BjTable));
+	oldcxt = MemoryContextSwitchTo(bj->batch_cxt);
+	table_index(&bj->keys, bj->batch);
+
+	while (!bj->outer_done && bj->keys.nrows < bj->batch &&
+		   bj->outer.nrows < maxrows)
+	{
+		TupleTableSlot *oslot;
+		BjRow	   *r;
+		uint32		h;
+		bool		hasnull;
+		int			n;
+
+		MemoryContextSwitchTo(oldcxt);
+		oslot = ExecProcNode(bj->outer_ps);
+		MemoryContextSwitchTo(bj->batch_cxt);
+		if (TupIsNull(oslot))
+		{
+			bj->outer_done = true;
+			break;
+		}
+
+		n = table_add(&bj->outer);
+		r = &bj->outer.rows[n];
+		r->tuple = ExecCopySlotMinimalTuple(oslot);
+		r->keys = palloc(sizeof(Datum) * bj->nkeys);
+		r->next = -1;
+
+		/* the outer keys, on the scan tuple (outer columns, NULL inner) */
+		ResetExprContext(econtext);
+		econtext->ecxt_scantuple = fill_scan_slot(bj, r->tuple, NULL);
+		for (k = 0; k < bj->nkeys; k++)
+		{
+			ExprState  *es = (ExprState *) list_nth(bj->outer_key_states, k);
+			Datum		v;
+
+			MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+			v = ExecEvalExpr(es, econtext, &kn[k]);
+			MemoryContextSwitchTo(bj->batch_cxt);
+			kv[k] = kn[k] ? (Datum) 0 :
+				datumCopy(v, bj->key_byval[k], bj->key_len[k]);
+		}
+		memcpy(r->keys, kv, sizeof(Datum) * bj->nkeys);
+		h = hash_keys(bj, kv, kn, &hasnull);
+		r->hash = h;
+		r->hasnull = hasnull;
+
+		/* a key not seen in this batch yet */
+		if (!hasnull && table_find(bj, &bj->keys, h, kv) < 0)
+		{
+			int			m = table_add(&bj->keys);
+			BjRow	   *kr = &bj->keys.rows[m];
+
+			kr->hash = h;
+			kr->hasnull = false;
+			kr->keys = r->keys;
+			kr->tuple = NULL;
+			kr->next = bj->keys.buckets[h & (bj->keys.nbuckets - 1)];
+			bj->keys.buckets[h & (bj->keys.nbuckets - 1)] = m;
+		}
+	}
+
+	if (bj->outer.nrows == 0)
+	{
+		MemoryContextSwitchTo(oldcxt);
+		return false;
+	}
+
+	/* the reply to the batch's keys (none: no request) */
+	if (bj->keys.nrows > 0)
+	{
+		for (k = 0; k < bj->nkeys; k++)
+		{
+			Datum	   *elems = palloc(sizeof(Datum) * bj->keys.nrows);
+			ParamExecData *prm = &estate->es_param_exec_vals[bj->paramids[k]];
+
+			for (i = 0; i < bj->keys.nrows; i++)
+				elems[i] = bj->keys.rows[i].keys[k];
+			prm->value = PointerGetDatum(construct_array(elems,
+														 bj->keys.nrows,
+														 bj->key_types[k],
+														 bj->key_len[k],
+														 bj->key_byval[k],
+														 bj->key_align[k]));
+			prm->isnull = false;
+			prm->execPlan = NULL;
+			changed = bms_add_member(changed, bj->paramids[k]);
+		}
+		MemoryContextSwitchTo(oldcxt);
+		bj->inner_ps->chgParam = bms_join(bj->inner_ps->chgParam, changed);
+		ExecReScan(bj->inner_ps);
+		bj->nrequests++;
+		bj->nkeys_sent += bj->keys.nrows;
+
+		for (;;)
+		{
+			TupleTableSlot *islot = ExecProcNode(bj->inner_ps);
+			BjRow	   *r;
+			int			n;
+
+			if (TupIsNull(islot))
+				break;
+			MemoryContextSwitchTo(bj->batch_cxt);
+			n = table_add(&bj->inner);
+			r = &bj->inner.rows[n];
+			r->tuple = ExecCopySlotMinimalTuple(islot);
+			r->keys = palloc(sizeof(Datum) * bj->nkeys);
+			slot_getallattrs(islot);
+			for (k = 0; k < bj->nkeys; k++)
+			{
+				int			a = bj->inner_keypos[k];
+
+				kn[k] = islot->tts_isnull[a];
+				r->keys[k] = kn[k] ? (Datum) 0 :
+					datumCopy(islot->tts_values[a], bj->key_byval[k],
+							  bj->key_len[k]);
+			}
+			r->hash = hash_keys(bj, r->keys, kn, &r->hasnull);
+			r->next = -1;
+			MemoryContextSwitchTo(oldcxt);
+		}
+		bj->nrows_fetched += bj->inner.nrows;
+		MemoryContextSwitchTo(bj->batch_cxt);
+	}
+	table_index(&bj->inner, 0);
+	MemoryContextSwitchTo(oldcxt);
+
+	bj->cur_outer = 0;
+	bj->cur_inner = -1;
+	bj->cur_matched = false;
+	bj->batch_ready = true;
+	return true;
+}
+
+/* does the scan slot satisfy the join quals? */
+static bool
+join_qual_holds(BjState *bj, TupleTableSlot *scan)
+{
+	ExprContext *econtext = bj->css.ss.ps.ps_ExprContext;
+
+	if (bj->join_qual == NULL)
+		return true;
+	econtext->ecxt_scantuple = scan;
+	return ExecQual(bj->join_qual, econtext);
+}
+
+/*
+ * bj_next
+ *		ExecScan access method: the next joined row in the scan slot, or an
+ *		empty slot at the end.
+ */
+static TupleTableSlot *
+bj_next(ScanState *ss)
+{
+	BjState    *bj = (BjState *) ss;
+	TupleTableSlot *scan = ss->ss_ScanTupleSlot;
+
+	for (;;)
+	{
+		BjRow	   *o;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!bj->batch_ready || bj->cur_outer >= bj->outer.nrows)
+		{
+			bj->batch_ready = false;
+			if (!read_batch(bj))
+				return ExecClearTuple(scan);
+		}
+		o = &bj->outer.rows[bj->cur_outer];
+
+		/* the first candidate of a new outer row */
+		if (bj->cur_inner == -1 && !bj->cur_matched)
+		{
+			if (!o->hasnull && bj->inner.nrows > 0)
+				bj->cur_inner = bj->inner.buckets[o->hash & (bj->inner.nbuckets - 1)];
+			else
+				bj->cur_inner = -2;
+		}
+
+		while (bj->cur_inner >= 0)
+		{
+			BjRow	   *in = &bj->inner.rows[bj->cur_inner];
+
+			bj->cur_inner = in->next;
+			if (bj->cur_inner < 0)
+				bj->cur_inner = -2;
+			if (in->hash != o->hash || !keys_equal(bj, o->keys, in->keys))
+				continue;
+			ResetExprContext(bj->css.ss.ps.ps_ExprContext);
+			fill_scan_slot(bj, o->tuple, in->tuple);
+			if (!join_qual_holds(bj, scan))
+				continue;
+			bj->cur_matched = true;
+			if (bj->jointype == JOIN_ANTI)
+			{
+				bj->cur_inner = -2;
+				break;
+			}
+			if (bj->jointype == JOIN_SEMI)
+			{
+				bj->cur_inner = -2;
+				/* the outer row alone, once */
+				fill_scan_slot(bj, o->tuple, NULL);
+				return scan;
+			}
+			return scan;		/* inner and left joins: the pair */
+		}
+
+		/* the outer row's candidates are exhausted */
+		{
+			bool		emit_alone = !bj->cur_matched &&
+				(bj->jointype == JOIN_LEFT || bj->jointype == JOIN_ANTI);
+
+			bj->cur_outer++;
+			bj->cur_inner = -1;
+			bj->cur_matched = false;
+			if (emit_alone)
+				return fill_scan_slot(bj, o->tuple, NULL);
+		}
+	}
+}
+
+static bool
+bj_recheck(ScanState *ss, TupleTableSlot *slot)
+{
+	return true;
+}
+
+static TupleTableSlot *
+bj_exec(CustomScanState *node)
+{
+	return ExecScan(&node->ss, bj_next, bj_recheck);
+}
+
+static void
+bj_end(CustomScanState *node)
+{
+	BjState    *bj = (BjState *) node;
+
+	ExecEndNode(bj->outer_ps);
+	ExecEndNode(bj->inner_ps);
+	ExecDropSingleTupleTableSlot(bj->outer_mslot);
+	ExecDropSingleTupleTableSlot(bj->inner_mslot);
+	MemoryContextDelete(bj->batch_cxt);
+}
+
+static void
+bj_rescan(CustomScanState *node)
+{
+	BjState    *bj = (BjState *) node;
+
+	/*
+	 * The executor passes changed parameters on to lefttree and righttree
+	 * only: tell the children here.  The outer side restarts; the inner one
+	 * is rescanned for every batch anyway, with the changed values.
+	 */
+	if (node->ss.ps.chgParam != NULL)
+	{
+		UpdateChangedParamSet(bj->outer_ps, node->ss.ps.chgParam);
+		UpdateChangedParamSet(bj->inner_ps, node->ss.ps.chgParam);
+	}
+	if (bj->outer_ps->chgParam == NULL)
+		ExecReScan(bj->outer_ps);
+	bj->outer_done = false;
+	bj->batch_ready = false;
+	bj->cur_outer = 0;
+	bj->cur_inner = -1;
+	bj->cur_matched = false;
+	MemoryContextReset(bj->batch_cxt);
+	memset(&bj->outer, 0, sizeof(BjTable));
+	memset(&bj->keys, 0, sizeof(BjTable));
+	memset(&bj->inner, 0, sizeof(BjTable));
+}
+
+static void
+bj_explain(CustomScanState *node, List *ancestors, ExplainState *es)
+{
+	BjState    *bj = (BjState *) node;
+	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
+	const char *jt;
+
+	switch ((JoinType) intVal(list_nth(cscan->custom_private, BjPrivJoinType)))
+	{
+		case JOIN_INNER:
+			jt = "Inner";
+			break;
+		case JOIN_LEFT:
+			jt = "Left";
+			break;
+		case JOIN_SEMI:
+			jt = "Semi";
+			break;
+		case JOIN_ANTI:
+			jt = "Anti";
+			break;
+		default:
+			jt = "?";
+			break;
+	}
+	ExplainPropertyText("Join Type", jt, es);
+	ExplainPropertyInteger("Batch Size", NULL,
+						   intVal(list_nth(cscan->custom_private, BjPrivBatch)),
+						   es);
+	if (es->analyze)
+	{
+		ExplainPropertyInteger("Requests", NULL, bj->nrequests, es);
+		ExplainPropertyInteger("Keys Sent", NULL, bj->nkeys_sent, es);
+		ExplainPropertyInteger("Rows Fetched", NULL, bj->nrows_fetched, es);
+	}
+}
