@@ -102,6 +102,7 @@
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/timestamp.h"
+#include "utils/uuid.h"
 
 #include "qipc_fdw.h"
 
@@ -141,6 +142,7 @@ typedef struct DeparseCxt
 	Index		relid;			/* range table index of the scanned rel */
 	Oid			foreigntableid;
 	const char *qtypes;			/* q type letter per attnum-1 ('\0' unknown) */
+	const char *qattrs;			/* q attribute per attnum-1 ('\0' none) */
 	int			natts;
 	StringInfo	buf;			/* output, or NULL to check only */
 
@@ -152,6 +154,11 @@ typedef struct DeparseCxt
 	List	   *cond_args;		/* IntList: argument numbers it uses */
 	List	   *cond_cols;		/* IntList: attnums it reads */
 
+	/* the lambda leaf being written (lambda_leaf) */
+	List	   *leaf_args;		/* IntList: argument numbers */
+	List	   *leaf_cols;		/* IntList: attnums */
+	bool		too_many;		/* a leaf lambda needs more than 8 parameters */
+
 	/*
 	 * HAVING (upper.c): the "columns" are the aggregation's result
 	 * columns: upper_tlist entry k is column k+1, named upper_names[k] in q,
@@ -161,7 +168,8 @@ typedef struct DeparseCxt
 	List	   *upper_names;	/* String per entry */
 } DeparseCxt;
 
-static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt);
+static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt,
+						 List **conj);
 static bool like_within_q_limits(const char *qpat);
 static int64 scan_limit(PlannerInfo *root, RelOptInfo *baserel,
 						ForeignPath *best_path, List *local_exprs);
@@ -178,11 +186,13 @@ static char *append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel,
  * get_qtypes
  *		The q type letters of the columns of a foreign table, indexed by
  *		attnum-1 ('\0' where unknown), palloc'd; NULL if q could not tell
- *		(then nothing is pushed).  The q server's meta is cached
- *		(remote_meta.c).
+ *		(then nothing is pushed).  *attrs gets the attribute letters
+ *		('s', 'u', 'p', 'g' or '\0') the same way.  The q server's meta is
+ *		cached (remote_meta.c).
  */
 static char *
-get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts)
+get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts,
+		   char **attrs)
 {
 	const QipcRemoteMeta *meta;
 	char	  **names;
@@ -219,6 +229,7 @@ get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts)
 		return NULL;
 
 	result = palloc0(n + 1);
+	*attrs = palloc0(n + 1);
 	for (i = 0; i < n; i++)
 	{
 		int			c;
@@ -230,6 +241,7 @@ get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts)
 			if (strcmp(meta->names[c], names[i]) == 0)
 			{
 				result[i] = meta->types[c];
+				(*attrs)[i] = meta->attrs[c];
 				break;
 			}
 		}
@@ -594,6 +606,7 @@ add_arg(DeparseCxt *cxt, Expr *expr, int conv)
 		cxt->arg_convs = lappend_int(cxt->arg_convs, conv);
 	}
 	cxt->cond_args = list_append_unique_int(cxt->cond_args, k);
+	cxt->leaf_args = list_append_unique_int(cxt->leaf_args, k);
 	return k;
 }
 
@@ -602,30 +615,73 @@ static void
 add_col(DeparseCxt *cxt, AttrNumber attnum)
 {
 	cxt->cond_cols = list_append_unique_int(cxt->cond_cols, attnum);
-}
-
-static void
-out(DeparseCxt *cxt, const char *s)
-{
-	if (cxt->buf)
-		appendStringInfoString(cxt->buf, s);
-}
-
-static void
-outf(DeparseCxt *cxt, const char *fmt, int k)
-{
-	if (cxt->buf)
-		appendStringInfo(cxt->buf, fmt, k);
+	cxt->leaf_cols = list_append_unique_int(cxt->leaf_cols, attnum);
 }
 
 /*
- * out_value_guard
- *		For a Param, write "(not aK)&" where aK is the boolean "the
- *		parameter is NULL": SQL compares nothing with NULL, but a q null
- *		argument would compare like any other value.
+ * col_sym
+ *		The q symbol naming column attnum in a parse tree: a column of the
+ *		foreign table, or a result column of the aggregation (HAVING).
  */
-static void
-out_value_guard(DeparseCxt *cxt, Expr *value)
+static char *
+col_sym(DeparseCxt *cxt, AttrNumber attnum)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	if (cxt->upper_tlist != NIL)
+		qipc_append_symbol(&b, strVal(list_nth(cxt->upper_names, attnum - 1)));
+	else
+		qipc_append_symbol(&b, qipc_get_column_name(cxt->foreigntableid,
+													attnum));
+	return b.data;
+}
+
+/*
+ * null_guard
+ *		The where subphrase "column attnum is not null", or NULL for
+ *		classes that q cannot hold nulls in.  Symbols are tested with
+ *		x=`$"" (null is always 0b on enumerated symbols in a kdb+
+ *		database); the one-item symbol list is the parse tree of a symbol
+ *		constant.
+ */
+static char *
+null_guard(DeparseCxt *cxt, QipcColClass cls, AttrNumber attnum)
+{
+	if (cls == QC_SYM)
+		return psprintf("(not;(=;%s;(enlist`$\"\")))", col_sym(cxt, attnum));
+	if (cls == QC_STR || cls == QC_BOOL)
+		return NULL;
+	return psprintf("(not;(null;%s))", col_sym(cxt, attnum));
+}
+
+/* the conjunction of parse trees conj (a List of char *) as one tree */
+static char *
+and_of(List *conj)
+{
+	char	   *r = NULL;
+	int			i;
+
+	if (conj == NIL)
+		return pstrdup("1b");
+	for (i = list_length(conj) - 1; i >= 0; i--)
+	{
+		char	   *c = (char *) list_nth(conj, i);
+
+		r = r ? psprintf("(&;%s;%s)", c, r) : c;
+	}
+	return r;
+}
+
+/*
+ * value_guard
+ *		For a Param (or an outer column), "(&;(not;aK);tree)" where aK is the
+ *		boolean "the value is NULL": SQL compares nothing with NULL, but a q
+ *		null argument would compare like any other value.  A Const (never
+ *		NULL here) leaves the tree as is.
+ */
+static char *
+value_guard(DeparseCxt *cxt, Expr *value, char *tree)
 {
 	if (IsA(value, Param) || IsA(value, Var))
 	{
@@ -637,20 +693,74 @@ out_value_guard(DeparseCxt *cxt, Expr *value)
 		nt->argisrow = false;
 		nt->location = -1;
 		k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
-		outf(cxt, "(not a%d)&", k);
+		return psprintf("(&;(not;a%d);%s)", k, tree);
 	}
+	return tree;
 }
 
-/* write "(not null xN)&" (or the symbol form) */
-static void
-out_null_guard(DeparseCxt *cxt, QipcColClass cls, AttrNumber attnum)
+/*
+ * lambda_leaf
+ *		A condition that has no plain parse tree (a float parameter, which
+ *		may be NaN or infinite; an infinite timestamp bound): the q lambda
+ *		"body" over the arguments (aN) and columns (xN) registered for this
+ *		leaf, applied to them: ({[a0;x1] body}[a0];`col).  The arguments
+ *		are those of the enclosing scan lambda, bound by projection.
+ */
+static char *
+lambda_leaf(DeparseCxt *cxt, const char *body)
 {
-	if (cls == QC_SYM)
-		outf(cxt, "(not x%d=`$\"\")&", attnum);
-	else if (cls == QC_STR || cls == QC_BOOL)
-		;						/* no nulls in q */
-	else
-		outf(cxt, "(not null x%d)&", attnum);
+	StringInfoData b;
+	ListCell   *l2;
+	bool		firstp = true;
+
+	initStringInfo(&b);
+	appendStringInfoString(&b, "({[");
+	foreach(l2, cxt->leaf_args)
+	{
+		appendStringInfo(&b, "%sa%d", firstp ? "" : ";", lfirst_int(l2));
+		firstp = false;
+	}
+	foreach(l2, cxt->leaf_cols)
+	{
+		appendStringInfo(&b, "%sx%d", firstp ? "" : ";", lfirst_int(l2));
+		firstp = false;
+	}
+	appendStringInfo(&b, "] %s}", body);
+	if (cxt->leaf_args != NIL)
+	{
+		appendStringInfoChar(&b, '[');
+		foreach(l2, cxt->leaf_args)
+		{
+			if (l2 != list_head(cxt->leaf_args))
+				appendStringInfoChar(&b, ';');
+			appendStringInfo(&b, "a%d", lfirst_int(l2));
+		}
+		appendStringInfoChar(&b, ']');
+	}
+	foreach(l2, cxt->leaf_cols)
+		appendStringInfo(&b, ";%s", col_sym(cxt, lfirst_int(l2)));
+	appendStringInfoChar(&b, ')');
+	if (list_length(cxt->leaf_args) + list_length(cxt->leaf_cols) >
+		QIPC_MAX_LAMBDA_ARGS)
+		cxt->too_many = true;
+	return b.data;
+}
+
+/* a string column is a general list: "b"$ keeps like's result boolean */
+static char *
+str_bool(QipcColClass cls, char *tree)
+{
+	return cls == QC_STR ? psprintf("($;\"b\";%s)", tree) : tree;
+}
+
+/* append the guard (if any) after the main tree */
+static List *
+with_guard(List *conj, char *tree, char *guard)
+{
+	conj = lappend(conj, tree);
+	if (guard)
+		conj = lappend(conj, guard);
+	return conj;
 }
 
 /* ----------------------------------------------------------------
@@ -659,12 +769,18 @@ out_null_guard(DeparseCxt *cxt, QipcColClass cls, AttrNumber attnum)
  */
 
 /*
+ * Each condition becomes a list of where subphrases (parse trees, as q
+ * text that evaluates to them inside the scan lambda; the constants are
+ * the lambda's arguments aN, never q text), all of which must hold.
+ */
+
+/*
  * deparse_comparison
- *		column op value, value op column.  See the file header for the
+ *		column op value, value op column, LIKE.  See the file header for the
  *		translations.
  */
 static bool
-deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
+deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 {
 	Expr	   *left;
 	Expr	   *right;
@@ -677,6 +793,8 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 	Oid			valtype;
 	int			a;
 	int			x;
+	char	   *X;
+	char	   *guard;
 
 	if (list_length(op->args) != 2 || op->opno >= FirstGenbkiObjectId)
 		return false;
@@ -691,6 +809,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 	if (strcmp(opname, "~~") == 0 || strcmp(opname, "!~~") == 0)
 	{
 		bool		positive = (opname[0] == '~');
+		char	   *tree;
 
 		var = get_column_var(left, cxt);
 		value = get_value(right);
@@ -750,15 +869,11 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 			positive = !positive;
 		x = var->varattno;
 		add_col(cxt, x);
-		out(cxt, "(");
-		out_value_guard(cxt, value);
-		out_null_guard(cxt, cls, x);
 		a = add_arg(cxt, value, QIPC_CONV_LIKE);
-		if (positive)
-			outf(cxt, "(x%d like ", x);
-		else
-			outf(cxt, "(not x%d like ", x);
-		outf(cxt, "a%d))", a);
+		tree = str_bool(cls, psprintf("(like;%s;a%d)", col_sym(cxt, x), a));
+		if (!positive)
+			tree = psprintf("(not;%s)", tree);
+		*conj = with_guard(*conj, tree, null_guard(cxt, cls, x));
 		return true;
 	}
 
@@ -826,8 +941,11 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 
 	x = var->varattno;
 	add_col(cxt, x);
-	out(cxt, "(");
-	out_value_guard(cxt, value);
+	X = col_sym(cxt, x);
+
+	/* q's x<a, x<=a, x<>a hold for a null x: those need the guard */
+	guard = (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE) ?
+		null_guard(cxt, cls, x) : NULL;
 
 	switch (cls)
 	{
@@ -838,59 +956,86 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 		case QC_SYM:
 			{
 				int			conv = QIPC_CONV_NATURAL;
-				static const char *const ops[] = {"=", "=", "<", ">", ">", "<"};
+				char	   *A;
+				char	   *tree = NULL;
 
 				if (cls == QC_INT)
 					conv = QIPC_CONV_LONG;
 				else if (cls == QC_SYM)
 					conv = QIPC_CONV_SYMBOL;
 				a = add_arg(cxt, value, conv);
+				/* a symbol constant is a one-item symbol list */
+				A = (cls == QC_SYM) ? psprintf("(enlist a%d)", a) :
+					psprintf("a%d", a);
 
 				/*
-				 * Guards: a null x satisfies q's x<a, x<=a, x<>a, and with a
-				 * value that q takes for null (`$"" from '', the zero uuid)
-				 * also x=a and x>=a.
+				 * A value that q takes for null (`$"" from '', the zero uuid)
+				 * also satisfies x=a and x>=a for a null x: a parameter may
+				 * be one, a constant is checked.
 				 */
-				if (cls == QC_SYM || cls == QC_GUID || cmp == CMP_NE ||
-					cmp == CMP_LT || cmp == CMP_LE)
-					out_null_guard(cxt, cls, x);
+				if (guard == NULL && (cls == QC_SYM || cls == QC_GUID))
+				{
+					bool		nullish = true;
+
+					if (IsA(value, Const))
+					{
+						Const	   *k = (Const *) value;
+
+						if (cls == QC_SYM)
+							nullish = (TextDatumGetCString(k->constvalue)[0] == '\0');
+						else
+						{
+							pg_uuid_t  *u = DatumGetUUIDP(k->constvalue);
+							int			i;
+
+							for (i = 0; i < UUID_LEN; i++)
+								if (u->data[i] != 0)
+									nullish = false;
+						}
+					}
+					if (nullish)
+						guard = null_guard(cxt, cls, x);
+				}
 				switch (cmp)
 				{
 					case CMP_EQ:
-					case CMP_LT:
-					case CMP_GT:
-						if (cxt->buf)
-							appendStringInfo(cxt->buf, "(x%d%sa%d)", x,
-											 ops[cmp], a);
+						tree = psprintf("(=;%s;%s)", X, A);
 						break;
 					case CMP_NE:
+						tree = psprintf("(not;(=;%s;%s))", X, A);
+						break;
+					case CMP_LT:
+						tree = psprintf("(<;%s;%s)", X, A);
+						break;
 					case CMP_LE:
+						tree = psprintf("(not;(>;%s;%s))", X, A);
+						break;
+					case CMP_GT:
+						tree = psprintf("(>;%s;%s)", X, A);
+						break;
 					case CMP_GE:
-						/* not x=a, not x>a, not x<a */
-						if (cxt->buf)
-							appendStringInfo(cxt->buf, "(not x%d%sa%d)", x,
-											 ops[cmp], a);
+						tree = psprintf("(not;(<;%s;%s))", X, A);
 						break;
 				}
+				*conj = with_guard(*conj, value_guard(cxt, value, tree), guard);
 				break;
 			}
 		case QC_FLOAT:
 			{
-				/* exact: the sign of x-a (only 0 is tolerantly equal to 0) */
-				static const char *const fops[] = {
-					"(0=(x%d-a%d))", "(not 0=(x%d-a%d))",
-					"(0>(x%d-a%d))", "(not 0<(x%d-a%d))",
-					"(0<(x%d-a%d))", "(not 0>(x%d-a%d))"
-				};
-
 				if (IsA(value, Const))
 				{
-					/* finite, not NaN: checked above */
+					/*
+					 * Exact: the sign of x-a, since only 0 is tolerantly
+					 * equal to 0 (a is finite, not NaN: checked above).
+					 */
+					static const char *const fops[] = {
+						"(=;(-;%s;a%d);0f)", "(not;(=;(-;%s;a%d);0f))",
+						"(<;(-;%s;a%d);0f)", "(not;(>;(-;%s;a%d);0f))",
+						"(>;(-;%s;a%d);0f)", "(not;(<;(-;%s;a%d);0f))"
+					};
+
 					a = add_arg(cxt, value, QIPC_CONV_NATURAL);
-					if (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE)
-						out_null_guard(cxt, cls, x);
-					if (cxt->buf)
-						appendStringInfo(cxt->buf, fops[cmp], x, a);
+					*conj = with_guard(*conj, psprintf(fops[cmp], X, a), guard);
 				}
 				else
 				{
@@ -901,7 +1046,8 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 					 * NULL): x<NaN, x<=NaN, x<>NaN are true, the others
 					 * false.  Infinities compare exactly with q's own < =
 					 * (tolerance applies to finite floats only; "in" is
-					 * exact); x-a would give NaN for x=a=infinity.
+					 * exact); x-a would give NaN for x=a=infinity.  That
+					 * needs a branch on the value: a lambda.
 					 */
 					static const char *const nan_result[] = {
 						"0b", "1b", "1b", "1b", "0b", "0b"
@@ -910,30 +1056,51 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 						"(x%d=a%d)", "(not x%d=a%d)", "(x%d<a%d)",
 						"(not x%d>a%d)", "(x%d>a%d)", "(not x%d<a%d)"
 					};
+					static const char *const lops[] = {
+						"(0=(x%d-a%d))", "(not 0=(x%d-a%d))",
+						"(0>(x%d-a%d))", "(not 0<(x%d-a%d))",
+						"(0<(x%d-a%d))", "(not 0>(x%d-a%d))"
+					};
+					StringInfoData body;
+					int			g;
 
-					a = add_arg(cxt, value, QIPC_CONV_QTYPE(KIPC_T_FLOAT));
-					out_null_guard(cxt, cls, x);
-					if (cxt->buf)
+					cxt->leaf_args = NIL;
+					cxt->leaf_cols = NIL;
+					add_col(cxt, x);
+					g = add_arg(cxt, value, QIPC_CONV_QTYPE(KIPC_T_FLOAT));
+					initStringInfo(&body);
 					{
-						appendStringInfo(cxt->buf, "$[null a%d; %s; a%d in -0w 0w; ",
-										 a, nan_result[cmp], a);
-						appendStringInfo(cxt->buf, inf_ops[cmp], x, a);
-						appendStringInfoString(cxt->buf, "; ");
-						appendStringInfo(cxt->buf, fops[cmp], x, a);
-						appendStringInfoChar(cxt->buf, ']');
+						NullTest   *nt = makeNode(NullTest);
+						int			k;
+
+						nt->arg = (Expr *) copyObject(value);
+						nt->nulltesttype = IS_NULL;
+						nt->argisrow = false;
+						nt->location = -1;
+						k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
+						appendStringInfo(&body, "(not a%d)&", k);
 					}
+					appendStringInfo(&body, "(not null x%d)&", x);
+					appendStringInfo(&body, "$[null a%d; %s; a%d in -0w 0w; ",
+									 g, nan_result[cmp], g);
+					appendStringInfo(&body, inf_ops[cmp], x, g);
+					appendStringInfoString(&body, "; ");
+					appendStringInfo(&body, lops[cmp], x, g);
+					appendStringInfoChar(&body, ']');
+					*conj = lappend(*conj, lambda_leaf(cxt, body.data));
 				}
 				break;
 			}
 		case QC_STR:
 			{
 				/* string columns: exact match through an escaped pattern */
+				char	   *tree;
+
 				a = add_arg(cxt, value, QIPC_CONV_EXACT);
-				if (cmp == CMP_EQ)
-					outf(cxt, "(x%d like ", x);
-				else
-					outf(cxt, "(not x%d like ", x);
-				outf(cxt, "a%d)", a);
+				tree = str_bool(cls, psprintf("(like;%s;a%d)", X, a));
+				if (cmp != CMP_EQ)
+					tree = psprintf("(not;%s)", tree);
+				*conj = lappend(*conj, value_guard(cxt, value, tree));
 				break;
 			}
 		case QC_CHAR:
@@ -956,55 +1123,108 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt)
 			{
 				int			lo = -1;
 				int			hi = -1;
+				bool		plain = false;
 
 				/*
 				 * With c in microseconds and n the q nanoseconds,
 				 * floor(n/1000) < c <=> n < lo where lo = c*1000, and
 				 * floor(n/1000) <= c <=> n < hi where hi = (c+1)*1000 (both
-				 * clamped to q's range, see ts_bound in typemap.c).  +infinity has no
-				 * upper bound in q's range: its hi is sent as null, and n <
-				 * hi is then true for every n.
+				 * clamped to q's range, see ts_bound in typemap.c).
+				 * +infinity has no upper bound in q's range: its hi is sent
+				 * as null, and n < hi is then true for every n; that needs a
+				 * branch (a lambda), so only finite constants are plain.
 				 */
+				if (IsA(value, Const) &&
+					!TIMESTAMP_NOT_FINITE(DatumGetTimestamp(((Const *) value)->constvalue)))
+					plain = true;
+				if (!plain)
+				{
+					cxt->leaf_args = NIL;
+					cxt->leaf_cols = NIL;
+					add_col(cxt, x);
+				}
 				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LT ||
 					cmp == CMP_GE)
 					lo = add_arg(cxt, value, QIPC_CONV_TS_LO);
 				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LE ||
 					cmp == CMP_GT)
 					hi = add_arg(cxt, value, QIPC_CONV_TS_HI);
-				if (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE)
-					out_null_guard(cxt, cls, x);
-				if (cxt->buf)
+				if (plain)
 				{
 					switch (cmp)
 					{
 						case CMP_EQ:
-							appendStringInfo(cxt->buf, "(x%d>=a%d)&($[null a%d; 1b; x%d<a%d])",
+							*conj = lappend(*conj, psprintf("(not;(<;%s;a%d))", X, lo));
+							*conj = lappend(*conj, psprintf("(<;%s;a%d)", X, hi));
+							break;
+						case CMP_NE:
+							*conj = with_guard(*conj,
+											   psprintf("(|;(<;%s;a%d);(not;(<;%s;a%d)))",
+														X, lo, X, hi), guard);
+							break;
+						case CMP_LT:
+							*conj = with_guard(*conj, psprintf("(<;%s;a%d)", X, lo), guard);
+							break;
+						case CMP_LE:
+							*conj = with_guard(*conj, psprintf("(<;%s;a%d)", X, hi), guard);
+							break;
+						case CMP_GT:
+							*conj = lappend(*conj, psprintf("(not;(<;%s;a%d))", X, hi));
+							break;
+						case CMP_GE:
+							*conj = lappend(*conj, psprintf("(not;(<;%s;a%d))", X, lo));
+							break;
+					}
+				}
+				else
+				{
+					StringInfoData body;
+
+					initStringInfo(&body);
+					if (IsA(value, Param) || IsA(value, Var))
+					{
+						NullTest   *nt = makeNode(NullTest);
+						int			k;
+
+						nt->arg = (Expr *) copyObject(value);
+						nt->nulltesttype = IS_NULL;
+						nt->argisrow = false;
+						nt->location = -1;
+						k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
+						appendStringInfo(&body, "(not a%d)&", k);
+					}
+					if (guard)
+						appendStringInfo(&body, "(not null x%d)&", x);
+					switch (cmp)
+					{
+						case CMP_EQ:
+							appendStringInfo(&body, "(x%d>=a%d)&($[null a%d; 1b; x%d<a%d])",
 											 x, lo, hi, x, hi);
 							break;
 						case CMP_NE:
-							appendStringInfo(cxt->buf, "((x%d<a%d)|($[null a%d; 0b; x%d>=a%d]))",
+							appendStringInfo(&body, "((x%d<a%d)|($[null a%d; 0b; x%d>=a%d]))",
 											 x, lo, hi, x, hi);
 							break;
 						case CMP_LT:
-							appendStringInfo(cxt->buf, "(x%d<a%d)", x, lo);
+							appendStringInfo(&body, "(x%d<a%d)", x, lo);
 							break;
 						case CMP_LE:
-							appendStringInfo(cxt->buf, "($[null a%d; 1b; x%d<a%d])", hi, x, hi);
+							appendStringInfo(&body, "($[null a%d; 1b; x%d<a%d])", hi, x, hi);
 							break;
 						case CMP_GT:
-							appendStringInfo(cxt->buf, "($[null a%d; 0b; x%d>=a%d])", hi, x, hi);
+							appendStringInfo(&body, "($[null a%d; 0b; x%d>=a%d])", hi, x, hi);
 							break;
 						case CMP_GE:
-							appendStringInfo(cxt->buf, "(x%d>=a%d)", x, lo);
+							appendStringInfo(&body, "(x%d>=a%d)", x, lo);
 							break;
 					}
+					*conj = lappend(*conj, lambda_leaf(cxt, body.data));
 				}
 				break;
 			}
 		default:
 			elog(ERROR, "unexpected column class %d", (int) cls);
 	}
-	out(cxt, ")");
 	return true;
 }
 
@@ -1018,7 +1238,8 @@ static bool deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var,
 							   Expr *value, bool positive, DeparseCxt *cxt);
 
 static bool
-deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
+deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
+		   List **conj)
 {
 	Var		   *var;
 	Expr	   *value;
@@ -1038,6 +1259,8 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
 	int			i;
 	int			a;
 	int			x;
+	bool		nullish = false;
+	char	   *tree;
 
 	if (list_length(saop->args) != 2 || saop->opno >= FirstGenbkiObjectId)
 		return false;
@@ -1128,6 +1351,24 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
 			if (v >= lim || v <= -lim)
 				return false;
 		}
+		else if (cls == QC_SYM)
+		{
+			/* '' is q's null symbol: a null x would be "in" the list */
+			if (TextDatumGetCString(elems[i])[0] == '\0')
+				nullish = true;
+		}
+		else if (cls == QC_GUID)
+		{
+			pg_uuid_t  *u = DatumGetUUIDP(elems[i]);
+			int			b;
+			bool		zero = true;
+
+			for (b = 0; b < UUID_LEN; b++)
+				if (u->data[b] != 0)
+					zero = false;
+			if (zero)
+				nullish = true;
+		}
 	}
 	if (cls == QC_INT)
 	{
@@ -1142,11 +1383,13 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt)
 	x = var->varattno;
 	add_col(cxt, x);
 	a = add_arg(cxt, value, conv);
-	out(cxt, "(");
-	out_null_guard(cxt, cls, x);
-	if (cxt->buf)
-		appendStringInfo(cxt->buf, is_in ? "(x%d in a%d))" : "(not x%d in a%d))",
-						 x, a);
+	/* a symbol vector constant is enlisted once more */
+	tree = psprintf(cls == QC_SYM ? "(in;%s;(enlist a%d))" : "(in;%s;a%d)",
+					col_sym(cxt, x), a);
+	if (!is_in)
+		tree = psprintf("(not;%s)", tree);
+	*conj = with_guard(*conj, tree,
+					   (!is_in || nullish) ? null_guard(cxt, cls, x) : NULL);
 	return true;
 }
 
@@ -1232,11 +1475,11 @@ deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
  * deparse_cond
  *		Check (cxt->buf == NULL) or write the q translation of a boolean
  *		condition: where it is TRUE if want_true, where it is FALSE
- *		otherwise.  Returns false if the condition cannot be pushed (in
- *		write mode that is a bug: the caller checked first).
+ *		otherwise, as where subphrases appended to *conj, all of which must
+ *		hold.  Returns false if the condition cannot be pushed.
  */
 static bool
-deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
+deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 {
 	check_stack_depth();
 
@@ -1246,10 +1489,11 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
 	switch (nodeTag(node))
 	{
 		case T_OpExpr:
-			return deparse_comparison((OpExpr *) node, want_true, cxt);
+			return deparse_comparison((OpExpr *) node, want_true, cxt, conj);
 
 		case T_ScalarArrayOpExpr:
-			return deparse_in((ScalarArrayOpExpr *) node, want_true, cxt);
+			return deparse_in((ScalarArrayOpExpr *) node, want_true, cxt,
+							  conj);
 
 		case T_NullTest:
 			{
@@ -1257,6 +1501,8 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
 				Var		   *var = get_column_var(nt->arg, cxt);
 				QipcColClass cls;
 				bool		isnull;
+				char	   *X;
+				char	   *tree;
 
 				if (var == NULL || nt->argisrow)
 					return false;
@@ -1265,15 +1511,14 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
 					return false;
 				isnull = (nt->nulltesttype == IS_NULL) == want_true;
 				add_col(cxt, var->varattno);
-				if (cxt->buf)
-				{
-					if (cls == QC_SYM)
-						appendStringInfo(cxt->buf, isnull ? "(x%d=`$\"\")" : "(not x%d=`$\"\")",
-										 var->varattno);
-					else
-						appendStringInfo(cxt->buf, isnull ? "(null x%d)" : "(not null x%d)",
-										 var->varattno);
-				}
+				X = col_sym(cxt, var->varattno);
+				if (cls == QC_SYM)
+					tree = psprintf("(=;%s;(enlist`$\"\"))", X);
+				else
+					tree = psprintf("(null;%s)", X);
+				if (!isnull)
+					tree = psprintf("(not;%s)", tree);
+				*conj = lappend(*conj, tree);
 				return true;
 			}
 
@@ -1281,14 +1526,14 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
 			{
 				/* a boolean column used as a condition */
 				Var		   *var = get_column_var(node, cxt);
+				char	   *X;
 
 				if (var == NULL ||
 					column_class(cxt, var->varattno, var->vartype) != QC_BOOL)
 					return false;
 				add_col(cxt, var->varattno);
-				if (cxt->buf)
-					appendStringInfo(cxt->buf, want_true ? "(x%d=1b)" : "(x%d=0b)",
-									 var->varattno);
+				X = col_sym(cxt, var->varattno);
+				*conj = lappend(*conj, psprintf(want_true ? "(=;%s;1b)" : "(=;%s;0b)", X));
 				return true;
 			}
 
@@ -1296,30 +1541,39 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt)
 			{
 				BoolExpr   *b = (BoolExpr *) node;
 				ListCell   *lc;
-				const char *sep;
+				char	   *r = NULL;
 
 				if (b->boolop == NOT_EXPR)
-					return deparse_cond(linitial(b->args), !want_true, cxt);
+					return deparse_cond(linitial(b->args), !want_true, cxt,
+										conj);
 
 				/* T(a AND b) = T(a)&T(b); F(a AND b) = F(a)|F(b); dually OR */
 				if ((b->boolop == AND_EXPR) == want_true)
-					sep = "&";
-				else
-					sep = "|";
-				out(cxt, "(");
+				{
+					foreach(lc, b->args)
+					{
+						if (!deparse_cond((Expr *) lfirst(lc), want_true, cxt,
+										  conj))
+							return false;
+					}
+					return true;
+				}
 				foreach(lc, b->args)
 				{
-					if (lc != list_head(b->args))
-						out(cxt, sep);
-					if (!deparse_cond((Expr *) lfirst(lc), want_true, cxt))
+					List	   *arm = NIL;
+
+					if (!deparse_cond((Expr *) lfirst(lc), want_true, cxt,
+									  &arm))
 						return false;
+					r = r ? psprintf("(|;%s;%s)", r, and_of(arm)) : and_of(arm);
 				}
-				out(cxt, ")");
+				*conj = lappend(*conj, r);
 				return true;
 			}
 
 		case T_RelabelType:
-			return deparse_cond(((RelabelType *) node)->arg, want_true, cxt);
+			return deparse_cond(((RelabelType *) node)->arg, want_true, cxt,
+								conj);
 
 		default:
 			return false;
@@ -1346,7 +1600,11 @@ init_cxt(DeparseCxt *cxt, PlannerInfo *root, RelOptInfo *baserel)
 	{
 		Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
 
-		cxt->qtypes = get_qtypes(rte->relid, fpinfo, userid, &cxt->natts);
+		char	   *attrs = NULL;
+
+		cxt->qtypes = get_qtypes(rte->relid, fpinfo, userid, &cxt->natts,
+								 &attrs);
+		cxt->qattrs = attrs;
 	}
 }
 
@@ -1357,20 +1615,27 @@ init_cxt(DeparseCxt *cxt, PlannerInfo *root, RelOptInfo *baserel)
  *		kept in cxt.
  */
 static bool
-check_cond(DeparseCxt *cxt, Expr *clause)
+check_cond(DeparseCxt *cxt, Expr *clause, List **conj)
 {
 	List	   *saved_exprs = cxt->arg_exprs;
 	List	   *saved_convs = cxt->arg_convs;
+	List	   *c = NIL;
 
 	cxt->arg_exprs = list_copy(saved_exprs);
 	cxt->arg_convs = list_copy(saved_convs);
 	cxt->cond_args = NIL;
 	cxt->cond_cols = NIL;
+	cxt->leaf_args = NIL;
+	cxt->leaf_cols = NIL;
+	cxt->too_many = false;
 	cxt->buf = NULL;
-	if (deparse_cond(clause, true, cxt) &&
-		list_length(cxt->arg_exprs) <= QIPC_MAX_LAMBDA_ARGS &&
-		list_length(cxt->cond_args) + list_length(cxt->cond_cols) <= QIPC_MAX_LAMBDA_ARGS)
+	if (deparse_cond(clause, true, cxt, &c) && !cxt->too_many &&
+		list_length(cxt->arg_exprs) <= QIPC_MAX_LAMBDA_ARGS)
+	{
+		if (conj)
+			*conj = c;
 		return true;
+	}
 	cxt->arg_exprs = saved_exprs;
 	cxt->arg_convs = saved_convs;
 	return false;
@@ -1401,7 +1666,7 @@ qipc_classify_conditions(PlannerInfo *root, RelOptInfo *baserel,
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
 
 		if (cxt.qtypes != NULL && !ri->pseudoconstant &&
-			check_cond(&cxt, ri->clause))
+			check_cond(&cxt, ri->clause, NULL))
 			*remote_conds = lappend(*remote_conds, ri);
 		else
 			*local_conds = lappend(*local_conds, ri);
@@ -1421,7 +1686,7 @@ qipc_is_foreign_expr(PlannerInfo *root, RelOptInfo *baserel, Expr *expr)
 	init_cxt(&cxt, root, baserel);
 	if (cxt.qtypes == NULL)
 		return false;
-	return check_cond(&cxt, expr);
+	return check_cond(&cxt, expr, NULL);
 }
 
 /*
@@ -1470,12 +1735,73 @@ qipc_deparse_upper_conditions(PlannerInfo *root, RelOptInfo *scanrel,
 	init_cxt(&cxt, root, scanrel);
 	cxt.qtypes = qipc_enable_pushdown ? qtypes : NULL;
 	cxt.natts = list_length(tlist);
+	cxt.qattrs = NULL;
 	cxt.upper_tlist = tlist;
 	cxt.upper_names = qnames;
 	deparse_conditions_cxt(&cxt, scanrel, conds, buf, arg_exprs, arg_convs,
 						   rejected);
 }
 
+/*
+ * bound_of
+ *		Is clause "column >= constant" or "column <= constant" on an integer
+ *		or date column?  Sets *attnum, *lower (>=) and *k.
+ */
+static bool
+bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
+		 Const **k)
+{
+	OpExpr	   *op;
+	char	   *opname;
+	Var		   *var;
+	Expr	   *value;
+	QipcColClass cls;
+	int			c;
+
+	if (!IsA(clause, OpExpr))
+		return false;
+	op = (OpExpr *) clause;
+	if (list_length(op->args) != 2 || op->opno >= FirstGenbkiObjectId)
+		return false;
+	opname = get_opname(op->opno);
+	if (opname == NULL)
+		return false;
+	c = cmp_of_opname(opname);
+	if (c != CMP_LE && c != CMP_GE)
+		return false;
+	var = get_column_var(linitial(op->args), cxt);
+	value = get_value(lsecond(op->args));
+	if (var == NULL)
+	{
+		var = get_column_var(lsecond(op->args), cxt);
+		value = get_value(linitial(op->args));
+		c = cmp_commute((QipcCmp) c);
+	}
+	if (var == NULL || value == NULL || !IsA(value, Const) ||
+		((Const *) value)->constisnull)
+		return false;
+	cls = column_class(cxt, var->varattno, var->vartype);
+	if ((cls != QC_INT && cls != QC_DATE) ||
+		!value_type_ok(cls, var->vartype, exprType((Node *) value)))
+		return false;
+	*attnum = var->varattno;
+	*lower = (c == CMP_GE);
+	*k = (Const *) value;
+	return true;
+}
+
+/*
+ * deparse_conditions_cxt
+ *		The work of qipc_deparse_conditions.  kdb+ applies the where
+ *		subphrases in order, each to the rows the previous ones left, and
+ *		its fast paths work on the first constraints: partition pruning on
+ *		the partition column, and the attributes (s# binary search, u# g# p#
+ *		hash and index lookups) for =, in and within on the attributed
+ *		column.  So the subphrases are ordered: conditions on the partition
+ *		column, then those on one attributed column, then the rest (each
+ *		condition's own guards after its main test); "x >= a AND x <= b" on
+ *		such a column becomes (within;`x;(a;b)).
+ */
 static void
 deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 					   StringInfo buf, List **arg_exprs, List **arg_convs,
@@ -1484,11 +1810,11 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
 	DeparseCxt	cxt = *cxtp;
 	ListCell   *lc;
-	List	   *accepted = NIL;
-	List	   *first = NIL;
-	List	   *rest = NIL;
+	List	   *ranked[3] = {NIL, NIL, NIL};
+	List	   *accepted;
+	List	   *phrases = NIL;
 	AttrNumber	partattno = InvalidAttrNumber;
-	int			n = 0;
+	int			r;
 
 	*rejected = NIL;
 	cxt.arg_exprs = *arg_exprs;
@@ -1510,108 +1836,106 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 		}
 	}
 
-	/* check first, and order: partition-column conditions go first */
+	/* check first, and rank */
 	foreach(lc, conds)
 	{
 		Node	   *n1 = (Node *) lfirst(lc);
 		Expr	   *clause = IsA(n1, RestrictInfo) ? ((RestrictInfo *) n1)->clause : (Expr *) n1;
 
-		if (cxt.qtypes == NULL || !check_cond(&cxt, clause))
+		if (cxt.qtypes == NULL || !check_cond(&cxt, clause, NULL))
 		{
 			*rejected = lappend(*rejected, n1);
 			continue;
 		}
-		if (partattno != InvalidAttrNumber &&
-			list_length(cxt.cond_cols) == 1 &&
+		if (list_length(cxt.cond_cols) == 1 &&
 			linitial_int(cxt.cond_cols) == partattno)
-			first = lappend(first, clause);
+			r = 0;
+		else if (list_length(cxt.cond_cols) == 1 && cxt.qattrs != NULL &&
+				 cxt.upper_tlist == NIL &&
+				 cxt.qattrs[linitial_int(cxt.cond_cols) - 1] != '\0')
+			r = 1;
 		else
-			rest = lappend(rest, clause);
+			r = 2;
+		ranked[r] = lappend(ranked[r], clause);
 	}
-	accepted = list_concat(first, rest);
+	accepted = list_concat(list_concat(ranked[0], ranked[1]), ranked[2]);
 
-	/* write: ({[args;cols] body}[args];`col1;`col2) per condition */
-	if (accepted == NIL)
-	{
-		appendStringInfoString(buf, "()");
-		*arg_exprs = cxt.arg_exprs;
-		*arg_convs = cxt.arg_convs;
-		return;
-	}
+	/* write */
 	cxt.arg_exprs = *arg_exprs;
 	cxt.arg_convs = *arg_convs;
-	if (list_length(accepted) == 1)
-		appendStringInfoString(buf, "enlist ");
-	else
-		appendStringInfoChar(buf, '(');
 	foreach(lc, accepted)
 	{
 		Expr	   *clause = (Expr *) lfirst(lc);
-		StringInfoData body;
-		ListCell   *l2;
-		bool		firstp = true;
+		List	   *conj = NIL;
+		AttrNumber	attnum;
+		bool		lower;
+		Const	   *k;
 
-		initStringInfo(&body);
+		if (clause == NULL)
+			continue;			/* merged into a within */
+
+		/* a lower bound with an upper bound on a fast-path column: within */
+		if (cxt.upper_tlist == NIL &&
+			bound_of(&cxt, clause, &attnum, &lower, &k) &&
+			(attnum == partattno ||
+			 (cxt.qattrs != NULL && cxt.qattrs[attnum - 1] != '\0')))
+		{
+			ListCell   *l2;
+
+			for_each_cell(l2, accepted, lnext(accepted, lc))
+			{
+				AttrNumber	attnum2;
+				bool		lower2;
+				Const	   *k2;
+
+				if (lfirst(l2) != NULL &&
+					bound_of(&cxt, (Expr *) lfirst(l2), &attnum2, &lower2, &k2) &&
+					attnum2 == attnum && lower2 != lower)
+				{
+					int			conv = cxt.qtypes[attnum - 1] == 'd' ?
+						QIPC_CONV_NATURAL : QIPC_CONV_LONG;
+					int			alo;
+					int			ahi;
+
+					alo = add_arg(&cxt, (Expr *) (lower ? k : k2), conv);
+					ahi = add_arg(&cxt, (Expr *) (lower ? k2 : k), conv);
+					phrases = lappend(phrases,
+									  psprintf("(within;%s;(a%d;a%d))",
+											   col_sym(&cxt, attnum), alo, ahi));
+					lfirst(l2) = NULL;
+					clause = NULL;
+					break;
+				}
+			}
+			if (clause == NULL)
+				continue;
+		}
+
 		cxt.cond_args = NIL;
 		cxt.cond_cols = NIL;
-		cxt.buf = &body;
-		if (!deparse_cond(clause, true, &cxt))
+		cxt.leaf_args = NIL;
+		cxt.leaf_cols = NIL;
+		if (!deparse_cond(clause, true, &cxt, &conj))
 			elog(ERROR, "qipc_fdw: condition checked as shippable cannot be deparsed");
+		phrases = list_concat(phrases, conj);
+	}
 
-		if (n++ > 0)
-			appendStringInfoChar(buf, ';');
-		appendStringInfoString(buf, "({[");
-		foreach(l2, cxt.cond_args)
+	/* (subphrase;subphrase;...), one is enlisted, none is () */
+	if (phrases == NIL)
+		appendStringInfoString(buf, "()");
+	else if (list_length(phrases) == 1)
+		appendStringInfo(buf, "enlist %s", (char *) linitial(phrases));
+	else
+	{
+		appendStringInfoChar(buf, '(');
+		foreach(lc, phrases)
 		{
-			appendStringInfo(buf, "%sa%d", firstp ? "" : ";", lfirst_int(l2));
-			firstp = false;
-		}
-		foreach(l2, cxt.cond_cols)
-		{
-			appendStringInfo(buf, "%sx%d", firstp ? "" : ";", lfirst_int(l2));
-			firstp = false;
-		}
-
-		/*
-		 * A string column is a general list: with no row left, q's like gives
-		 * () rather than a boolean vector; "b"$ makes it one.
-		 */
-		{
-			bool		reads_strings = false;
-
-			foreach(l2, cxt.cond_cols)
-			{
-				if (cxt.qtypes[lfirst_int(l2) - 1] == 'C')
-					reads_strings = true;
-			}
-			appendStringInfo(buf, "] %s%s}", reads_strings ? "\"b\"$" : "",
-							 body.data);
-		}
-		if (cxt.cond_args != NIL)
-		{
-			appendStringInfoChar(buf, '[');
-			foreach(l2, cxt.cond_args)
-			{
-				if (l2 != list_head(cxt.cond_args))
-					appendStringInfoChar(buf, ';');
-				appendStringInfo(buf, "a%d", lfirst_int(l2));
-			}
-			appendStringInfoChar(buf, ']');
-		}
-		foreach(l2, cxt.cond_cols)
-		{
-			appendStringInfoChar(buf, ';');
-			if (cxt.upper_tlist != NIL)
-				qipc_append_symbol(buf, strVal(list_nth(cxt.upper_names,
-														lfirst_int(l2) - 1)));
-			else
-				qipc_append_symbol(buf, qipc_get_column_name(cxt.foreigntableid,
-															 lfirst_int(l2)));
+			if (lc != list_head(phrases))
+				appendStringInfoChar(buf, ';');
+			appendStringInfoString(buf, (char *) lfirst(lc));
 		}
 		appendStringInfoChar(buf, ')');
 	}
-	if (list_length(accepted) > 1)
-		appendStringInfoChar(buf, ')');
 	*arg_exprs = cxt.arg_exprs;
 	*arg_convs = cxt.arg_convs;
 }

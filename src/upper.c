@@ -90,6 +90,7 @@ typedef struct QipcFdwUpperInfo
 	List	   *qexprs;			/* String per tlist entry: its q parse tree */
 	List	   *qnames;			/* String per tlist entry: q result column */
 	int			ngroup;			/* the first ngroup entries are group keys */
+	bool		partitioned;	/* the table has partition_column */
 	List	   *local_conds;	/* HAVING, checked locally (Exprs) */
 	List	   *fixkinds;		/* IntList per tlist entry: QIPC_FIX_* or 0 */
 	List	   *auxexprs;		/* String per tlist entry: q parse tree of its
@@ -98,76 +99,102 @@ typedef struct QipcFdwUpperInfo
 								 * aggregated column, or NULL */
 	List	   *auxtypes;		/* String per tlist entry: its type's name, or
 								 * NULL */
+	List	   *extras;			/* List per tlist entry: more q result columns
+								 * (name, parse tree, ...), or NIL */
+	List	   *posts;			/* char * per tlist entry: q update clauses
+								 * over the reduced result, or NULL */
+	List	   *recomputes;		/* IntList per tlist entry: AggQ.recompute */
+	List	   *colsyms;		/* char * per tlist entry: the aggregated
+								 * column's q symbol, or NULL */
 } QipcFdwUpperInfo;
 
-static char *float_aggregate_flag(const char *colsym, bool avg);
 
-/* q null test of column "x" of meta type qt (as in deparse.c) */
-static const char *
-null_test(char qt)
+/*
+ * The q of one pushed aggregate: built-in aggregates over per-row
+ * expressions (which kdb+ combines across the partitions of a partitioned
+ * table), then, on the reduced result, a q update that combines them into
+ * the SQL value and the hidden fixup column.
+ */
+typedef struct AggQ
 {
-	return qt == 's' ? "(x=`$\"\")" : "(null x)";
+	char	   *value;			/* parse tree of result column aK */
+	List	   *extra;			/* more result columns: name, tree, name, ... */
+	char	   *post;			/* update clauses over the reduced result */
+	int			recompute;		/* 1 float sum, 2 float avg: see below */
+	int			fixkind;		/* QIPC_FIX_* or 0 */
+} AggQ;
+
+/* q null test parse tree of column X of meta type qt (as in deparse.c) */
+static char *
+null_tree(char qt, const char *X)
+{
+	return qt == 's' ? psprintf("(=;%s;(enlist`$\"\"))", X) :
+		psprintf("(null;%s)", X);
+}
+
+/* the non-null count of X as a long: q's sum of booleans is an int */
+static char *
+nonnull_count(char qt, const char *X)
+{
+	return psprintf("(sum;($;\"j\";(not;%s)))", null_tree(qt, X));
 }
 
 /*
  * aggregate_q
- *		The q parse tree (text) computing Aggref "agg" over column "col" of
- *		meta type qt, or NULL if it cannot be pushed exactly.  When the value
- *		needs a fixup (QIPC_FIX_*, see qipc_fdw.h), sets *fixkind and *aux to
- *		the kind and the q parse tree of the hidden column it reads.
+ *		The q computing Aggref "agg" over column X (q symbol text) of meta
+ *		type qt as the k-th aggregate, in *out; false if it cannot be pushed
+ *		exactly.  On a partitioned table only aggregates that kdb+ combines
+ *		across partitions are used.
  */
-static char *
-aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
-			bool grouped, int *fixkind, char **aux)
+static bool
+aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
+			bool grouped, bool partitioned, int k, AggQ *out)
 {
 	char	   *name;
-	StringInfoData buf;
 
-	*fixkind = 0;
-	*aux = NULL;
+	memset(out, 0, sizeof(*out));
 
 	if (agg->aggfnoid >= FirstGenbkiObjectId || agg->aggorder != NIL ||
 		agg->aggfilter != NULL || agg->aggvariadic ||
 		agg->aggkind != AGGKIND_NORMAL || agg->aggsplit != AGGSPLIT_SIMPLE)
-		return NULL;
+		return false;
 	name = get_func_name(agg->aggfnoid);
 	if (name == NULL)
-		return NULL;
+		return false;
 
-	initStringInfo(&buf);
-
-	/* count(*) */
+	/* count(*): count i is combined (added up) across partitions */
 	if (agg->aggstar)
 	{
 		if (strcmp(name, "count") != 0)
-			return NULL;
-		return pstrdup("(count;`i)");
+			return false;
+		out->value = pstrdup("(count;`i)");
+		return true;
 	}
-	if (colsym == NULL)
-		return NULL;
+	if (X == NULL)
+		return false;
 
 	if (agg->aggdistinct != NIL)
 	{
-		if (strcmp(name, "count") != 0 ||
+		/* distinct values cannot be added up across partitions */
+		if (partitioned || strcmp(name, "count") != 0 ||
 			!(qt == 'h' || qt == 'i' || qt == 'j' || qt == 's' ||
 			  qt == 'd' || qt == 'b' || qt == 'g'))
-			return NULL;
+			return false;
 		if (qt == 'b')
-			appendStringInfo(&buf, "(count;(distinct;%s))", colsym);
+			out->value = psprintf("(count;(distinct;%s))", X);
 		else
-			appendStringInfo(&buf, "({[x] count distinct x where not %s};%s)",
-							 null_test(qt), colsym);
-		return buf.data;
+			out->value = psprintf("(count;(distinct;(@;%s;(where;(not;%s)))))",
+								  X, null_tree(qt, X));
+		return true;
 	}
 
 	if (strcmp(name, "count") == 0)
 	{
 		if (qt == 'b' || qt == 'C')
-			appendStringInfo(&buf, "(count;%s)", colsym);	/* no nulls */
+			out->value = psprintf("(count;%s)", X);	/* no nulls */
 		else
-			appendStringInfo(&buf, "({[x] sum not %s};%s)", null_test(qt),
-							 colsym);
-		return buf.data;
+			out->value = nonnull_count(qt, X);
+		return true;
 	}
 
 	if (strcmp(name, "sum") == 0)
@@ -176,130 +203,169 @@ aggregate_q(Aggref *agg, const char *colsym, char qt, Oid argtype,
 		 * Integer infinities (0W...) cannot be read into PostgreSQL (a plain
 		 * scan raises error 22003), so a sum over one raises that error too
 		 * (QIPC_FIX_INF, QIPC_FIX_SUM128) rather than adding 2^31-1 or
-		 * 2^63-1.
+		 * 2^63-1: max abs x finds them.  No non-null value: NULL.
 		 */
 		if ((qt == 'h' || qt == 'i') &&
 			(argtype == INT2OID || argtype == INT4OID))
 		{
 			/* bigint in SQL: q longs cannot overflow below 2^31 rows */
-			appendStringInfo(&buf, "({[x] y:x where not null x; "
-							 "$[count y; sum \"j\"$y; 0N]};%s)", colsym);
-			*aux = psprintf("({[x] any 0W%c=abs x where not null x};%s)",
-							qt, colsym);
-			*fixkind = QIPC_FIX_INF;
+			out->value = psprintf("(sum;($;\"j\";%s))", X);
+			out->extra = list_make4(psprintf("n%d", k), nonnull_count(qt, X),
+									psprintf("m%d", k), psprintf("(max;(abs;%s))", X));
+			out->post = psprintf("f%d:m%d=0W%c,a%d:?[0=n%d;0N;a%d]",
+								 k, k, qt, k, k, k);
+			out->fixkind = QIPC_FIX_INF;
+			return true;
 		}
-		else if (qt == 'j' && argtype == INT8OID)
+		if (qt == 'j' && argtype == INT8OID)
 		{
 			/*
-			 * numeric in SQL, beyond 64 bits: q sums the high parts (y div
-			 * 2^32, in [-2^31, 2^31)) and the low parts (y mod 2^32, in [0,
-			 * 2^32)) separately, which cannot overflow below 2^31 rows, and
-			 * carries the low sum's excess into the high one: the value is
-			 * high * 2^32 + low with low in [0, 2^32), computed exactly by
-			 * the scan, and (high, low) sort like the value.  The low part is
-			 * null when an infinity was summed.
+			 * numeric in SQL, beyond 64 bits: q sums the high parts (x div
+			 * 2^32, in [-2^31, 2^31)) and the low parts (x mod 2^32, in [0,
+			 * 2^32)) separately (floored div and mod; sum skips nulls),
+			 * which cannot overflow below 2^31 rows; the update carries the
+			 * low sum's excess into the high one: the value is high * 2^32
+			 * + low with low in [0, 2^32), computed exactly by the scan, and
+			 * (high, low) sort like the value.  The low part is null when an
+			 * infinity was summed.
 			 */
-			appendStringInfo(&buf, "({[x] y:x where not null x; "
-							 "$[count y; (sum y div 4294967296)+(sum y mod 4294967296) div 4294967296; 0N]};%s)",
-							 colsym);
-			*aux = psprintf("({[x] y:x where not null x; "
-							"$[any 0W=abs y; 0N; (sum y mod 4294967296) mod 4294967296]};%s)",
-							colsym);
-			*fixkind = QIPC_FIX_SUM128;
+			out->value = psprintf("(sum;(div;%s;4294967296))", X);
+			out->extra = list_make4(psprintf("l%d", k),
+									psprintf("(sum;(mod;%s;4294967296))", X),
+									psprintf("n%d", k), nonnull_count(qt, X));
+			out->extra = lappend(lappend(out->extra, psprintf("m%d", k)),
+								 psprintf("(max;(abs;%s))", X));
+			out->post = psprintf("f%d:?[m%d=0W;0N;l%d mod 4294967296],"
+								 "a%d:?[0=n%d;0N;a%d+l%d div 4294967296]",
+								 k, k, k, k, k, k, k);
+			out->fixkind = QIPC_FIX_SUM128;
+			return true;
 		}
-		else if (qt == 'f' && argtype == FLOAT8OID)
+		if (qt == 'f' && argtype == FLOAT8OID)
 		{
-			/*
-			 * +inf plus -inf is NaN in PostgreSQL, but q's NaN is its null
-			 * (NULL here): a hidden flag tells the scan (QIPC_FIX_NAN)
-			 */
-			appendStringInfo(&buf, "({[x] y:x where not null x; "
-							 "$[count y; sum y; first 0#x]};%s)",
-							 colsym);
-			*aux = float_aggregate_flag(colsym, false);
-			*fixkind = QIPC_FIX_NAN;
+			out->value = psprintf("(sum;%s)", X);
+			out->recompute = 1;
 		}
 		else
-			return NULL;		/* sum(real) is summed in real: keep local */
-		return buf.data;
+			return false;		/* sum(real) is summed in real: keep local */
 	}
-
-	if (strcmp(name, "avg") == 0)
+	else if (strcmp(name, "avg") == 0)
 	{
 		if ((qt == 'e' && argtype == FLOAT4OID) ||
 			(qt == 'f' && argtype == FLOAT8OID))
 		{
-			/* NaN from +inf and -inf as for sum (QIPC_FIX_NAN) */
-			appendStringInfo(&buf, "({[x] y:\"f\"$x where not null x; "
-							 "$[count y; (sum y)%%count y; 0n]};%s)",
-							 colsym);
-			*aux = float_aggregate_flag(colsym, true);
-			*fixkind = QIPC_FIX_NAN;
-			return buf.data;
+			if (qt == 'e')
+				X = psprintf("($;\"f\";%s)", X);
+			out->value = psprintf("(sum;%s)", X);
+			out->recompute = 2;
 		}
-		return NULL;			/* avg of integers is numeric: keep local */
+		else
+			return false;		/* avg of integers is numeric: keep local */
 	}
-
-	if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
+	else if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
 	{
 		if (!(qt == 'h' || qt == 'i' || qt == 'j' || qt == 'e' ||
 			  qt == 'f' || qt == 'd' || qt == 'p'))
-			return NULL;
-		appendStringInfo(&buf, "({[x] y:x where not null x; $[count y; %s y; first 0#x]};%s)",
-						 name, colsym);
-		return buf.data;
+			return false;
+		/* min and max skip nulls; with no value left: the type's null */
+		out->value = psprintf("(%s;%s)", name, X);
+		out->extra = list_make2(psprintf("n%d", k), nonnull_count(qt, X));
+		out->post = psprintf("a%d:?[0=n%d;first 0#a%d;a%d]", k, k, k, k);
+		return true;
 	}
-
-	if ((strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0) &&
-		qt == 'b' && grouped)
+	else if ((strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0) &&
+			 qt == 'b' && grouped && !partitioned)
 	{
-		appendStringInfo(&buf, "(%s;%s)",
-						 strcmp(name, "bool_and") == 0 ? "all" : "any", colsym);
-		return buf.data;
+		out->value = psprintf("(%s;%s)",
+							  strcmp(name, "bool_and") == 0 ? "all" : "any", X);
+		return true;
 	}
+	else
+		return false;
 
-	return NULL;
+	/*
+	 * Float sum and avg.  q's sum may add in another order than PostgreSQL
+	 * (kdb+ adds in SIMD lanes and in chunks), so the last bits may differ,
+	 * as with PostgreSQL's own parallel aggregation.  What must not differ:
+	 * NULL for no value; NaN when +inf and -inf were both summed (q's NaN is
+	 * its null, which reads back as NULL: the hidden byte fK says 1); the
+	 * error "value out of range: overflow" that float8pl raises when two
+	 * finite numbers give an infinite running sum (fK 2), and no infinity
+	 * from q's order where PostgreSQL's stays finite.  Built-in aggregates
+	 * give the non-null count nK, the counts of +inf and -inf (pK, qK) and
+	 * the largest finite |x| (mK).  While mK times the count stays below
+	 * 1e308, no running sum can overflow in any order, and q's sum stands.
+	 * For avg, float8_accum's sum of squared deviations can also overflow;
+	 * that cannot happen while every finite |x| is below 1e140 (the squared
+	 * deviation step stays below 1e300 for under 2^31 rows).  Beyond those
+	 * bounds (fK 3) the same request fetches that group's values with a
+	 * plain select and replays PostgreSQL's row-order accumulation in q
+	 * (see recompute_q).
+	 */
+	{
+		const char *fin = psprintf("(?;(=;(abs;%s);0w);0n;%s)", X, X);
+
+		out->extra = list_make4(psprintf("n%d", k), nonnull_count('f', X),
+								psprintf("p%d", k),
+								psprintf("(sum;($;\"j\";(=;%s;0w)))", X));
+		out->extra = lappend(lappend(out->extra, psprintf("q%d", k)),
+							 psprintf("(sum;($;\"j\";(=;%s;-0w)))", X));
+		out->extra = lappend(lappend(out->extra, psprintf("m%d", k)),
+							 psprintf("(max;(abs;%s))", fin));
+		out->post = psprintf("f%d:?[%s(m%d*\"f\"$n%d)>=1e308;0x03;?[(0<p%d)&0<q%d;0x01;0x00]],"
+							 "a%d:?[0=n%d;0n;a%d%s]",
+							 k, out->recompute == 2 ? psprintf("(m%d>=1e140)|", k) : "",
+							 k, k, k, k,
+							 k, k, k,
+							 out->recompute == 2 ? psprintf("%%n%d", k) : "");
+		out->fixkind = QIPC_FIX_NAN;
+	}
+	return true;
 }
 
 /*
- * float_aggregate_flag
- *		The q of the hidden flag column of a pushed float sum or avg
- *		(QIPC_FIX_NAN): a byte, 0 when q's value stands, 1 when PostgreSQL's
- *		result is NaN (+inf and -inf were summed; q's NaN reads back as
- *		NULL), 2 when PostgreSQL's aggregate would have raised "value out of
- *		range: overflow".
- *
- * PostgreSQL's sum(float8) adds row by row with float8pl, which raises that
- * error when two finite numbers give an infinite sum; q's sums gives the
- * same running sums, so the flag is exact.  avg (float8_accum) also keeps
- * the Youngs-Cramer sum of squared deviations, which raises the error when
- * it overflows on finite inputs.  That cannot happen while every finite
- * |value| is below 1e140 (the squared deviation step stays below 1e300 for
- * under 2^31 rows), so only above that does q replay float8_accum row by
- * row, with the same double arithmetic.  Nulls are skipped, as aggregates
- * skip them.  colsym is the column's q symbol; the result is palloc'd.
+ * recompute_q
+ *		q statements that replace, in the reduced result t, the float sum or
+ *		average aK of the groups marked 3 in fK (see aggregate_q): each such
+ *		group's non-null values are fetched by a plain select (the where
+ *		subphrases w plus one = per group key; a plain select is answered
+ *		row by row on partitioned tables too) and accumulated in row order,
+ *		as PostgreSQL's float8pl and float8_accum do with the same double
+ *		arithmetic; fK becomes 2 where they would raise the overflow error,
+ *		1 for NaN, 0 otherwise.  tbl is the table's q symbol, keycols the
+ *		group keys' source columns (q symbol list text, or "()"), keynames
+ *		the result's key columns (likewise).
  */
 static char *
-float_aggregate_flag(const char *colsym, bool avg)
+recompute_q(int k, const char *X, bool avg, const char *tbl,
+			const char *keycols, const char *keynames, int ngroup)
 {
-	StringInfoData buf;
+	StringInfoData b;
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf,
-						   "({[x] y:\"f\"$x where not null x; s:sums y; p:-1_0f,s; "
-						   "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ");
+	initStringInfo(&b);
+	appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
+	appendStringInfo(&b, "v:{[c] y:\"f\"$(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
+					 "y:y where not null y; s:sums y; p:-1_0f,s; "
+					 "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ",
+					 tbl, X);
 	if (avg)
-		appendStringInfoString(&buf,
+		appendStringInfoString(&b,
 							   "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
 							   "o:last {[s;v] if[s 3; :s]; n:1f+s 0; sx:v+s 1; sxx:s 2; e:0b; "
 							   "if[0f<s 0; t:(v*n)-sx; sxx:sxx+(t*t)%n*s 0; "
 							   "if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; "
 							   "if[(0f=s 0)&0w=abs v; sxx:0n]; "
 							   "(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]]; ");
-	appendStringInfo(&buf,
-					 "$[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00]};%s)",
-					 colsym);
-	return buf.data;
+	appendStringInfo(&b, "($[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00]; %s)} each ",
+					 avg ? "(last s)%count y" : "last s");
+	if (ngroup == 0)
+		appendStringInfoString(&b, "(count r)#enlist w; ");
+	else
+		appendStringInfo(&b, "{[w;kc;kv] w,{(=;x;$[-11h=type y;enlist y;y])}'[kc;kv]}[w;%s] each (flip t %s) r; ",
+						 keycols, keynames);
+	appendStringInfo(&b, "x:t`a%d; x[r]:last each v; y:t`f%d; y[r]:first each v; "
+					 "t:update f%d:y, a%d:x from t]", k, k, k, k);
+	return b.data;
 }
 
 /* the Var of scanrel under e (through relabelings), or NULL */
@@ -338,9 +404,8 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 	char	   *colname = NULL;
 	char		qt = '\0';
 	Oid			argtype = InvalidOid;
-	char	   *q;
-	char	   *aux;
-	int			fixkind;
+	AggQ		aq;
+	int			k;
 	ListCell   *lc;
 
 	foreach(lc, uinfo->tlist)
@@ -413,22 +478,26 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 		colname = get_attname(relid, var->varattno, false);
 	}
 
-	q = aggregate_q(agg, colsym, qt, argtype, grouped, &fixkind, &aux);
-	if (q == NULL)
+	k = list_length(uinfo->qnames) - uinfo->ngroup;
+	if (!aggregate_q(agg, colsym, qt, argtype, grouped,
+					 uinfo->partitioned, k, &aq))
 		return false;
-	uinfo->fixkinds = lappend_int(uinfo->fixkinds, fixkind);
-	uinfo->auxexprs = lappend(uinfo->auxexprs, aux ? makeString(aux) : NULL);
+	uinfo->fixkinds = lappend_int(uinfo->fixkinds, aq.fixkind);
+	uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
 	uinfo->auxcols = lappend(uinfo->auxcols,
-							 aux && colname ? makeString(colname) : NULL);
+							 aq.fixkind && colname ? makeString(colname) : NULL);
 	uinfo->auxtypes = lappend(uinfo->auxtypes,
-							  aux && colname ? makeString(format_type_be(argtype)) : NULL);
+							  aq.fixkind && colname ? makeString(format_type_be(argtype)) : NULL);
+	uinfo->extras = lappend(uinfo->extras, aq.extra);
+	uinfo->posts = lappend(uinfo->posts, aq.post);
+	uinfo->recomputes = lappend_int(uinfo->recomputes, aq.recompute);
+	uinfo->colsyms = lappend(uinfo->colsyms, colsym);
 	uinfo->tlist = lappend(uinfo->tlist,
 						   makeTargetEntry((Expr *) agg,
 										   list_length(uinfo->tlist) + 1,
 										   NULL, false));
-	uinfo->qexprs = lappend(uinfo->qexprs, makeString(q));
-	uinfo->qnames = lappend(uinfo->qnames,
-							makeString(psprintf("a%d", list_length(uinfo->qnames) - uinfo->ngroup)));
+	uinfo->qexprs = lappend(uinfo->qexprs, makeString(aq.value));
+	uinfo->qnames = lappend(uinfo->qnames, makeString(psprintf("a%d", k)));
 	return true;
 }
 
@@ -663,6 +732,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 
 	uinfo = palloc0(sizeof(QipcFdwUpperInfo));
 	uinfo->scanrel = input_rel;
+	uinfo->partitioned = (fpinfo->topts.partition_column != NULL);
 
 	/* grouping keys: plain columns of types that q groups like SQL */
 	i = 0;
@@ -706,6 +776,10 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 			uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
 			uinfo->auxcols = lappend(uinfo->auxcols, NULL);
 			uinfo->auxtypes = lappend(uinfo->auxtypes, NULL);
+			uinfo->extras = lappend(uinfo->extras, NIL);
+			uinfo->posts = lappend(uinfo->posts, NULL);
+			uinfo->recomputes = lappend_int(uinfo->recomputes, 0);
+			uinfo->colsyms = lappend(uinfo->colsyms, NULL);
 			uinfo->ngroup++;
 		}
 	}
@@ -818,53 +892,61 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	RelOptInfo *scanrel = uinfo->scanrel;
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) scanrel->fdw_private;
 	StringInfoData buf;
+	StringInfoData tbl;
 	List	   *arg_exprs = NIL;
 	List	   *arg_convs = NIL;
 	List	   *rejected = NIL;
 	List	   *retrieved_attrs = NIL;
 	List	   *fixups = NIL;
 	List	   *fdw_private;
+	List	   *keycols = NIL;
+	List	   *keynames = NIL;
 	ListCell   *lc;
 	ListCell   *ln;
 	int			i;
 	char	   *query;
-	char	   *having = NULL;
 
+	initStringInfo(&tbl);
+	qipc_append_symbol(&tbl, fpinfo->topts.table);
+
+	/* w: the where subphrases, kept for the recomputations */
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "?[");
-	qipc_append_symbol(&buf, fpinfo->topts.table);
-	appendStringInfoChar(&buf, ';');
+	appendStringInfoString(&buf, "w:");
 	qipc_deparse_conditions(root, scanrel, fpinfo->remote_conds, &buf,
 							&arg_exprs, &arg_convs, &rejected);
 	if (rejected != NIL)
 		elog(ERROR, "qipc_fdw: a pushed condition of an aggregation could not be deparsed");
-	appendStringInfoChar(&buf, ';');
+	appendStringInfo(&buf, "; t:0!?[%s;w;", tbl.data);
 
 	/* by: (g0;g1)!(`col;`col) or 0b */
+	i = 0;
+	forboth(lc, uinfo->qexprs, ln, uinfo->qnames)
+	{
+		if (i++ >= uinfo->ngroup)
+			break;
+		keycols = lappend(keycols, strVal(lfirst(lc)));
+		keynames = lappend(keynames, strVal(lfirst(ln)));
+	}
 	if (uinfo->ngroup == 0)
 		appendStringInfoString(&buf, "0b");
 	else
 	{
 		appendStringInfoChar(&buf, '(');
-		for (i = 0; i < uinfo->ngroup; i++)
-			appendStringInfo(&buf, "%s`g%d", uinfo->ngroup == 1 ? "enlist " : "", i);
+		foreach(lc, keynames)
+			appendStringInfo(&buf, "%s`%s", uinfo->ngroup == 1 ? "enlist " : "",
+							 (char *) lfirst(lc));
 		appendStringInfoString(&buf, ")!(");
-		i = 0;
-		foreach(lc, uinfo->qexprs)
-		{
-			if (i >= uinfo->ngroup)
-				break;
-			appendStringInfo(&buf, "%s%s", i == 0 ? (uinfo->ngroup == 1 ? "enlist " : "") : ";",
-							 strVal(lfirst(lc)));
-			i++;
-		}
+		foreach(lc, keycols)
+			appendStringInfo(&buf, "%s%s", lc == list_head(keycols) ?
+							 (uinfo->ngroup == 1 ? "enlist " : "") : ";",
+							 (char *) lfirst(lc));
 		appendStringInfoChar(&buf, ')');
 	}
 	appendStringInfoChar(&buf, ';');
 
 	/*
-	 * aggregates: (`a0`a1`f1)!(expr;expr;aux): aK is the aggregate's value,
-	 * fK the hidden column of its fixup, if any (QIPC_FIX_*)
+	 * aggregates: (`a0`n0`m0...)!(tree;tree;...): built-in aggregates only,
+	 * which kdb+ combines across partitions
 	 */
 	{
 		List	   *names = NIL;
@@ -872,20 +954,25 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		ListCell   *la;
 
 		i = 0;
-		forboth(lc, uinfo->qexprs, la, uinfo->auxexprs)
+		forboth(lc, uinfo->qexprs, la, uinfo->extras)
 		{
 			int			pos = i++;
 			int			k = pos - uinfo->ngroup;
 			int			fixkind = list_nth_int(uinfo->fixkinds, pos);
+			ListCell   *le;
 
 			if (k < 0)
 				continue;
 			names = lappend(names, psprintf("a%d", k));
 			exprs = lappend(exprs, strVal(lfirst(lc)));
+			foreach(le, (List *) lfirst(la))
+			{
+				names = lappend(names, lfirst(le));
+				le = lnext((List *) lfirst(la), le);
+				exprs = lappend(exprs, lfirst(le));
+			}
 			if (fixkind == 0)
 				continue;
-			names = lappend(names, psprintf("f%d", k));
-			exprs = lappend(exprs, strVal(lfirst(la)));
 			fixups = lappend(fixups,
 							 list_make5(makeInteger(fixkind),
 										makeInteger(pos + 1),
@@ -911,6 +998,69 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		appendStringInfoString(&buf, ")]");
 	}
 
+	/* combine the built-in aggregates on the reduced result */
+	{
+		bool		firstp = true;
+
+		foreach(lc, uinfo->posts)
+		{
+			if (lfirst(lc) == NULL)
+				continue;
+			appendStringInfoString(&buf, firstp ? "; t:update " : ",");
+			appendStringInfoString(&buf, (char *) lfirst(lc));
+			firstp = false;
+		}
+		if (!firstp)
+			appendStringInfoString(&buf, " from t");
+	}
+	i = 0;
+	foreach(lc, uinfo->recomputes)
+	{
+		int			pos = i++;
+
+		if (lfirst_int(lc) != 0)
+		{
+			StringInfoData kc;
+			StringInfoData kn;
+
+			initStringInfo(&kc);
+			initStringInfo(&kn);
+			if (keycols == NIL)
+			{
+				appendStringInfoString(&kc, "()");
+				appendStringInfoString(&kn, "()");
+			}
+			else
+			{
+				List	   *kcs = NIL;
+				List	   *kns = NIL;
+				ListCell   *l2;
+
+				/* keycols hold q symbol text: back to names */
+				foreach(l2, uinfo->tlist)
+				{
+					TargetEntry *tle = (TargetEntry *) lfirst(l2);
+					Var		   *var;
+
+					if (list_length(kcs) >= uinfo->ngroup)
+						break;
+					var = scan_var(tle->expr, scanrel);
+					kcs = lappend(kcs, makeString(qipc_get_column_name(planner_rt_fetch(scanrel->relid, root)->relid,
+																	   var->varattno)));
+				}
+				foreach(l2, keynames)
+					kns = lappend(kns, makeString((char *) lfirst(l2)));
+				qipc_append_symbol_list(&kc, kcs);
+				qipc_append_symbol_list(&kn, kns);
+			}
+			appendStringInfoString(&buf,
+								   recompute_q(pos - uinfo->ngroup,
+											   (char *) list_nth(uinfo->colsyms, pos),
+											   lfirst_int(lc) == 2, tbl.data,
+											   kc.data, kn.data, uinfo->ngroup));
+		}
+	}
+
 	/* HAVING: the conditions q can evaluate filter the groups in q */
 	if (uinfo->local_conds != NIL)
 	{
@@ -928,15 +1078,16 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 									  uinfo->local_conds, &hb, &arg_exprs,
 									  &arg_convs, &still_local);
 		if (list_length(still_local) < list_length(uinfo->local_conds))
-			having = hb.data;
+			appendStringInfo(&buf, "; t:?[t;%s;0b;()]", hb.data);
 		uinfo->local_conds = still_local;
 	}
 
-	/* ORDER BY and LIMIT over the groups */
+	/* ORDER BY and LIMIT over the groups (the reduced result) */
 	{
 		List	   *pathkeys = best_path->path.pathkeys;
 		int64		limit = upper_limit(root, uinfo, &best_path->path);
 		int			limit_arg = -1;
+		List	   *rev = NIL;
 
 		if (limit >= 0 && list_length(arg_exprs) < 8)
 		{
@@ -946,62 +1097,46 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			arg_convs = lappend_int(arg_convs, QIPC_CONV_NATURAL);
 			limit_arg = list_length(arg_exprs) - 1;
 		}
-		if (pathkeys != NIL || limit_arg >= 0 || having != NULL)
+		if (pathkeys != NIL || limit_arg >= 0)
+			appendStringInfoString(&buf, "; i:til count t");
+		foreach(lc, pathkeys)
+			rev = lcons(lfirst(lc), rev);
+		foreach(lc, rev)
 		{
-			StringInfoData sb;
-			List	   *rev = NIL;
+			PathKey    *pk = (PathKey *) lfirst(lc);
+			bool		is_sym;
+			bool		desc = qipc_pathkey_is_desc(pk);
+			int			pos = upper_sort_column(root, uinfo, pk,
+												lc == list_head(rev),
+												&is_sym);
+			const char *nulltest = is_sym ? "(k=`$\"\")" : "(null k)";
 
-			initStringInfo(&sb);
-			appendStringInfo(&sb, "t:0!%s", buf.data);
-			if (having != NULL)
-				appendStringInfo(&sb, "; t:?[t;%s;0b;()]", having);
-			if (pathkeys != NIL || limit_arg >= 0)
-				appendStringInfoString(&sb, "; i:til count t");
-			foreach(lc, pathkeys)
-				rev = lcons(lfirst(lc), rev);
-			foreach(lc, rev)
-			{
-				PathKey    *pk = (PathKey *) lfirst(lc);
-				bool		is_sym;
-				bool		desc = qipc_pathkey_is_desc(pk);
-				int			pos = upper_sort_column(root, uinfo, pk,
-													lc == list_head(rev),
-													&is_sym);
-				const char *nulltest = is_sym ? "(k=`$\"\")" : "(null k)";
-
-				if (pos < 0)
-					elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
-				/* a two-part sum: the low part first, stable passes */
-				if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_SUM128)
-					appendStringInfo(&sb, "; k:t[`f%d] i; i:i %s k",
-									 pos - uinfo->ngroup,
-									 desc ? "idesc" : "iasc");
-				appendStringInfo(&sb, "; k:t[`%s] i; i:i %s k",
-								 strVal(list_nth(uinfo->qnames, pos)),
+			if (pos < 0)
+				elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
+			/* a two-part sum: the low part first, stable passes */
+			if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_SUM128)
+				appendStringInfo(&buf, "; k:t[`f%d] i; i:i %s k",
+								 pos - uinfo->ngroup,
 								 desc ? "idesc" : "iasc");
-				if (!desc && !pk->pk_nulls_first)
-					appendStringInfo(&sb, "; i:i iasc %s iasc k", nulltest);
-				else if (desc && pk->pk_nulls_first)
-					appendStringInfo(&sb, "; i:i iasc not %s idesc k", nulltest);
-			}
-			if (limit_arg >= 0)
-				appendStringInfo(&sb, "; i:a%d sublist i", limit_arg);
-			appendStringInfoString(&sb, (pathkeys != NIL || limit_arg >= 0) ?
-								   "; t i" : "; t");
-			if (arg_exprs == NIL)
-			{
-				resetStringInfo(&buf);
-				appendStringInfo(&buf, "{[] %s}[]", sb.data);
-			}
-			else
-			{
-				resetStringInfo(&buf);
-				appendStringInfoString(&buf, sb.data);
-			}
+			appendStringInfo(&buf, "; k:t[`%s] i; i:i %s k",
+							 strVal(list_nth(uinfo->qnames, pos)),
+							 desc ? "idesc" : "iasc");
+			if (!desc && !pk->pk_nulls_first)
+				appendStringInfo(&buf, "; i:i iasc %s iasc k", nulltest);
+			else if (desc && pk->pk_nulls_first)
+				appendStringInfo(&buf, "; i:i iasc not %s idesc k", nulltest);
 		}
+		if (limit_arg >= 0)
+			appendStringInfo(&buf, "; i:a%d sublist i", limit_arg);
+		if (pathkeys != NIL || limit_arg >= 0)
+			appendStringInfoString(&buf, "; t:t i");
+		appendStringInfoString(&buf, "; t");
 	}
 
-	query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
+	if (arg_exprs == NIL)
+		query = psprintf("{[] %s}[]", buf.data);
+	else
+		query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
 
 	i = 1;
 	forboth(lc, uinfo->tlist, ln, uinfo->qnames)
