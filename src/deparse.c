@@ -40,18 +40,36 @@
  *	  only constant patterns within the limits of q's like on * are pushed
  *	  (like_within_q_limits), parameters' patterns stay local.
  *
- * Each remote condition becomes one where subphrase of the functional
- * select: a q lambda applied to the columns it reads, with the constants it
- * needs bound by projection, e.g.  ({[a0;x2] (not null x2)&(x2<a0)}[a0];`price).
- * Projection keeps constants values (never names or parse trees), so no
- * quoting rule of q's parse-tree evaluation applies to them.  The constants
- * themselves are never written into the text: they are scan arguments
- * (fdw_exprs: Consts, Params, and "Param IS NULL" tests), converted at
- * execution to typed q atoms by qipc_param_to_kipc (typemap.c) and sent with the query
- * as (lambda; a0; a1; ...).  q lambdas take at most 8 parameters, so a scan
- * pushes conditions only while they fit in 8 arguments; the rest is checked
- * locally.
+ * Each remote condition becomes where subphrases of the functional select
+ * written the way a kdb+ programmer writes them: plain parse trees such as
+ * (=;`sym;enlist a1), (in;`x;a0), (within;`date;(a0;a1)), (<;`h;a2), with
+ * each null guard a separate subphrase after the test it guards, e.g.
+ * (<;`h;a0) then (not;(null;`h)).  kdb+'s fast paths need exactly this:
+ * partition pruning and the attribute lookups (s# binary search, u# g# p#
+ * index) apply to plain subphrases on the partitioned or attributed column,
+ * while a lambda applied to a column is evaluated over the whole column,
+ * and on a partitioned table once per partition.  The subphrases are
+ * ordered: the partition column first, then conditions on one attributed
+ * column (meta's a column), then the rest; "x >= a AND x <= b" on such a
+ * column becomes (within;`x;(a;b)).
  *
+ * The constants are never written into the text: they are scan arguments
+ * (fdw_exprs: Consts, Params, and "Param IS NULL" tests), converted at
+ * execution to typed q atoms and vectors by qipc_param_to_kipc (typemap.c)
+ * and sent with the query as (lambda; a0; a1; ...); inside the lambda the
+ * where list is built from them, so the parse trees hold the typed values
+ * themselves.  Symbols are the one type a parse tree reads as a name: a
+ * symbol constant is enlisted (a one-item symbol list evaluates to its
+ * item), and a symbol vector for in is enlisted once more.  q lambdas take
+ * at most 8 parameters, so a scan pushes conditions only while they fit in
+ * 8 arguments; the rest is checked locally.
+ *
+ * A few conditions have no plain form and become a lambda leaf applied to
+ * the column, ({[a0;x1] ...}[a0];`col): a float parameter (NaN and
+ * infinities need a branch on the value) and an infinite or parameter
+ * timestamp bound (+infinity has no upper bound in q's range).  Never on a
+ * partition column (dates are always plain).
+
  * Which q type a column has is read from the q server (meta) once per
  * foreign table and backend, and forgotten when the table, its server or
  * its user mapping change (remote_meta.c).  Only pairs where the declared PostgreSQL type is

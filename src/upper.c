@@ -15,31 +15,37 @@
  * checked locally on the (few) groups, by the ForeignScan's qual.  ORDER BY
  * and LIMIT over the groups are done in q too (q sublist, never #).
  *
- * Where q and SQL aggregates disagree, the q side is written out:
- *	- count(x) counts non-nulls (q's count counts nulls): sum not null x;
+ * kdb+ answers a select on a partitioned table by map-reduce over the
+ * partitions, and combines only its built-in aggregates (count, sum, min,
+ * max, avg, ...) applied to per-row expressions; an aggregate wrapped in a
+ * lambda is evaluated per partition and the results joined (one row per
+ * partition, lists per group).  So every aggregate is sent as built-ins over
+ * per-row expressions, and where q and SQL disagree the SQL value is made
+ * from more built-in aggregates in the same select, combined by a q update
+ * on the reduced result (so it holds for a partitioned table too):
+ *	- count(x) counts non-nulls: sum "j"$not null x (a sum of booleans is a
+ *	  q int, which would wrap above 2^31-1);
  *	- sum/min/max of an empty or all-null group are NULL in SQL (q gives 0,
- *	  0W, -0W): the lambda returns the null of the type when no non-null
- *	  value is left;
- *	- sum(smallint/integer) is bigint: summed as q longs (no overflow below
- *	  2^31 rows); sum(bigint) is numeric, beyond 64 bits: q sums the high
- *	  and low 32-bit parts of the values separately (no overflow below 2^31
- *	  rows) into two result columns, and the scan computes high * 2^32 +
- *	  low exactly (QIPC_FIX_SUM128, qipc_fdw.h);
+ *	  0W, -0W): the non-null count nK decides;
+ *	- sum(smallint/integer) is bigint: sum "j"$x (no overflow below 2^31
+ *	  rows); sum(bigint) is numeric, beyond 64 bits: sum x div 2^32 and sum
+ *	  x mod 2^32 (floored, nulls skipped) are combined by the update into the
+ *	  high part (result column) and the low part in [0, 2^32) (hidden
+ *	  column), and the scan computes high * 2^32 + low exactly
+ *	  (QIPC_FIX_SUM128, qipc_fdw.h);
  *	- a sum over a q integer infinity (0W, -0W) raises error 22003, as a
- *	  plain scan raises when it reads that value (QIPC_FIX_INF, and the
- *	  null low part of QIPC_FIX_SUM128);
- *	- avg(real/double precision) is sum%count in q, as PostgreSQL computes
- *	  it; floating-point sums may round differently (q need not add in row
- *	  order), so float sums and averages can differ in the last bits;
- *	- a float sum over both +infinity and -infinity is NaN in PostgreSQL,
- *	  but q's NaN is its null, which reads back as NULL: a hidden boolean
- *	  result column, computed in q, flags it and the scan sets NaN
- *	  (QIPC_FIX_NAN); HAVING and ORDER BY on float sums and averages are
- *	  therefore evaluated locally;
+ *	  plain scan raises when it reads that value: max abs x finds it
+ *	  (QIPC_FIX_INF, and the null low part of QIPC_FIX_SUM128);
+ *	- float sum and avg (avg is sum over the non-null count, as PostgreSQL
+ *	  computes it): see aggregate_q for NaN, infinities and overflow
+ *	  (QIPC_FIX_NAN); HAVING and ORDER BY on them are evaluated locally;
  *	- avg of integers (numeric in SQL) and min/max of text stay local;
  *	- bool_and/bool_or only with GROUP BY (q booleans have no NULL for an
- *	  empty input);
- *	- count(DISTINCT x) only for integers, symbols, dates, booleans, uuids.
+ *	  empty input), count(DISTINCT x) only for integers, symbols, dates,
+ *	  booleans, uuids; neither on a partitioned table (kdb+ does not combine
+ *	  them across partitions).
+ * HAVING, ORDER BY and LIMIT apply to the reduced result, so they are exact
+ * on a partitioned table too.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -303,7 +309,8 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 	 * (see recompute_q).
 	 */
 	{
-		const char *fin = psprintf("(?;(=;(abs;%s);0w);0n;%s)", X, X);
+		/* finite x as is, infinities times 0b: NaN, q's null, which max skips */
+		const char *fin = psprintf("(*;%s;(not;(=;(abs;%s);0w)))", X, X);
 
 		out->extra = list_make4(psprintf("n%d", k), nonnull_count('f', X),
 								psprintf("p%d", k),
@@ -959,17 +966,16 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			int			pos = i++;
 			int			k = pos - uinfo->ngroup;
 			int			fixkind = list_nth_int(uinfo->fixkinds, pos);
-			ListCell   *le;
+			int			e;
 
 			if (k < 0)
 				continue;
 			names = lappend(names, psprintf("a%d", k));
 			exprs = lappend(exprs, strVal(lfirst(lc)));
-			foreach(le, (List *) lfirst(la))
+			for (e = 0; e + 1 < list_length((List *) lfirst(la)); e += 2)
 			{
-				names = lappend(names, lfirst(le));
-				le = lnext((List *) lfirst(la), le);
-				exprs = lappend(exprs, lfirst(le));
+				names = lappend(names, list_nth((List *) lfirst(la), e));
+				exprs = lappend(exprs, list_nth((List *) lfirst(la), e + 1));
 			}
 			if (fixkind == 0)
 				continue;

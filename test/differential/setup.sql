@@ -15,6 +15,9 @@
 --	    diff_ft_re / diff_lt     diff_t on server diff_q_re: use_remote_estimate,
 --	                             low startup cost (join parameters:
 --	                             parameterized paths)
+--	    diff_fp    / diff_lp     diff_tp: diff_t's rows date-partitioned (five
+--	                             partitions, p# on g), partition_column date
+--	    diff_fa    / diff_lt     diff_ta: diff_t with s# on id and g# on s
 --	- the column catalog of the generator (diff_cols);
 --	- the generator (diff_gen), the checker (diff_check, diff_check_prep) and
 --	  the driver (diff_run), which fills diff_results.
@@ -108,6 +111,20 @@ CREATE FOREIGN TABLE diff_fe (
 	p timestamp, pinf timestamp, t time, n interval, m date
 ) SERVER diff_q OPTIONS (table 'diff_empty');
 
+CREATE FOREIGN TABLE diff_fp (
+	date date, id bigint, g text COLLATE "C", b boolean, h smallint,
+	i integer, j bigint, e real, f double precision, finf double precision,
+	c "char", s text COLLATE "C", str text COLLATE "C", d date, dinf date,
+	p timestamp, pinf timestamp, t time, n interval, m date
+) SERVER diff_q OPTIONS (table 'diff_tp', partition_column 'date');
+
+CREATE FOREIGN TABLE diff_fa (
+	id bigint, g text COLLATE "C", b boolean, h smallint, i integer,
+	j bigint, e real, f double precision, finf double precision, c "char",
+	s text COLLATE "C", str text COLLATE "C", d date, dinf date,
+	p timestamp, pinf timestamp, t time, n interval, m date
+) SERVER diff_q OPTIONS (table 'diff_ta');
+
 -- local copies, built independently of the FDW: the rows of diff_t are
 -- computed here from the same arithmetic as test/fixtures/differential.q
 -- (row r = 0..599, k = r mod 10, the value lists below index 0 = null),
@@ -120,7 +137,7 @@ CREATE FOREIGN TABLE diff_fe (
 -- in the FDW therefore shows up as a mismatch instead of being copied into
 -- the oracle; the check after the load compares a plain foreign scan with
 -- this table row by row.  Keep both generators in step.
-DROP TABLE IF EXISTS diff_lt, diff_lt_dc, diff_lt_icu, diff_le;
+DROP TABLE IF EXISTS diff_lt, diff_lt_dc, diff_lt_icu, diff_le, diff_lp;
 CREATE TABLE diff_lt (
 	id bigint, g text COLLATE "C", b boolean, h smallint, i integer,
 	j bigint, e real, f double precision, finf double precision, c "char",
@@ -201,6 +218,9 @@ CREATE TABLE diff_lt_dc (
 INSERT INTO diff_lt_dc SELECT * FROM diff_lt ORDER BY id;
 INSERT INTO diff_lt_icu SELECT * FROM diff_lt ORDER BY id;
 CREATE TABLE diff_le (LIKE diff_lt);
+-- diff_tp's partition column: 2024.01.01 + r mod 5 (the fixture's rule)
+CREATE TABLE diff_lp AS
+	SELECT date '2024-01-01' + ((id - 1) % 5)::int AS date, * FROM diff_lt;
 
 -- the oracle check: a plain foreign scan (pushdown off) must give exactly
 -- the rows built above, as text; run_differential.sh counts the rows of
@@ -214,12 +234,22 @@ CREATE TABLE diff_oracle_diff AS
 	SELECT 'local only', t
 	FROM (SELECT x::text FROM diff_lt x EXCEPT ALL SELECT x::text FROM diff_ft x) y(t)
 	UNION ALL
-	SELECT 'foreign only (empty table)', x::text FROM diff_fe x;
+	SELECT 'foreign only (empty table)', x::text FROM diff_fe x
+	UNION ALL
+	SELECT 'foreign only (partitioned)', t
+	FROM (SELECT x::text FROM diff_fp x EXCEPT ALL SELECT x::text FROM diff_lp x) y(t)
+	UNION ALL
+	SELECT 'local only (partitioned)', t
+	FROM (SELECT x::text FROM diff_lp x EXCEPT ALL SELECT x::text FROM diff_fp x) y(t)
+	UNION ALL
+	SELECT 'foreign only (attributed)', t
+	FROM (SELECT x::text FROM diff_fa x EXCEPT ALL SELECT x::text FROM diff_lt x) y(t);
 RESET qipc_fdw.enable_pushdown;
 ANALYZE diff_lt;
 ANALYZE diff_lt_dc;
 ANALYZE diff_lt_icu;
 ANALYZE diff_le;
+ANALYZE diff_lp;
 
 -- table pairs (remote, local) the generator may use
 DROP TABLE IF EXISTS diff_tables CASCADE;
@@ -229,7 +259,9 @@ INSERT INTO diff_tables VALUES
 	(2, 'diff_ft_dc', 'diff_lt_dc'),
 	(3, 'diff_fe', 'diff_le'),
 	(4, 'diff_ft_re', 'diff_lt'),
-	(5, 'diff_ft_icu', 'diff_lt_icu');
+	(5, 'diff_ft_icu', 'diff_lt_icu'),
+	(6, 'diff_fp', 'diff_lp'),
+	(7, 'diff_fa', 'diff_lt');
 
 -- ===================================================================
 -- column catalog
@@ -1015,6 +1047,13 @@ BEGIN
 	r := random();
 	q.tab := CASE WHEN r < 0.72 THEN 1 WHEN r < 0.78 THEN 2 WHEN r < 0.88 THEN 5
 				  WHEN r < 0.94 THEN 3 ELSE 4 END;
+	-- a third of diff_ft's queries go to the partitioned and the
+	-- attributed copies (by query number: the random sequence is kept)
+	IF q.tab = 1 AND p_k % 6 = 1 THEN
+		q.tab := 6;
+	ELSIF q.tab = 1 AND p_k % 6 = 4 THEN
+		q.tab := 7;
+	END IF;
 	q.gucs := '{}';
 	r := random();
 	IF r < 0.40 THEN
