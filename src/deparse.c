@@ -1927,6 +1927,27 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			}
 			if (clause == NULL)
 				continue;
+
+			/*
+			 * A lone bound: within up to the type's infinity, the form the
+			 * partition pruning and s# serve (no guard: a null is below
+			 * -0W, so it is never within)
+			 */
+			{
+				char		qt = cxt.qtypes[attnum - 1];
+				const char *inf = (qt == 'd') ? "0Wd" : "0W";
+				int			ak;
+
+				ak = add_arg(&cxt, (Expr *) k, qt == 'd' ?
+							 QIPC_CONV_NATURAL : QIPC_CONV_LONG);
+				phrases = lappend(phrases,
+								  lower ?
+								  psprintf("(within;%s;(a%d;%s))",
+										   col_sym(&cxt, attnum), ak, inf) :
+								  psprintf("(within;%s;(-%s;a%d))",
+										   col_sym(&cxt, attnum), inf, ak));
+				continue;
+			}
 		}
 
 		cxt.cond_args = NIL;
