@@ -178,9 +178,9 @@ typedef struct DeparseCxt
 	bool		too_many;		/* a leaf lambda needs more than 8 parameters */
 
 	/*
-	 * HAVING (upper.c): the "columns" are the aggregation's result
-	 * columns: upper_tlist entry k is column k+1, named upper_names[k] in q,
-	 * with q type letter qtypes[k].  NIL for a base scan.
+	 * HAVING (upper.c): the "columns" are the aggregation's result columns:
+	 * upper_tlist entry k is column k+1, named upper_names[k] in q, with q
+	 * type letter qtypes[k].  NIL for a base scan.
 	 */
 	List	   *upper_tlist;	/* TargetEntries */
 	List	   *upper_names;	/* String per entry */
@@ -212,7 +212,7 @@ static char *
 get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts,
 		   char **attrs)
 {
-	const QipcRemoteMeta *meta;
+	const		QipcRemoteMeta *meta;
 	char	  **names;
 	char	   *result;
 	int			n;
@@ -1147,10 +1147,10 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 				 * With c in microseconds and n the q nanoseconds,
 				 * floor(n/1000) < c <=> n < lo where lo = c*1000, and
 				 * floor(n/1000) <= c <=> n < hi where hi = (c+1)*1000 (both
-				 * clamped to q's range, see ts_bound in typemap.c).
-				 * +infinity has no upper bound in q's range: its hi is sent
-				 * as null, and n < hi is then true for every n; that needs a
-				 * branch (a lambda), so only finite constants are plain.
+				 * clamped to q's range, see ts_bound in typemap.c). +infinity
+				 * has no upper bound in q's range: its hi is sent as null,
+				 * and n < hi is then true for every n; that needs a branch (a
+				 * lambda), so only finite constants are plain.
 				 */
 				if (IsA(value, Const) &&
 					!TIMESTAMP_NOT_FINITE(DatumGetTimestamp(((Const *) value)->constvalue)))
@@ -1911,7 +1911,7 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 					attnum2 == attnum && lower2 != lower)
 				{
 					int			conv = cxt.qtypes[attnum - 1] == 'd' ?
-						QIPC_CONV_NATURAL : QIPC_CONV_LONG;
+					QIPC_CONV_NATURAL : QIPC_CONV_LONG;
 					int			alo;
 					int			ahi;
 
@@ -1930,8 +1930,8 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 
 			/*
 			 * A lone bound: within up to the type's infinity, the form the
-			 * partition pruning and s# serve (no guard: a null is below
-			 * -0W, so it is never within)
+			 * partition pruning and s# serve (no guard: a null is below -0W,
+			 * so it is never within)
 			 */
 			{
 				char		qt = cxt.qtypes[attnum - 1];

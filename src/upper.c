@@ -197,7 +197,7 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 	if (strcmp(name, "count") == 0)
 	{
 		if (qt == 'b' || qt == 'C')
-			out->value = psprintf("(count;%s)", X);	/* no nulls */
+			out->value = psprintf("(count;%s)", X); /* no nulls */
 		else
 			out->value = nonnull_count(qt, X);
 		return true;
@@ -228,11 +228,11 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 			/*
 			 * numeric in SQL, beyond 64 bits: q sums the high parts (x div
 			 * 2^32, in [-2^31, 2^31)) and the low parts (x mod 2^32, in [0,
-			 * 2^32)) separately (floored div and mod; sum skips nulls),
-			 * which cannot overflow below 2^31 rows; the update carries the
-			 * low sum's excess into the high one: the value is high * 2^32
-			 * + low with low in [0, 2^32), computed exactly by the scan, and
-			 * (high, low) sort like the value.  The low part is null when an
+			 * 2^32)) separately (floored div and mod; sum skips nulls), which
+			 * cannot overflow below 2^31 rows; the update carries the low
+			 * sum's excess into the high one: the value is high * 2^32 + low
+			 * with low in [0, 2^32), computed exactly by the scan, and (high,
+			 * low) sort like the value.  The low part is null when an
 			 * infinity was summed.
 			 */
 			out->value = psprintf("(sum;(div;%s;4294967296))", X);
@@ -304,9 +304,9 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 	 * For avg, float8_accum's sum of squared deviations can also overflow;
 	 * that cannot happen while every finite |x| is below 1e140 (the squared
 	 * deviation step stays below 1e300 for under 2^31 rows).  Beyond those
-	 * bounds (fK 3) the same request fetches that group's values with a
-	 * plain select and replays PostgreSQL's row-order accumulation in q
-	 * (see recompute_q).
+	 * bounds (fK 3) the same request fetches that group's values with a plain
+	 * select and replays PostgreSQL's row-order accumulation in q (see
+	 * recompute_q).
 	 */
 	{
 		/* finite x as is, infinities times 0b: NaN, q's null, which max skips */
