@@ -95,6 +95,12 @@ RESET qipc_fdw.enable_pushdown;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT count(DISTINCT sym) FROM hdb_trade;
 SELECT count(DISTINCT sym) FROM hdb_trade;
+-- ... unless the partition column pins one partition: kdb+ then answers
+-- as for an in-memory table
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT count(DISTINCT v) FROM hdb_trade WHERE date = '2024-01-02';
+SELECT count(DISTINCT v) FROM hdb_trade WHERE date = '2024-01-02';
+SELECT parts FROM hdb_stats();
 
 -- ===================================================================
 -- attributes in memory: g# and s# answer the first subphrase

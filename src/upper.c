@@ -708,6 +708,51 @@ upper_limit(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Path *path)
 }
 
 /*
+ * pins_one_partition
+ *		Does a pushed condition "partition column = constant" leave a single
+ *		partition?  kdb+ then answers as it would an in-memory table (the
+ *		single-partition branch of .Q.ps), so any exact aggregate can be
+ *		pushed.
+ */
+static bool
+pins_one_partition(RelOptInfo *scanrel, Oid relid, QipcFdwRelationInfo *fpinfo)
+{
+	ListCell   *lc;
+
+	foreach(lc, fpinfo->remote_conds)
+	{
+		Expr	   *clause = lfirst_node(RestrictInfo, lc)->clause;
+		OpExpr	   *op;
+		char	   *opname;
+		Var		   *var;
+		Expr	   *value;
+
+		if (!IsA(clause, OpExpr))
+			continue;
+		op = (OpExpr *) clause;
+		if (list_length(op->args) != 2)
+			continue;
+		opname = get_opname(op->opno);
+		if (opname == NULL || strcmp(opname, "=") != 0)
+			continue;
+		var = scan_var(linitial(op->args), scanrel);
+		value = lsecond(op->args);
+		if (var == NULL)
+		{
+			var = scan_var(lsecond(op->args), scanrel);
+			value = linitial(op->args);
+		}
+		if (var == NULL || value == NULL || !IsA(value, Const) ||
+			((Const *) value)->constisnull)
+			continue;
+		if (strcmp(qipc_get_column_name(relid, var->varattno),
+				   fpinfo->topts.partition_column) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * add_grouping_path
  *		The aggregation of input_rel into grouped_rel, computed by q.
  */
@@ -739,7 +784,9 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 
 	uinfo = palloc0(sizeof(QipcFdwUpperInfo));
 	uinfo->scanrel = input_rel;
-	uinfo->partitioned = (fpinfo->topts.partition_column != NULL);
+	uinfo->partitioned = (fpinfo->topts.partition_column != NULL &&
+						  !pins_one_partition(input_rel, rte->relid,
+											  fpinfo));
 
 	/* grouping keys: plain columns of types that q groups like SQL */
 	i = 0;
