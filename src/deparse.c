@@ -1131,10 +1131,13 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 				 * otherwise the space, which the null guard keeps from
 				 * matching: such a value equals no value of the column.
 				 */
+				char	   *tree;
+
 				a = add_arg(cxt, value, QIPC_CONV_CHAR);
-				out_null_guard(cxt, cls, x);
-				outf(cxt, cmp == CMP_EQ ? "(x%d=" : "(not x%d=", x);
-				outf(cxt, "a%d)", a);
+				tree = psprintf(cmp == CMP_EQ ? "(=;%s;a%d)" : "(not;(=;%s;a%d))",
+								X, a);
+				*conj = with_guard(*conj, value_guard(cxt, value, tree),
+								   null_guard(cxt, cls, x));
 				break;
 			}
 		case QC_TS:
@@ -1338,6 +1341,7 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 				!get_collation_isdeterministic(saop->inputcollid))
 				return false;
 			conv = QIPC_CONV_CHAR;
+			nullish = true;		/* a longer value is sent as the space */
 			break;
 		default:
 			return false;
