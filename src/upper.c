@@ -126,7 +126,7 @@ typedef struct AggQ
 	char	   *value;			/* parse tree of result column aK */
 	List	   *extra;			/* more result columns: name, tree, name, ... */
 	char	   *post;			/* update clauses over the reduced result */
-	int			recompute;		/* 1 float sum, 2 float avg: see below */
+	int			recompute;		/* recompute_q's kind, or 0 */
 	int			fixkind;		/* QIPC_FIX_* or 0 */
 } AggQ;
 
@@ -151,6 +151,11 @@ nonnull_count(char qt, const char *X)
  *		type qt as the k-th aggregate, in *out; false if it cannot be pushed
  *		exactly.  On a partitioned table only aggregates that kdb+ combines
  *		across partitions are used.
+ *
+ * q's max and min skip nulls and give -0W and 0W (of the type) for no
+ * value, so "max x < min x" tells a group without a non-null value, and
+ * max/min also show a q infinity and bound |x|: two cheap built-ins stand
+ * for a non-null count, an infinity test and a max abs.
  */
 static bool
 aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
@@ -197,7 +202,7 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 	if (strcmp(name, "count") == 0)
 	{
 		if (qt == 'b' || qt == 'C')
-			out->value = psprintf("(count;%s)", X); /* no nulls */
+			out->value = psprintf("(count;%s)", X);	/* no nulls */
 		else
 			out->value = nonnull_count(qt, X);
 		return true;
@@ -209,41 +214,45 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 		 * Integer infinities (0W...) cannot be read into PostgreSQL (a plain
 		 * scan raises error 22003), so a sum over one raises that error too
 		 * (QIPC_FIX_INF, QIPC_FIX_SUM128) rather than adding 2^31-1 or
-		 * 2^63-1: max abs x finds them.  No non-null value: NULL.
+		 * 2^63-1: max x or min x is one.
 		 */
 		if ((qt == 'h' || qt == 'i') &&
 			(argtype == INT2OID || argtype == INT4OID))
 		{
 			/* bigint in SQL: q longs cannot overflow below 2^31 rows */
 			out->value = psprintf("(sum;($;\"j\";%s))", X);
-			out->extra = list_make4(psprintf("n%d", k), nonnull_count(qt, X),
-									psprintf("m%d", k), psprintf("(max;(abs;%s))", X));
-			out->post = psprintf("f%d:m%d=0W%c,a%d:?[0=n%d;0N;a%d]",
-								 k, k, qt, k, k, k);
+			out->extra = list_make4(psprintf("x%d", k), psprintf("(max;%s)", X),
+									psprintf("y%d", k), psprintf("(min;%s)", X));
+			out->post = psprintf("f%d:(x%d=0W%c)|y%d=-0W%c,a%d:?[x%d<y%d;0N;a%d]",
+								 k, k, qt, k, qt, k, k, k, k);
 			out->fixkind = QIPC_FIX_INF;
 			return true;
 		}
 		if (qt == 'j' && argtype == INT8OID)
 		{
 			/*
-			 * numeric in SQL, beyond 64 bits: q sums the high parts (x div
-			 * 2^32, in [-2^31, 2^31)) and the low parts (x mod 2^32, in [0,
-			 * 2^32)) separately (floored div and mod; sum skips nulls), which
-			 * cannot overflow below 2^31 rows; the update carries the low
-			 * sum's excess into the high one: the value is high * 2^32 + low
-			 * with low in [0, 2^32), computed exactly by the scan, and (high,
-			 * low) sort like the value.  The low part is null when an
-			 * infinity was summed.
+			 * numeric in SQL, beyond 64 bits.  While the group's row count
+			 * times its largest |x| stays below 9e18, q's long sum cannot
+			 * overflow and stands; the update splits it into a high part
+			 * (x div 2^32, result column) and a low part in [0, 2^32)
+			 * (hidden column), which the scan combines exactly as high *
+			 * 2^32 + low, and which sort like the value.  Beyond that bound
+			 * (uK) the same request fetches the group's values with a plain
+			 * select and sums their high and low parts apart (recompute_q).
+			 * The low part is null when an infinity was summed.
 			 */
-			out->value = psprintf("(sum;(div;%s;4294967296))", X);
-			out->extra = list_make4(psprintf("l%d", k),
-									psprintf("(sum;(mod;%s;4294967296))", X),
-									psprintf("n%d", k), nonnull_count(qt, X));
-			out->extra = lappend(lappend(out->extra, psprintf("m%d", k)),
-								 psprintf("(max;(abs;%s))", X));
-			out->post = psprintf("f%d:?[m%d=0W;0N;l%d mod 4294967296],"
-								 "a%d:?[0=n%d;0N;a%d+l%d div 4294967296]",
-								 k, k, k, k, k, k, k);
+			out->value = psprintf("(sum;%s)", X);
+			out->extra = list_make4(psprintf("x%d", k), psprintf("(max;%s)", X),
+									psprintf("y%d", k), psprintf("(min;%s)", X));
+			out->extra = lappend(lappend(out->extra, psprintf("c%d", k)),
+								 pstrdup("(count;`i)"));
+			out->post = psprintf("f%d:?[(x%d=0W)|y%d=-0W;0N;a%d mod 4294967296],"
+								 "u%d:(not x%d<y%d)&(not (x%d=0W)|y%d=-0W)&9e18<=(\"f\"$c%d)*\"f\"$(abs x%d)|abs y%d,"
+								 "a%d:?[x%d<y%d;0N;a%d div 4294967296]",
+								 k, k, k, k,
+								 k, k, k, k, k, k, k, k,
+								 k, k, k, k);
+			out->recompute = 3;
 			out->fixkind = QIPC_FIX_SUM128;
 			return true;
 		}
@@ -270,13 +279,18 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 	}
 	else if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
 	{
+		bool		ismin = (strcmp(name, "min") == 0);
+
 		if (!(qt == 'h' || qt == 'i' || qt == 'j' || qt == 'e' ||
 			  qt == 'f' || qt == 'd' || qt == 'p'))
 			return false;
-		/* min and max skip nulls; with no value left: the type's null */
+		/* no value left: the other one passed it; then the type's null */
 		out->value = psprintf("(%s;%s)", name, X);
-		out->extra = list_make2(psprintf("n%d", k), nonnull_count(qt, X));
-		out->post = psprintf("a%d:?[0=n%d;first 0#a%d;a%d]", k, k, k, k);
+		out->extra = list_make2(psprintf("x%d", k),
+								psprintf("(%s;%s)", ismin ? "max" : "min", X));
+		out->post = ismin ?
+			psprintf("a%d:?[x%d<a%d;first 0#a%d;a%d]", k, k, k, k, k) :
+			psprintf("a%d:?[a%d<x%d;first 0#a%d;a%d]", k, k, k, k, k);
 		return true;
 	}
 	else if ((strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0) &&
@@ -297,80 +311,92 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 	 * its null, which reads back as NULL: the hidden byte fK says 1); the
 	 * error "value out of range: overflow" that float8pl raises when two
 	 * finite numbers give an infinite running sum (fK 2), and no infinity
-	 * from q's order where PostgreSQL's stays finite.  Built-in aggregates
-	 * give the non-null count nK, the counts of +inf and -inf (pK, qK) and
-	 * the largest finite |x| (mK).  While mK times the count stays below
-	 * 1e308, no running sum can overflow in any order, and q's sum stands.
-	 * For avg, float8_accum's sum of squared deviations can also overflow;
-	 * that cannot happen while every finite |x| is below 1e140 (the squared
-	 * deviation step stays below 1e300 for under 2^31 rows).  Beyond those
-	 * bounds (fK 3) the same request fetches that group's values with a plain
-	 * select and replays PostgreSQL's row-order accumulation in q (see
-	 * recompute_q).
+	 * from q's order where PostgreSQL's stays finite.  max x and min x (and
+	 * the row count) bound every running sum: while the row count times
+	 * the largest |x| stays below 1e308, none can overflow in any order,
+	 * and q's sum stands.  For avg, float8_accum's sum of squared
+	 * deviations can also overflow; that cannot happen while every |x| is
+	 * below 1e140 (the squared deviation step stays below 1e300 for under
+	 * 2^31 rows).  Beyond those bounds, and for groups holding an infinity
+	 * (rare: which comes first in row order decides between an infinity
+	 * and the overflow error), fK is 3: the same request fetches that
+	 * group's values with a plain select and replays PostgreSQL's row-order
+	 * accumulation in q (recompute_q).
 	 */
-	{
-		/* finite x as is, infinities times 0b: NaN, q's null, which max skips */
-		const char *fin = psprintf("(*;%s;(not;(=;(abs;%s);0w)))", X, X);
-
-		out->extra = list_make4(psprintf("n%d", k), nonnull_count('f', X),
-								psprintf("p%d", k),
-								psprintf("(sum;($;\"j\";(=;%s;0w)))", X));
-		out->extra = lappend(lappend(out->extra, psprintf("q%d", k)),
-							 psprintf("(sum;($;\"j\";(=;%s;-0w)))", X));
-		out->extra = lappend(lappend(out->extra, psprintf("m%d", k)),
-							 psprintf("(max;(abs;%s))", fin));
-		out->post = psprintf("f%d:?[%s(m%d*\"f\"$n%d)>=1e308;0x03;?[(0<p%d)&0<q%d;0x01;0x00]],"
-							 "a%d:?[0=n%d;0n;a%d%s]",
-							 k, out->recompute == 2 ? psprintf("(m%d>=1e140)|", k) : "",
-							 k, k, k, k,
-							 k, k, k,
-							 out->recompute == 2 ? psprintf("%%n%d", k) : "");
-		out->fixkind = QIPC_FIX_NAN;
-	}
+	out->extra = list_make4(psprintf("x%d", k), psprintf("(max;%s)", X),
+							psprintf("y%d", k), psprintf("(min;%s)", X));
+	if (out->recompute == 2)
+		out->extra = lappend(lappend(out->extra, psprintf("n%d", k)),
+							 nonnull_count('f', X));
+	else
+		out->extra = lappend(lappend(out->extra, psprintf("n%d", k)),
+							 pstrdup("(count;`i)"));
+	out->post = psprintf("f%d:?[x%d<y%d;0x00;?[(x%d=0w)|(y%d=-0w)|%s(9e307<=(\"f\"$n%d)*(abs x%d)|abs y%d);0x03;0x00]],"
+						 "a%d:?[x%d<y%d;0n;a%d%s]",
+						 k, k, k, k, k,
+						 out->recompute == 2 ?
+						 psprintf("(1e140<=(abs x%d)|abs y%d)|", k, k) : "",
+						 k, k, k,
+						 k, k, k, k,
+						 out->recompute == 2 ? psprintf("%%n%d", k) : "");
+	out->fixkind = QIPC_FIX_NAN;
 	return true;
 }
 
 /*
  * recompute_q
- *		q statements that replace, in the reduced result t, the float sum or
- *		average aK of the groups marked 3 in fK (see aggregate_q): each such
- *		group's non-null values are fetched by a plain select (the where
- *		subphrases w plus one = per group key; a plain select is answered
- *		row by row on partitioned tables too) and accumulated in row order,
- *		as PostgreSQL's float8pl and float8_accum do with the same double
- *		arithmetic; fK becomes 2 where they would raise the overflow error,
- *		1 for NaN, 0 otherwise.  tbl is the table's q symbol, keycols the
+ *		q statements that recompute, in the reduced result t, aggregate aK
+ *		for the groups whose built-in result cannot be trusted (see
+ *		aggregate_q): each such group's non-null values are fetched by a
+ *		plain select (the where subphrases w plus one = per group key; a
+ *		plain select is answered row by row on partitioned tables too).
+ *		Float sum (kind 1) and avg (kind 2), groups marked 3 in fK: the
+ *		values are accumulated in row order, as PostgreSQL's float8pl and
+ *		float8_accum do with the same double arithmetic; fK becomes 2 where
+ *		they would raise the overflow error, 1 for NaN, 0 otherwise.
+ *		bigint sum (kind 3), groups marked in uK: the high and low 32-bit
+ *		parts are summed apart.  tbl is the table's q symbol, keycols the
  *		group keys' source columns (q symbol list text, or "()"), keynames
  *		the result's key columns (likewise).
  */
 static char *
-recompute_q(int k, const char *X, bool avg, const char *tbl,
+recompute_q(int k, const char *X, int kind, const char *tbl,
 			const char *keycols, const char *keynames, int ngroup)
 {
 	StringInfoData b;
 
 	initStringInfo(&b);
-	appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
-	appendStringInfo(&b, "v:{[c] y:\"f\"$(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
-					 "y:y where not null y; s:sums y; p:-1_0f,s; "
-					 "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ",
+	if (kind == 3)
+		appendStringInfo(&b, "; r:where t`u%d; if[count r; ", k);
+	else
+		appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
+	appendStringInfo(&b, "v:{[c] y:(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
+					 "y:y where not null y; ",
 					 tbl, X);
-	if (avg)
-		appendStringInfoString(&b,
-							   "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
-							   "o:last {[s;v] if[s 3; :s]; n:1f+s 0; sx:v+s 1; sxx:s 2; e:0b; "
-							   "if[0f<s 0; t:(v*n)-sx; sxx:sxx+(t*t)%n*s 0; "
-							   "if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; "
-							   "if[(0f=s 0)&0w=abs v; sxx:0n]; "
-							   "(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]]; ");
-	appendStringInfo(&b, "($[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00]; %s)} each ",
-					 avg ? "(last s)%count y" : "last s");
+	if (kind == 3)
+		appendStringInfoString(&b, "l:sum y mod 4294967296; "
+							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)} each ");
+	else
+	{
+		appendStringInfoString(&b, "y:\"f\"$y; s:sums y; p:-1_0f,s; "
+							   "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ");
+		if (kind == 2)
+			appendStringInfoString(&b,
+								   "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
+								   "o:last {[s;v] if[s 3; :s]; n:1f+s 0; sx:v+s 1; sxx:s 2; e:0b; "
+								   "if[0f<s 0; t:(v*n)-sx; sxx:sxx+(t*t)%n*s 0; "
+								   "if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; "
+								   "if[(0f=s 0)&0w=abs v; sxx:0n]; "
+								   "(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]]; ");
+		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])} each ",
+						 kind == 2 ? "(last s)%count y" : "last s");
+	}
 	if (ngroup == 0)
 		appendStringInfoString(&b, "(count r)#enlist w; ");
 	else
 		appendStringInfo(&b, "{[w;kc;kv] w,{(=;x;$[-11h=type y;enlist y;y])}'[kc;kv]}[w;%s] each (flip t %s) r; ",
 						 keycols, keynames);
-	appendStringInfo(&b, "x:t`a%d; x[r]:last each v; y:t`f%d; y[r]:first each v; "
+	appendStringInfo(&b, "x:t`a%d; x[r]:first each v; y:t`f%d; y[r]:last each v; "
 					 "t:update f%d:y, a%d:x from t]", k, k, k, k);
 	return b.data;
 }
@@ -1109,7 +1135,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			appendStringInfoString(&buf,
 								   recompute_q(pos - uinfo->ngroup,
 											   (char *) list_nth(uinfo->colsyms, pos),
-											   lfirst_int(lc) == 2, tbl.data,
+											   lfirst_int(lc), tbl.data,
 											   kc.data, kn.data, uinfo->ngroup));
 		}
 	}
