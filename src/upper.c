@@ -985,6 +985,9 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	ListCell   *ln;
 	int			i;
 	char	   *query;
+	int			where_end;
+	int			by_start;
+	int			sel_end;
 
 	initStringInfo(&tbl);
 	qipc_append_symbol(&tbl, fpinfo->topts.table);
@@ -996,7 +999,10 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							&arg_exprs, &arg_convs, &rejected);
 	if (rejected != NIL)
 		elog(ERROR, "qipc_fdw: a pushed condition of an aggregation could not be deparsed");
-	appendStringInfo(&buf, "; t:0!?[%s;w;", tbl.data);
+	where_end = buf.len;
+	appendStringInfo(&buf, "; t:0!?[%s;w", tbl.data);
+	by_start = buf.len;
+	appendStringInfoChar(&buf, ';');
 
 	/* by: (g0;g1)!(`col;`col) or 0b */
 	i = 0;
@@ -1076,6 +1082,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							 (char *) lfirst(lc));
 		appendStringInfoString(&buf, ")]");
 	}
+	sel_end = buf.len;
 
 	/* combine the built-in aggregates on the reduced result */
 	{
@@ -1212,7 +1219,21 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		appendStringInfoString(&buf, "; t");
 	}
 
-	if (arg_exprs == NIL)
+	/*
+	 * Nothing to do after the select (no fixup, HAVING, ORDER BY, LIMIT):
+	 * the select alone, ?[t;where;by;aggregates]
+	 */
+	if (buf.len == sel_end + 3)
+	{
+		StringInfoData sb;
+
+		initStringInfo(&sb);
+		appendStringInfo(&sb, "?[%s;", tbl.data);
+		appendBinaryStringInfo(&sb, buf.data + 2, where_end - 2);
+		appendBinaryStringInfo(&sb, buf.data + by_start, sel_end - by_start);
+		query = qipc_wrap_lambda(sb.data, list_length(arg_exprs));
+	}
+	else if (arg_exprs == NIL)
 		query = psprintf("{[] %s}[]", buf.data);
 	else
 		query = qipc_wrap_lambda(buf.data, list_length(arg_exprs));
