@@ -26,15 +26,15 @@
  *	- count(x) counts non-nulls: sum "j"$not null x (a sum of booleans is a
  *	  q int, which would wrap above 2^31-1);
  *	- sum/min/max of an empty or all-null group are NULL in SQL (q gives 0,
- *	  0W, -0W): the non-null count nK decides;
+ *	  0W, -0W): max x < min x tells it (see aggregate_q);
  *	- sum(smallint/integer) is bigint: sum "j"$x (no overflow below 2^31
- *	  rows); sum(bigint) is numeric, beyond 64 bits: sum x div 2^32 and sum
- *	  x mod 2^32 (floored, nulls skipped) are combined by the update into the
- *	  high part (result column) and the low part in [0, 2^32) (hidden
- *	  column), and the scan computes high * 2^32 + low exactly
- *	  (QIPC_FIX_SUM128, qipc_fdw.h);
+ *	  rows); sum(bigint) is numeric, beyond 64 bits: the update splits q's
+ *	  sum into the high part (result column) and the low part in [0, 2^32)
+ *	  (hidden column), and the scan computes high * 2^32 + low exactly
+ *	  (QIPC_FIX_SUM128, qipc_fdw.h); a group whose sum could overflow 64
+ *	  bits is summed again in parts from its rows (recompute_q);
  *	- a sum over a q integer infinity (0W, -0W) raises error 22003, as a
- *	  plain scan raises when it reads that value: max abs x finds it
+ *	  plain scan raises when it reads that value: max x or min x shows it
  *	  (QIPC_FIX_INF, and the null low part of QIPC_FIX_SUM128);
  *	- float sum and avg (avg is sum over the non-null count, as PostgreSQL
  *	  computes it): see aggregate_q for NaN, infinities and overflow
