@@ -1256,7 +1256,8 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
  *		FALSE).
  */
 static bool deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var,
-							   Expr *value, bool positive, DeparseCxt *cxt);
+							   Expr *value, bool positive, DeparseCxt *cxt,
+							   List **conj);
 
 static bool
 deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
@@ -1301,7 +1302,8 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 		return false;
 	/* ---- bind joins: x = ANY(array known at execution) ---- */
 	if (!IsA(value, Const))
-		return deparse_in_runtime(saop, var, value, is_in && want_true, cxt);
+		return deparse_in_runtime(saop, var, value, is_in && want_true, cxt,
+								  conj);
 	/* ---- end bind joins ---- */
 	k = (Const *) value;
 	if (k->constisnull)
@@ -1421,7 +1423,7 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
  * deparse_in_runtime
  *		x = ANY(array) where the array is a Param (an initplan's ARRAY(...),
  *		a bind join's batch of keys, $n) or a column of another relation:
- *		"(not null x)&(x in a)", the array sent as a typed q vector of the
+ *		(in;`x;a) and the guard (not;(null;`x)), the array sent as a typed q vector of the
  *		column's type.  Only where the condition must be TRUE (positive):
  *		NULL elements can never make it TRUE and q's null guard excludes
  *		them, while "not in" would need to know about them.  A NULL array
@@ -1432,7 +1434,7 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
  */
 static bool
 deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
-				   bool positive, DeparseCxt *cxt)
+				   bool positive, DeparseCxt *cxt, List **conj)
 {
 	QipcColClass cls;
 	Oid			elemtype;
@@ -1484,10 +1486,11 @@ deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
 	x = var->varattno;
 	add_col(cxt, x);
 	a = add_arg(cxt, value, conv);
-	out(cxt, "(");
-	out_null_guard(cxt, cls, x);
-	if (cxt->buf)
-		appendStringInfo(cxt->buf, "(x%d in a%d))", x, a);
+	/* a symbol vector is enlisted once more (see deparse_in) */
+	*conj = with_guard(*conj,
+					   psprintf(cls == QC_SYM ? "(in;%s;(enlist a%d))" : "(in;%s;a%d)",
+								col_sym(cxt, x), a),
+					   null_guard(cxt, cls, x));
 	return true;
 }
 
@@ -1981,6 +1984,35 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 	}
 	*arg_exprs = cxt.arg_exprs;
 	*arg_convs = cxt.arg_convs;
+}
+
+/*
+ * qipc_conditions_use_attribute
+ *		See qipc_fdw.h.  True when one of the pushed conditions conds
+ *		(RestrictInfos) is on a single column that carries an attribute
+ *		(meta's a column: s# u# p# g#), so that deparse_conditions_cxt puts
+ *		it first, where kdb+ answers it through the attribute.
+ */
+bool
+qipc_conditions_use_attribute(PlannerInfo *root, RelOptInfo *baserel,
+							  List *conds)
+{
+	DeparseCxt	cxt;
+	ListCell   *lc;
+
+	init_cxt(&cxt, root, baserel);
+	if (cxt.qtypes == NULL || cxt.qattrs == NULL)
+		return false;
+	foreach(lc, conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (check_cond(&cxt, ri->clause, NULL) &&
+			list_length(cxt.cond_cols) == 1 &&
+			cxt.qattrs[linitial_int(cxt.cond_cols) - 1] != '\0')
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -385,6 +385,15 @@ enum QipcScanPrivateIndex
  */
 
 /*
+ * qipc_conditions_use_attribute (deparse.c)
+ *		Is one of the pushed conditions conds (RestrictInfos of baserel) on
+ *		a column with a q attribute (s# u# p# g#), which kdb+ answers by a
+ *		lookup over the whole table when it comes first?
+ */
+extern bool qipc_conditions_use_attribute(PlannerInfo *root,
+										  RelOptInfo *baserel, List *conds);
+
+/*
  * qipc_plan_paging
  *		The QipcScanPrivatePaging item of a base scan whose one-result q
  *		would be a select of colnames from the table option with the

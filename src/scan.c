@@ -46,7 +46,9 @@
  * options (their q is the user's), pushed aggregates (upper.c), scans whose
  * ORDER BY or LIMIT q applies (a sort needs the whole result; the planner
  * only pushes a sort without LIMIT when the table is estimated to fit into
- * one page), date-partitioned tables (partition_column), and fetch_size 0.
+ * one page), date-partitioned tables (partition_column), scans with a
+ * condition on an attributed column (kdb+ answers it by a lookup over the
+ * whole table), and fetch_size 0.
  *
  * The result columns are decoded straight into virtual tuple slots: one
  * converter (typemap.c) per column, chosen once per page, is applied to
@@ -189,6 +191,14 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL ||
 		fpinfo->topts.partition_column != NULL ||
 		best_path->path.pathkeys != NIL || colnames == NIL)
+		return NIL;
+
+	/*
+	 * A condition on an attributed column is answered by a lookup over the
+	 * whole table (deparse.c puts it first); a page is a copy of n rows
+	 * without the attribute, searched in full: one result instead.
+	 */
+	if (qipc_conditions_use_attribute(root, baserel, remote_conds))
 		return NIL;
 
 	/* the pushed conditions, written as for a one-result scan */
