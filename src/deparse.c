@@ -1258,7 +1258,8 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
  *		FALSE).
  */
 static bool deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var,
-							   Expr *value, bool positive, DeparseCxt *cxt);
+							   Expr *value, bool positive, DeparseCxt *cxt,
+							   List **conj);
 
 static bool
 deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
@@ -1303,7 +1304,8 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 		return false;
 	/* ---- bind joins: x = ANY(array known at execution) ---- */
 	if (!IsA(value, Const))
-		return deparse_in_runtime(saop, var, value, is_in && want_true, cxt);
+		return deparse_in_runtime(saop, var, value, is_in && want_true, cxt,
+								  conj);
 	/* ---- end bind joins ---- */
 	k = (Const *) value;
 	if (k->constisnull)
@@ -1416,6 +1418,85 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 					   (!is_in || nullish) ? null_guard(cxt, cls, x) : NULL);
 	return true;
 }
+
+/* ---- bind joins: x = ANY(array known at execution) ---- */
+
+/*
+ * deparse_in_runtime
+ *		x = ANY(array) where the array is a Param (an initplan's ARRAY(...),
+ *		a bind join's batch of keys, $n) or a column of another relation:
+ *		(in;`x;a) and the guard (not;(null;`x)), the array sent as a typed q vector of the
+ *		column's type.  Only where the condition must be TRUE (positive):
+ *		NULL elements can never make it TRUE and q's null guard excludes
+ *		them, while "not in" would need to know about them.  A NULL array
+ *		is sent as an empty vector, which matches nothing, as in SQL.
+ *		Integer arrays are pushed only when every element fits the q
+ *		column's type; elements that are q nulls or infinities of it are
+ *		left out of the vector (they equal no value PostgreSQL reads).
+ */
+static bool
+deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
+				   bool positive, DeparseCxt *cxt, List **conj)
+{
+	QipcColClass cls;
+	Oid			elemtype;
+	int			conv = QIPC_CONV_NATURAL;
+	int			a;
+	int			x;
+
+	if (!positive)
+		return false;
+	elemtype = get_element_type(exprType((Node *) value));
+	if (!OidIsValid(elemtype))
+		return false;
+	cls = column_class(cxt, var->varattno, var->vartype);
+	switch (cls)
+	{
+		case QC_INT:
+			{
+				char		qt = cxt->qtypes[var->varattno - 1];
+
+				if (!(elemtype == INT2OID ||
+					  (elemtype == INT4OID && qt != 'h') ||
+					  (elemtype == INT8OID && qt == 'j')))
+					return false;
+				/* elements that are q nulls or infinities are dropped */
+				conv = QIPC_CONV_IN_FINITE(qt == 'h' ? KIPC_T_SHORT :
+										   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
+			}
+			break;
+		case QC_SYM:
+			if (elemtype != TEXTOID && elemtype != VARCHAROID)
+				return false;
+			if (OidIsValid(saop->inputcollid) &&
+				!get_collation_isdeterministic(saop->inputcollid))
+				return false;
+			conv = QIPC_CONV_SYMBOL;
+			break;
+		case QC_DATE:
+			if (elemtype != DATEOID)
+				return false;
+			break;
+		case QC_GUID:
+			if (elemtype != UUIDOID)
+				return false;
+			break;
+		default:
+			return false;
+	}
+
+	x = var->varattno;
+	add_col(cxt, x);
+	a = add_arg(cxt, value, conv);
+	/* a symbol vector is enlisted once more (see deparse_in) */
+	*conj = with_guard(*conj,
+					   psprintf(cls == QC_SYM ? "(in;%s;(enlist a%d))" : "(in;%s;a%d)",
+								col_sym(cxt, x), a),
+					   null_guard(cxt, cls, x));
+	return true;
+}
+
+/* ---- end bind joins ---- */
 
 /* ----------------------------------------------------------------
  * Comparisons through a date or a time bucket
@@ -1631,83 +1712,6 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 	}
 	return NULL;
 }
-/* ---- bind joins: x = ANY(array known at execution) ---- */
-
-/*
- * deparse_in_runtime
- *		x = ANY(array) where the array is a Param (an initplan's ARRAY(...),
- *		a bind join's batch of keys, $n) or a column of another relation:
- *		"(not null x)&(x in a)", the array sent as a typed q vector of the
- *		column's type.  Only where the condition must be TRUE (positive):
- *		NULL elements can never make it TRUE and q's null guard excludes
- *		them, while "not in" would need to know about them.  A NULL array
- *		is sent as an empty vector, which matches nothing, as in SQL.
- *		Integer arrays are pushed only when every element fits the q
- *		column's type; elements that are q nulls or infinities of it are
- *		left out of the vector (they equal no value PostgreSQL reads).
- */
-static bool
-deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
-				   bool positive, DeparseCxt *cxt)
-{
-	QipcColClass cls;
-	Oid			elemtype;
-	int			conv = QIPC_CONV_NATURAL;
-	int			a;
-	int			x;
-
-	if (!positive)
-		return false;
-	elemtype = get_element_type(exprType((Node *) value));
-	if (!OidIsValid(elemtype))
-		return false;
-	cls = column_class(cxt, var->varattno, var->vartype);
-	switch (cls)
-	{
-		case QC_INT:
-			{
-				char		qt = cxt->qtypes[var->varattno - 1];
-
-				if (!(elemtype == INT2OID ||
-					  (elemtype == INT4OID && qt != 'h') ||
-					  (elemtype == INT8OID && qt == 'j')))
-					return false;
-				/* elements that are q nulls or infinities are dropped */
-				conv = QIPC_CONV_IN_FINITE(qt == 'h' ? KIPC_T_SHORT :
-										   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
-			}
-			break;
-		case QC_SYM:
-			if (elemtype != TEXTOID && elemtype != VARCHAROID)
-				return false;
-			if (OidIsValid(saop->inputcollid) &&
-				!get_collation_isdeterministic(saop->inputcollid))
-				return false;
-			conv = QIPC_CONV_SYMBOL;
-			break;
-		case QC_DATE:
-			if (elemtype != DATEOID)
-				return false;
-			break;
-		case QC_GUID:
-			if (elemtype != UUIDOID)
-				return false;
-			break;
-		default:
-			return false;
-	}
-
-	x = var->varattno;
-	add_col(cxt, x);
-	a = add_arg(cxt, value, conv);
-	out(cxt, "(");
-	out_null_guard(cxt, cls, x);
-	if (cxt->buf)
-		appendStringInfo(cxt->buf, "(x%d in a%d))", x, a);
-	return true;
-}
-
-/* ---- end bind joins ---- */
 
 /*
  * deparse_cond
