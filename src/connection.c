@@ -198,6 +198,22 @@ qipc_get_connection(UserMapping *user)
 }
 
 /*
+ * qipc_connection_is_open
+ *		See qipc_fdw.h.
+ */
+bool
+qipc_connection_is_open(UserMapping *user)
+{
+	QipcConnCacheEntry *entry;
+
+	if (ConnectionHash == NULL)
+		return false;
+	entry = hash_search(ConnectionHash, &user->umid, HASH_FIND, NULL);
+	return entry != NULL && entry->conn != NULL && !entry->invalidated &&
+		!entry->in_request && entry->pending_id == 0 && !entry->lost;
+}
+
+/*
  * get_cache_entry
  *		Find or create the cache entry for a user mapping.  Creates the hash
  *		table and registers the callbacks on first use in the backend.

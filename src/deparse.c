@@ -100,6 +100,7 @@
 
 #include "access/table.h"
 #include "access/stratnum.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_am.h"
 #include "commands/defrem.h"
 #include "catalog/pg_collation.h"
@@ -115,6 +116,7 @@
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 #include "utils/rel.h"
@@ -1496,6 +1498,221 @@ deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
 
 /* ---- end bind joins ---- */
 
+/* ----------------------------------------------------------------
+ * Comparisons through a date or a time bucket
+ * ----------------------------------------------------------------
+ */
+
+/* the width in microseconds of a date_trunc unit of one width, or 0 */
+static int64
+trunc_unit_us(const char *unit)
+{
+	if (pg_strcasecmp(unit, "microseconds") == 0)
+		return INT64CONST(1);
+	if (pg_strcasecmp(unit, "milliseconds") == 0)
+		return INT64CONST(1000);
+	if (pg_strcasecmp(unit, "second") == 0)
+		return USECS_PER_SEC;
+	if (pg_strcasecmp(unit, "minute") == 0)
+		return USECS_PER_MINUTE;
+	if (pg_strcasecmp(unit, "hour") == 0)
+		return USECS_PER_HOUR;
+	if (pg_strcasecmp(unit, "day") == 0)
+		return USECS_PER_DAY;
+	return 0;
+}
+
+/* "var cmp v" as a timestamp = timestamp comparison (pg_catalog operator) */
+static Expr *
+ts_cmp(Expr *var, QipcCmp cmp, Timestamp v)
+{
+	static const char *const names[] = {"=", "<>", "<", "<=", ">", ">="};
+	Oid			opno;
+	OpExpr	   *op;
+
+	opno = OpernameGetOprid(list_make2(makeString("pg_catalog"),
+									   makeString(pstrdup(names[cmp]))),
+							TIMESTAMPOID, TIMESTAMPOID);
+	if (!OidIsValid(opno))
+		return NULL;
+	op = (OpExpr *) make_opclause(opno, BOOLOID, false, var,
+								  (Expr *) makeConst(TIMESTAMPOID, -1, InvalidOid,
+													 sizeof(Timestamp),
+													 TimestampGetDatum(v),
+													 false, FLOAT8PASSBYVAL),
+								  InvalidOid, InvalidOid);
+	op->opfuncid = get_opcode(opno);
+	return (Expr *) op;
+}
+
+/*
+ * "t cmp c" for t = the bucket [lo, lo+w) of the column (lo a multiple of
+ * w, for every value of the column) and a timestamp c, as conditions on the
+ * column var itself: with hi the first bucket start at or after c,
+ *	t < c  <=>  var < hi		t >= c  <=>  var >= hi
+ *	t <= c <=>  var < c'		t > c	<=>  var >= c'
+ * where c' is the bucket start after c (floor(c) + w); t = c when c is a
+ * bucket start: c <= var < c + w, and never otherwise (left to
+ * PostgreSQL); t <> c likewise.  NULL when a bound leaves the timestamp
+ * range.
+ */
+static Expr *
+bucket_cmp(Expr *var, QipcCmp cmp, Timestamp c, int64 w)
+{
+	int64		lo = c - ((c % w) + w) % w; /* floor to a multiple of w */
+	int64		next;
+	int64		hi;
+
+	if (pg_add_s64_overflow(lo, w, &next) || !IS_VALID_TIMESTAMP(next))
+		return NULL;
+	hi = (lo == c) ? c : next;
+	switch (cmp)
+	{
+		case CMP_LT:
+			return ts_cmp(var, CMP_LT, hi);
+		case CMP_GE:
+			return ts_cmp(var, CMP_GE, hi);
+		case CMP_LE:
+			return ts_cmp(var, CMP_LT, next);
+		case CMP_GT:
+			return ts_cmp(var, CMP_GE, next);
+		case CMP_EQ:
+		case CMP_NE:
+			{
+				Expr	   *a;
+				Expr	   *b;
+
+				if (lo != c)
+					return NULL;
+				a = ts_cmp(var, cmp == CMP_EQ ? CMP_GE : CMP_LT, c);
+				b = ts_cmp(var, cmp == CMP_EQ ? CMP_LT : CMP_GE, next);
+				if (a == NULL || b == NULL)
+					return NULL;
+				return makeBoolExpr(cmp == CMP_EQ ? AND_EXPR : OR_EXPR,
+									list_make2(a, b), -1);
+			}
+	}
+	return NULL;
+}
+
+/*
+ * time_cond_rewrite
+ *		The comparisons BI tools write on a timestamp column through a date
+ *		or a time bucket, as comparisons of the column itself with timestamp
+ *		constants that select exactly the same rows (pushed then as plain
+ *		bounds on the column, which partition pruning and s# serve):
+ *		- ts OP date d (the cross-type operators): ts OP d 00:00, which is
+ *		  how PostgreSQL compares them (date2timestamp, infinities kept);
+ *		- ts::date OP date d: a comparison with day buckets (bucket_cmp);
+ *		- date_trunc(unit, ts) OP timestamp c, for the units of one width:
+ *		  a comparison with that unit's buckets (the buckets start at
+ *		  multiples of the width from 2000-01-01, as date_trunc's do).
+ *		Nulls stay unknown on both sides; ts = +-infinity is in no finite
+ *		bucket and compares the same way on both sides.  Only constants
+ *		(parameters have no value when planning), only finite date and c
+ *		for the buckets; the timestamptz forms depend on TimeZone and are
+ *		not rewritten.  NULL when op is none of these.
+ */
+static Expr *
+time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
+{
+	Expr	   *l;
+	Expr	   *r;
+	Expr	   *side;
+	Const	   *c;
+	char	   *opname;
+	int			cmp;
+	Var		   *var;
+
+	if (cxt->upper_tlist != NIL || list_length(op->args) != 2 ||
+		op->opno >= FirstGenbkiObjectId)
+		return NULL;
+	l = strip_relabel(linitial(op->args));
+	r = strip_relabel(lsecond(op->args));
+	opname = get_opname(op->opno);
+	if (opname == NULL || (cmp = cmp_of_opname(opname)) < 0)
+		return NULL;
+	if (r && IsA(r, Const))
+	{
+		side = l;
+		c = (Const *) r;
+	}
+	else if (l && IsA(l, Const))
+	{
+		side = r;
+		c = (Const *) l;
+		cmp = cmp_commute((QipcCmp) cmp);
+	}
+	else
+		return NULL;
+	if (side == NULL || c->constisnull)
+		return NULL;
+
+	/* ts OP date */
+	if (IsA(side, Var) && c->consttype == DATEOID)
+	{
+		int			overflow = 0;
+		Timestamp	t;
+
+		var = get_column_var(side, cxt);
+		if (var == NULL || var->vartype != TIMESTAMPOID)
+			return NULL;
+		t = date2timestamp_opt_overflow(DatumGetDateADT(c->constvalue),
+										&overflow);
+		if (overflow != 0)
+			return NULL;
+		return ts_cmp((Expr *) var, (QipcCmp) cmp, t);
+	}
+
+	if (IsA(side, FuncExpr))
+	{
+		FuncExpr   *fe = (FuncExpr *) side;
+		char	   *fname;
+
+		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset)
+			return NULL;
+		fname = get_func_name(fe->funcid);
+		if (fname == NULL)
+			return NULL;
+		var = get_column_var((Expr *) llast(fe->args), cxt);
+		if (var == NULL || var->vartype != TIMESTAMPOID)
+			return NULL;
+
+		/* ts::date OP date */
+		if (strcmp(fname, "date") == 0 && list_length(fe->args) == 1 &&
+			fe->funcresulttype == DATEOID && c->consttype == DATEOID)
+		{
+			int			overflow = 0;
+			Timestamp	t;
+
+			if (DATE_NOT_FINITE(DatumGetDateADT(c->constvalue)))
+				return NULL;
+			t = date2timestamp_opt_overflow(DatumGetDateADT(c->constvalue),
+											&overflow);
+			if (overflow != 0)
+				return NULL;
+			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, USECS_PER_DAY);
+		}
+
+		/* date_trunc(unit, ts) OP timestamp */
+		if (strcmp(fname, "date_trunc") == 0 && list_length(fe->args) == 2 &&
+			fe->funcresulttype == TIMESTAMPOID &&
+			c->consttype == TIMESTAMPOID &&
+			IsA(linitial(fe->args), Const) &&
+			!((Const *) linitial(fe->args))->constisnull &&
+			((Const *) linitial(fe->args))->consttype == TEXTOID)
+		{
+			int64		w = trunc_unit_us(TextDatumGetCString(((Const *) linitial(fe->args))->constvalue));
+			Timestamp	t = DatumGetTimestamp(c->constvalue);
+
+			if (w <= 0 || TIMESTAMP_NOT_FINITE(t))
+				return NULL;
+			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, w);
+		}
+	}
+	return NULL;
+}
+
 /*
  * deparse_cond
  *		Check (cxt->buf == NULL) or write the q translation of a boolean
@@ -1514,6 +1731,13 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 	switch (nodeTag(node))
 	{
 		case T_OpExpr:
+			{
+				/* through a date or a time bucket: as bounds on the column */
+				Expr	   *rw = time_cond_rewrite((OpExpr *) node, cxt);
+
+				if (rw != NULL)
+					return deparse_cond(rw, want_true, cxt, conj);
+			}
 			return deparse_comparison((OpExpr *) node, want_true, cxt, conj);
 
 		case T_ScalarArrayOpExpr:

@@ -154,6 +154,7 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 
+	qipc_define_rowcount_guc();
 	/* bind joins (bindjoin.c) */
 	DefineCustomBoolVariable("qipc_fdw.enable_bind_join",
 							 "Lets the planner join foreign tables by sending the other side's keys to q.",

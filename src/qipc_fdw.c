@@ -202,6 +202,31 @@ qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 			(baserel->reltarget->width +
 			 MAXALIGN(SizeofHeapTupleHeader));
 	}
+
+	/*
+	 * The table's row count from q (rowcount.c, cached for a while) when it
+	 * is larger: a kdb+ table may hold millions of rows, far from both the
+	 * default above and an old ANALYZE.  A smaller table keeps the larger
+	 * estimate: below a thousand rows the request's fixed cost dominates
+	 * (shipping all rows and shipping a few cost about the same, and the
+	 * planner's 1% fuzz would hide the difference), while the estimate
+	 * keeps the choices that ship fewer rows.  use_remote_estimate asks q
+	 * for more, below.
+	 */
+	if (!fpinfo->topts.use_remote_estimate && fpinfo->topts.table != NULL &&
+		fpinfo->topts.query == NULL && fpinfo->topts.function == NULL)
+	{
+		Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
+		double		ntuples = qipc_table_row_count(foreigntableid,
+												   fpinfo->server->serverid,
+												   userid, fpinfo->topts.table);
+
+		if (ntuples > baserel->tuples)
+		{
+			baserel->tuples = ntuples;
+			baserel->pages = Max(1, (BlockNumber) Min(ntuples * (baserel->reltarget->width + MAXALIGN(SizeofHeapTupleHeader)) / BLCKSZ, (double) MaxBlockNumber));
+		}
+	}
 	set_baserel_size_estimates(root, baserel);
 
 	fpinfo->rows = baserel->rows;

@@ -183,6 +183,12 @@ typedef struct QipcConnInfo
 extern QipcConnection *qipc_get_connection(UserMapping *user);
 
 /*
+ * Is a connection for this user mapping open in this backend?  (The
+ * planner asks q only over an open one: EXPLAIN alone never connects.)
+ */
+extern bool qipc_connection_is_open(UserMapping *user);
+
+/*
  * qipc_release_connection
  *		Tell the cache that the caller is done with "conn" for now.
  *
@@ -465,6 +471,13 @@ extern void qipc_foreign_async_notify(AsyncRequest *areq);
 #define QIPC_FIX_NAN		1
 #define QIPC_FIX_SUM128		2
 #define QIPC_FIX_INF		3
+/*
+ *	- QIPC_FIX_AVG128 (avg of integers, numeric): as QIPC_FIX_SUM128 for
+ *	  the sum, and a sixth item, String, names the hidden long column of
+ *	  the non-null count; the value is the sum divided by the count as
+ *	  PostgreSQL's avg divides (numeric_div), NULL for no value.
+ */
+#define QIPC_FIX_AVG128		4
 
 /* ----------------------------------------------------------------
  * Type mapping (typemap.c): the only file that knows both Oid and kipc
@@ -652,6 +665,15 @@ extern QipcRemoteMeta *qipc_remote_meta(QipcConnection *conn,
 extern const QipcRemoteMeta *qipc_relation_meta(Oid relid, Oid serverid,
 												Oid userid,
 												const char *table);
+
+/*
+ * rowcount.c: a q table's row count for the planner, cached per backend
+ * for qipc_fdw.row_count_ttl seconds; -1 when not known.
+ */
+extern int	qipc_row_count_ttl;
+extern void qipc_define_rowcount_guc(void);
+extern double qipc_table_row_count(Oid relid, Oid serverid, Oid userid,
+								   const char *table);
 
 /* ----------------------------------------------------------------
  * q text and requests; WHERE, ORDER BY and LIMIT of base scans

@@ -134,6 +134,7 @@ typedef struct QipcFdwScanState
 	QipcColumnConverter *converters;
 	const KipcObject **fix_cols;	/* per fixup: the result column */
 	const KipcObject **fix_aux; /* per fixup: its hidden q column */
+	const KipcObject **fix_cnt; /* per fixup: its count column, or NULL */
 	int64		nrows;
 	int64		next_row;
 
@@ -811,6 +812,7 @@ apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
 				infinity = (kipc_get_g(aux, row) != 0);
 				break;
 			case QIPC_FIX_SUM128:
+			case QIPC_FIX_AVG128:
 				if (isnull[a])
 					break;		/* no value was summed */
 				if (kipc_get_j(aux, row) == KIPC_NULL_LONG)
@@ -826,6 +828,10 @@ apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
 													DirectFunctionCall2(numeric_mul,
 																		high, scale),
 													low);
+					/* avg: sum / count, as int8_avg and numeric_avg divide */
+					if (kind == QIPC_FIX_AVG128)
+						values[a] = DirectFunctionCall2(numeric_div, values[a],
+														NumericGetDatum(int64_to_numeric(kipc_get_j(fsstate->fix_cnt[f - 1], row))));
 				}
 				break;
 			default:
@@ -1020,6 +1026,7 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 
 		fsstate->fix_cols = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
 		fsstate->fix_aux = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
+		fsstate->fix_cnt = palloc0(sizeof(KipcObject *) * list_length(fsstate->fixups));
 		foreach(lc, fsstate->fixups)
 		{
 			List	   *fix = (List *) lfirst(lc);
@@ -1039,10 +1046,17 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 			{
 				if (strcmp((const char *) lfirst(n2), auxname) == 0)
 					fsstate->fix_aux[f] = (const KipcObject *) lfirst(c2);
+				if (kind == QIPC_FIX_AVG128 &&
+					strcmp((const char *) lfirst(n2), strVal(list_nth(fix, 5))) == 0)
+					fsstate->fix_cnt[f] = (const KipcObject *) lfirst(c2);
 			}
+			if (kind == QIPC_FIX_AVG128 &&
+				(fsstate->fix_cnt[f] == NULL ||
+				 (nrows > 0 && fsstate->fix_cnt[f]->type != KIPC_T_LONG)))
+				fsstate->fix_aux[f] = NULL; /* reported below */
 			if (fsstate->fix_cols[f] == NULL || fsstate->fix_aux[f] == NULL ||
 				(nrows > 0 &&
-				 (kind == QIPC_FIX_SUM128 ?
+				 ((kind == QIPC_FIX_SUM128 || kind == QIPC_FIX_AVG128) ?
 				  (fsstate->fix_aux[f]->type != KIPC_T_LONG ||
 				   fsstate->fix_cols[f]->type != KIPC_T_LONG) :
 				  fsstate->fix_aux[f]->type !=

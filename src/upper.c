@@ -7,8 +7,10 @@
  *
  * An aggregation over one foreign table is pushed when every WHERE
  * condition was pushed (deparse.c), every grouping key is a plain column of
- * a type q groups exactly as PostgreSQL does, and every aggregate has an
- * exact q translation.  q then answers with a keyed table (group keys, then
+ * a type q groups exactly as PostgreSQL does or a time bucket of one
+ * (group_key_q: date_trunc, ::date), and every aggregate has an exact q
+ * translation.  GROUP BY without aggregates and SELECT DISTINCT are the
+ * same grouping with no aggregate: only the groups are shipped.  q then answers with a keyed table (group keys, then
  * aggregates) that the scan decodes like any other result.  HAVING
  * conditions are translated like WHERE conditions (deparse.c, over the
  * result columns g0.. a0..) and filter the groups in q; the others are
@@ -39,7 +41,9 @@
  *	- float sum and avg (avg is sum over the non-null count, as PostgreSQL
  *	  computes it): see aggregate_q for NaN, infinities and overflow
  *	  (QIPC_FIX_NAN); HAVING and ORDER BY on them are evaluated locally;
- *	- avg of integers (numeric in SQL) and min/max of text stay local;
+ *	- avg of integers is numeric in SQL: the exact sum as for sum(bigint)
+ *	  and the non-null count, divided by the scan as PostgreSQL divides
+ *	  (QIPC_FIX_AVG128); min/max of text stay local;
  *	- bool_and/bool_or only with GROUP BY (q booleans have no NULL for an
  *	  empty input), count(DISTINCT x) only for integers, symbols, dates,
  *	  booleans, uuids; neither on a partitioned table (kdb+ does not combine
@@ -263,6 +267,29 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 		}
 		else
 			return false;		/* sum(real) is summed in real: keep local */
+	}
+	else if (strcmp(name, "avg") == 0 &&
+			 ((qt == 'h' && argtype == INT2OID) ||
+			  (qt == 'i' && argtype == INT4OID) ||
+			  (qt == 'j' && argtype == INT8OID)))
+	{
+		/*
+		 * avg of integers is numeric in SQL: the exact sum (as for
+		 * sum(bigint): high and low parts, beyond 64 bits) and the non-null
+		 * count, divided by the scan as PostgreSQL divides (numeric_div);
+		 * NULL without a value; error 22003 over a q infinity.
+		 */
+		out->value = psprintf("(sum;(div;%s;4294967296))", X);
+		out->extra = list_make4(psprintf("l%d", k),
+								psprintf("(sum;(mod;%s;4294967296))", X),
+								psprintf("n%d", k), nonnull_count(qt, X));
+		out->extra = lappend(lappend(out->extra, psprintf("m%d", k)),
+							 psprintf("(max;(abs;%s))", X));
+		out->post = psprintf("f%d:?[m%d=0W%c;0N;l%d mod 4294967296],"
+							 "a%d:?[0=n%d;0N;a%d+l%d div 4294967296]",
+							 k, k, qt, k, k, k, k, k);
+		out->fixkind = QIPC_FIX_AVG128;
+		return true;
 	}
 	else if (strcmp(name, "avg") == 0)
 	{
@@ -663,6 +690,9 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 			/* NaN is q's null: q would sort it with the NULLs */
 			if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_NAN)
 				return -1;
+			/* an average's q column holds part of its sum only */
+			if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_AVG128)
+				return -1;
 			opclass = GetDefaultOpClass(typid, BTREE_AM_OID);
 			if (!OidIsValid(opclass) ||
 				get_opclass_family(opclass) != pk->pk_opfamily)
@@ -779,8 +809,142 @@ pins_one_partition(RelOptInfo *scanrel, Oid relid, QipcFdwRelationInfo *fpinfo)
 }
 
 /*
+ * trunc_unit_ns
+ *		The width in nanoseconds of the date_trunc unit named by "unit" when
+ *		date_trunc(unit, timestamp) is a plain bucket of that width counted
+ *		from 2000-01-01 00:00 (q's epoch, a midnight); 0 for the units whose
+ *		buckets are not of one width (week, month, year, ...), which are
+ *		left to PostgreSQL.  Units are matched as date_trunc spells them,
+ *		ignoring case.
+ */
+static int64
+trunc_unit_ns(const char *unit)
+{
+	if (pg_strcasecmp(unit, "microseconds") == 0)
+		return INT64CONST(1000);
+	if (pg_strcasecmp(unit, "milliseconds") == 0)
+		return INT64CONST(1000000);
+	if (pg_strcasecmp(unit, "second") == 0)
+		return INT64CONST(1000000000);
+	if (pg_strcasecmp(unit, "minute") == 0)
+		return INT64CONST(60000000000);
+	if (pg_strcasecmp(unit, "hour") == 0)
+		return INT64CONST(3600000000000);
+	if (pg_strcasecmp(unit, "day") == 0)
+		return INT64CONST(86400000000000);
+	return 0;
+}
+
+/*
+ * timestamp_bucket_q
+ *		q parse tree of column X (q timestamps) rounded down to a multiple
+ *		of ns nanoseconds, with q's timestamp infinities kept as they are:
+ *		PostgreSQL's date_trunc returns +-infinity unchanged (the scan reads
+ *		0Wp and -0Wp as +-infinity) while xbar would move them to finite
+ *		values.  Nulls stay null (xbar of a null is null).  Rounding down
+ *		the nanoseconds and then reading microseconds (typemap.c floors) is
+ *		rounding down the microseconds: every width is whole microseconds.
+ */
+static char *
+timestamp_bucket_q(const char *X, int64 ns)
+{
+	int64		d = ns / INT64CONST(86400000000000);
+	int64		r = ns % INT64CONST(86400000000000);
+
+	return psprintf("(?;(|;(=;%s;0Wp);(=;%s;-0Wp));%s;(xbar;" INT64_FORMAT
+					"D%02d:%02d:%02d.%09d;%s))",
+					X, X, X, d,
+					(int) (r / INT64CONST(3600000000000)),
+					(int) (r / INT64CONST(60000000000) % 60),
+					(int) (r / INT64CONST(1000000000) % 60),
+					(int) (r % INT64CONST(1000000000)), X);
+}
+
+/*
+ * group_key_q
+ *		The q parse tree of grouping (or DISTINCT) key "expr", or NULL when
+ *		q cannot group it exactly as PostgreSQL does.  Besides plain columns
+ *		of the types q groups like SQL (nulls form one group in both):
+ *		- date_trunc(unit, timestamp column) for the units of one width
+ *		  (trunc_unit_ns): an xbar bucket;
+ *		- timestamp column::date: the day bucket cast to a date.
+ *		date_trunc of timestamptz depends on the session's TimeZone, which a
+ *		cached plan does not follow: left to PostgreSQL.
+ */
+static char *
+group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
+{
+	Var		   *var;
+	char		qt;
+	Oid			typid;
+
+	if (IsA(expr, FuncExpr))
+	{
+		FuncExpr   *fe = (FuncExpr *) expr;
+		char	   *fname;
+		char	   *X;
+
+		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset ||
+			fe->funcvariadic)
+			return NULL;
+		fname = get_func_name(fe->funcid);
+		if (fname == NULL)
+			return NULL;
+		var = scan_var((Expr *) llast(fe->args), input_rel);
+		if (var == NULL || !IsA(llast(fe->args), Var) ||
+			var->vartype != TIMESTAMPOID ||
+			qipc_column_qtype(root, input_rel, var->varattno) != 'p')
+			return NULL;
+		X = column_symbol(relid, var->varattno);
+		if (strcmp(fname, "date_trunc") == 0 && list_length(fe->args) == 2 &&
+			fe->funcresulttype == TIMESTAMPOID &&
+			IsA(linitial(fe->args), Const) &&
+			!((Const *) linitial(fe->args))->constisnull &&
+			((Const *) linitial(fe->args))->consttype == TEXTOID)
+		{
+			char	   *unit = TextDatumGetCString(((Const *) linitial(fe->args))->constvalue);
+			int64		ns = trunc_unit_ns(unit);
+
+			return ns > 0 ? timestamp_bucket_q(X, ns) : NULL;
+		}
+		if (strcmp(fname, "date") == 0 && list_length(fe->args) == 1 &&
+			fe->funcresulttype == DATEOID)
+		{
+			/* "d"$ of a midnight is exact; 0Wp -0Wp 0Np give 0Wd -0Wd 0Nd */
+			return psprintf("(?;(=;%s;0Wp);0Wd;(?;(=;%s;-0Wp);-0Wd;($;\"d\";%s)))",
+							X, X,
+							timestamp_bucket_q(X, INT64CONST(86400000000000)));
+		}
+		return NULL;
+	}
+
+	var = scan_var(expr, input_rel);
+	if (var == NULL || !IsA(expr, Var))
+		return NULL;
+	qt = qipc_column_qtype(root, input_rel, var->varattno);
+	typid = var->vartype;
+	if (!((qt == 's' && (typid == TEXTOID || typid == VARCHAROID)) ||
+		  (qt == 'h' && typid == INT2OID) ||
+		  (qt == 'i' && typid == INT4OID) ||
+		  (qt == 'j' && typid == INT8OID) ||
+		  (qt == 'd' && typid == DATEOID) ||
+		  (qt == 'b' && typid == BOOLOID) ||
+		  (qt == 'g' && typid == UUIDOID) ||
+		  (qt == 'c' && (typid == TEXTOID || typid == VARCHAROID ||
+						 typid == BPCHAROID || typid == CHAROID))))
+		return NULL;
+	if ((qt == 's' || qt == 'c') && OidIsValid(var->varcollid) &&
+		!get_collation_isdeterministic(var->varcollid))
+		return NULL;
+	return column_symbol(relid, var->varattno);
+}
+
+/*
  * add_grouping_path
- *		The aggregation of input_rel into grouped_rel, computed by q.
+ *		The aggregation of input_rel into grouped_rel, computed by q.  With
+ *		extra NULL, grouped_rel is the DISTINCT rel of a query without
+ *		aggregation: SELECT DISTINCT keys is grouping by every target item
+ *		without aggregates (q's by groups nulls together as DISTINCT does).
  */
 static void
 add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
@@ -788,7 +952,8 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 {
 	Query	   *query = root->parse;
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) input_rel->fdw_private;
-	PathTarget *target = grouped_rel->reltarget;
+	PathTarget *target;
+	List	   *keyclauses;
 	QipcFdwUpperInfo *uinfo;
 	RangeTblEntry *rte;
 	ListCell   *lc;
@@ -796,17 +961,35 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	double		rows;
 	Cost		startup_cost;
 	Cost		total_cost;
-	bool		grouped = (query->groupClause != NIL);
+	bool		grouped;
 	ForeignPath *path;
 
-	/*
-	 * A partition's rows are aggregated whole (PARTITIONWISE_AGGREGATE_FULL:
-	 * the GROUP BY holds the partition key, so no group spans two
-	 * partitions); partial aggregates would need their transition states.
-	 */
-	if (query->groupingSets || query->hasWindowFuncs ||
-		extra->patype == PARTITIONWISE_AGGREGATE_PARTIAL)
-		return;
+	if (extra == NULL)
+	{
+		/* DISTINCT (not DISTINCT ON) straight over the scan */
+		if (query->hasDistinctOn || query->hasAggs || query->groupClause ||
+			query->groupingSets || query->hasWindowFuncs ||
+			query->hasTargetSRFs || query->distinctClause == NIL ||
+			root->upper_targets[UPPERREL_DISTINCT] == NULL)
+			return;
+		target = root->upper_targets[UPPERREL_DISTINCT];
+		keyclauses = query->distinctClause;
+	}
+	else
+	{
+		/*
+		 * A partition's rows are aggregated whole
+		 * (PARTITIONWISE_AGGREGATE_FULL: the GROUP BY holds the partition
+		 * key, so no group spans two partitions); partial aggregates would
+		 * need their transition states.
+		 */
+		if (query->groupingSets || query->hasWindowFuncs ||
+			extra->patype == PARTITIONWISE_AGGREGATE_PARTIAL)
+			return;
+		target = grouped_rel->reltarget;
+		keyclauses = query->groupClause;
+	}
+	grouped = (keyclauses != NIL);
 	/* every WHERE condition must be evaluated by q */
 	if (fpinfo->local_conds != NIL || fpinfo->topts.table == NULL ||
 		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL)
@@ -819,7 +1002,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 						  !pins_one_partition(input_rel, rte->relid,
 											  fpinfo));
 
-	/* grouping keys: plain columns of types that q groups like SQL */
+	/* grouping keys: expressions that q groups like SQL (group_key_q) */
 	i = 0;
 	foreach(lc, target->exprs)
 	{
@@ -827,34 +1010,16 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		Index		sgref = get_pathtarget_sortgroupref(target, i);
 
 		i++;
-		if (sgref && get_sortgroupref_clause_noerr(sgref, query->groupClause))
+		if (sgref && get_sortgroupref_clause_noerr(sgref, keyclauses))
 		{
-			Var		   *var = scan_var(expr, input_rel);
-			char		qt;
-			Oid			typid;
+			char	   *qkey = group_key_q(root, input_rel, rte->relid, expr);
 
-			if (var == NULL || !IsA(expr, Var))
-				return;
-			qt = qipc_column_qtype(root, input_rel, var->varattno);
-			typid = var->vartype;
-			if (!((qt == 's' && (typid == TEXTOID || typid == VARCHAROID)) ||
-				  (qt == 'h' && typid == INT2OID) ||
-				  (qt == 'i' && typid == INT4OID) ||
-				  (qt == 'j' && typid == INT8OID) ||
-				  (qt == 'd' && typid == DATEOID) ||
-				  (qt == 'b' && typid == BOOLOID) ||
-				  (qt == 'g' && typid == UUIDOID) ||
-				  (qt == 'c' && (typid == TEXTOID || typid == VARCHAROID ||
-								 typid == BPCHAROID || typid == CHAROID))))
-				return;
-			if ((qt == 's' || qt == 'c') && OidIsValid(var->varcollid) &&
-				!get_collation_isdeterministic(var->varcollid))
+			if (qkey == NULL)
 				return;
 			uinfo->tlist = lappend(uinfo->tlist,
 								   makeTargetEntry(expr, list_length(uinfo->tlist) + 1,
 												   NULL, false));
-			uinfo->qexprs = lappend(uinfo->qexprs,
-									makeString(column_symbol(rte->relid, var->varattno)));
+			uinfo->qexprs = lappend(uinfo->qexprs, makeString(qkey));
 			uinfo->qnames = lappend(uinfo->qnames,
 									makeString(psprintf("g%d", uinfo->ngroup)));
 			uinfo->fixkinds = lappend_int(uinfo->fixkinds, 0);
@@ -869,7 +1034,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		}
 	}
 	/* every GROUP BY item must be in the target */
-	if (uinfo->ngroup != list_length(query->groupClause))
+	if (uinfo->ngroup != list_length(keyclauses))
 		return;
 
 	/* aggregates of the target and of HAVING */
@@ -880,25 +1045,31 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		Index		sgref = get_pathtarget_sortgroupref(target, i);
 
 		i++;
-		if (sgref && get_sortgroupref_clause_noerr(sgref, query->groupClause))
+		if (sgref && get_sortgroupref_clause_noerr(sgref, keyclauses))
 			continue;
+		if (extra == NULL)
+			return;				/* a DISTINCT item that is no key */
 		if (!add_aggregates_of(root, uinfo, rte->relid, (Node *) expr, grouped))
 			return;
 	}
-	if (extra->havingQual)
+	if (extra != NULL && extra->havingQual)
 	{
 		if (!add_aggregates_of(root, uinfo, rte->relid, extra->havingQual,
 							   grouped))
 			return;
 		uinfo->local_conds = (List *) extra->havingQual;
 	}
-	if (list_length(uinfo->tlist) == uinfo->ngroup)
-		return;					/* no aggregate: nothing to gain */
+	/*
+	 * No aggregate: GROUP BY keys alone (or DISTINCT) ship the groups only;
+	 * without keys there is nothing to compute.
+	 */
+	if (list_length(uinfo->tlist) == uinfo->ngroup && uinfo->ngroup == 0)
+		return;
 
 	/* costs: q does the work next to the data; only groups are shipped */
 	if (grouped)
 	{
-		List	   *groupexprs = get_sortgrouplist_exprs(query->groupClause,
+		List	   *groupexprs = get_sortgrouplist_exprs(keyclauses,
 														 query->targetList);
 
 		rows = estimate_num_groups(root, groupexprs, input_rel->rows, NULL,
@@ -962,6 +1133,8 @@ qipc_get_foreign_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	if (stage == UPPERREL_GROUP_AGG)
 		add_grouping_path(root, input_rel, output_rel,
 						  (GroupPathExtraData *) extra);
+	else if (stage == UPPERREL_DISTINCT)
+		add_grouping_path(root, input_rel, output_rel, NULL);
 }
 
 /*
@@ -1063,6 +1236,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			int			k = pos - uinfo->ngroup;
 			int			fixkind = list_nth_int(uinfo->fixkinds, pos);
 			int			e;
+			List	   *fixup;
 
 			if (k < 0)
 				continue;
@@ -1075,16 +1249,24 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			}
 			if (fixkind == 0)
 				continue;
-			fixups = lappend(fixups,
-							 list_make5(makeInteger(fixkind),
-										makeInteger(pos + 1),
-										makeString(psprintf("f%d", k)),
-										list_nth(uinfo->auxcols, pos) ?
-										list_nth(uinfo->auxcols, pos) :
-										makeString("?"),
-										list_nth(uinfo->auxtypes, pos) ?
-										list_nth(uinfo->auxtypes, pos) :
-										makeString("?")));
+			fixup = list_make5(makeInteger(fixkind),
+							   makeInteger(pos + 1),
+							   makeString(psprintf("f%d", k)),
+							   list_nth(uinfo->auxcols, pos) ?
+							   list_nth(uinfo->auxcols, pos) :
+							   makeString("?"),
+							   list_nth(uinfo->auxtypes, pos) ?
+							   list_nth(uinfo->auxtypes, pos) :
+							   makeString("?"));
+			if (fixkind == QIPC_FIX_AVG128)
+				fixup = lappend(fixup, makeString(psprintf("n%d", k)));
+			fixups = lappend(fixups, fixup);
+		}
+		/* keys only: a count keeps the select a grouping (dropped by the scan) */
+		if (names == NIL)
+		{
+			names = list_make1("n");
+			exprs = list_make1("(count;`i)");
 		}
 		appendStringInfoChar(&buf, '(');
 		if (list_length(names) == 1)
@@ -1135,25 +1317,20 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			}
 			else
 			{
-				List	   *kcs = NIL;
 				List	   *kns = NIL;
 				ListCell   *l2;
 
-				/* keycols hold q symbol text: back to names */
-				foreach(l2, uinfo->tlist)
-				{
-					TargetEntry *tle = (TargetEntry *) lfirst(l2);
-					Var		   *var;
-
-					if (list_length(kcs) >= uinfo->ngroup)
-						break;
-					var = scan_var(tle->expr, scanrel);
-					kcs = lappend(kcs, makeString(qipc_get_column_name(planner_rt_fetch(scanrel->relid, root)->relid,
-																	   var->varattno)));
-				}
+				/* the key trees (columns or buckets) and result names */
+				appendStringInfoChar(&kc, '(');
+				if (uinfo->ngroup == 1)
+					appendStringInfoString(&kc, "enlist ");
+				foreach(l2, keycols)
+					appendStringInfo(&kc, "%s%s",
+									 l2 == list_head(keycols) ? "" : ";",
+									 (char *) lfirst(l2));
+				appendStringInfoChar(&kc, ')');
 				foreach(l2, keynames)
 					kns = lappend(kns, makeString((char *) lfirst(l2)));
-				qipc_append_symbol_list(&kc, kcs);
 				qipc_append_symbol_list(&kn, kns);
 			}
 			appendStringInfoString(&buf,

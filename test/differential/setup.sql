@@ -603,6 +603,8 @@ BEGIN
 	ELSIF r < 0.95 THEN
 		RETURN diff_pick(ARRAY['b', 'NOT b', 'b = true', 'b <> false', 'b IS TRUE',
 							   'b IS NOT FALSE', 'NOT (b = false)', 'b = (h > 0)']);
+	ELSIF r < 0.98 THEN
+		RETURN diff_time_atom();	-- bi_gen.sql
 	ELSE
 		RETURN diff_local_atom(c);
 	END IF;
@@ -827,7 +829,9 @@ BEGIN
 	keys := diff_subset(keys, nk);
 	FOR x IN 1 .. coalesce(cardinality(keys), 0) LOOP
 		-- an expression key, sometimes
-		IF diff_chance(0.1) THEN
+		IF diff_chance(0.05) THEN
+			keys[x] := diff_time_key();	-- bi_gen.sql
+		ELSIF diff_chance(0.1) THEN
 			keys[x] := diff_pick(ARRAY['h % 3', 'lower(s)', $q$date_trunc('month', p)$q$,
 									   '(i > 0)', 'length(str)', 'd + 0',
 									   $q$coalesce(g, '?')$q$, 'p::date', '-h']);
@@ -884,6 +888,9 @@ BEGIN
 	q.is_agg := true;
 	SELECT array_agg(name ORDER BY name) INTO keys FROM diff_cols WHERE grp;
 	keys := diff_subset(keys, 1 + diff_rnd(2));
+	IF diff_chance(0.15) THEN
+		keys[1] := diff_time_key();	-- bi_gen.sql
+	END IF;
 	q.sql := 'SELECT DISTINCT ' || array_to_string(keys, ', ') || ' FROM @T@';
 	IF diff_chance(0.6) THEN
 		q.sql := q.sql || ' WHERE ' || diff_pred(1);

@@ -885,6 +885,35 @@ q_apply(K *f, K **args, int n)
 
 				if (c->type != KIPC_T_BOOLEAN)
 					q_err("type");
+				/* both branches of one fixed-width type: copy items */
+				{
+					K		   *x = args[1],
+							   *y = args[2];
+					int			t = x->type < 0 ? -x->type : x->type;
+					int			w = (t >= 1 && t <= 19 && t != KIPC_T_SYMBOL) ? kipc_type_size(t) : 0;
+
+					if (w > 0 && (y->type == t || y->type == -t) &&
+						(x->type < 0 || x->n == cnt) &&
+						(y->type < 0 || y->n == cnt))
+					{
+						const char *xa = (const char *) &x->a;
+						const char *ya = (const char *) &y->a;
+						char	   *out;
+
+						r = kipc_new_vector(t, cnt);
+						out = (char *) r->v.items;
+						for (k = 0; k < cnt; k++)
+						{
+							K		   *src = kipc_get_g(c, k) ? x : y;
+							const char *from = src->type < 0 ?
+								(src == x ? xa : ya) :
+								(const char *) src->v.items + k * w;
+
+							memcpy(out + k * w, from, w);
+						}
+						return r;
+					}
+				}
 				r = kipc_new_list(cnt);
 				for (k = 0; k < cnt; k++)
 					r->v.objs[k] = q_item(kipc_get_g(c, k) ? args[1] : args[2], args[1]->type < 0 && kipc_get_g(c, k) ? -1 : (args[2]->type < 0 && !kipc_get_g(c, k) ? -1 : k));
