@@ -29,6 +29,25 @@ IMPORT FOREIGN SCHEMA ".fdwimp" EXCEPT (quotes)
   FROM SERVER regress_import INTO regress_import_except;
 \det regress_import_except.*
 
+-- q attributes (s# u# p# g#) become the column option attribute, which the
+-- planner uses to order where-subphrases; a declared one wins over meta
+CREATE SCHEMA regress_import_attr;
+IMPORT FOREIGN SCHEMA "." LIMIT TO (hdb_mem)
+  FROM SERVER regress_import INTO regress_import_attr;
+SELECT attname, attfdwoptions FROM pg_attribute
+  WHERE attrelid = 'regress_import_attr.hdb_mem'::regclass AND attnum > 0
+  ORDER BY attnum;
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT * FROM regress_import_attr.hdb_mem WHERE v = 5 AND sym = 'IBM';
+ALTER FOREIGN TABLE regress_import_attr.hdb_mem
+  ALTER COLUMN sym OPTIONS (SET attribute 'none'),
+  ALTER COLUMN v OPTIONS (ADD attribute 'g');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT * FROM regress_import_attr.hdb_mem WHERE v = 5 AND sym = 'IBM';
+SELECT * FROM regress_import_attr.hdb_mem WHERE v = 5 AND sym = 'AAPL';
+ALTER FOREIGN TABLE regress_import_attr.hdb_mem
+  ALTER COLUMN v OPTIONS (SET attribute 'x');           -- ERROR
+
 -- errors
 IMPORT FOREIGN SCHEMA "no namespace" FROM SERVER regress_import
   INTO regress_import_ns;                               -- ERROR
@@ -48,5 +67,5 @@ IMPORT FOREIGN SCHEMA ".fdwbadname" EXCEPT (t) FROM SERVER regress_import
 \det regress_import_bad.*
 
 DROP SCHEMA regress_import_root, regress_import_ns, regress_import_except,
-  regress_import_bad CASCADE;
+  regress_import_bad, regress_import_attr CASCADE;
 DROP SERVER regress_import CASCADE;

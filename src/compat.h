@@ -27,6 +27,7 @@
 #include "catalog/pg_foreign_server.h"
 #include "commands/explain.h"
 #include "commands/vacuum.h"
+#include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/pathnodes.h"
 #include "nodes/plannodes.h"
@@ -212,6 +213,31 @@ qipc_scan_user(const ForeignScan *fsplan, const RangeTblEntry *rte)
 #endif
 
 	return OidIsValid(userid) ? userid : GetUserId();
+}
+
+/*
+ * qipc_result_rel_user
+ *		The role a modified foreign table is checked as (a view's owner,
+ *		else the current user).  A partition reached by tuple routing has no
+ *		range table entry of its own: its root has.  16 moved checkAsUser
+ *		into RTEPermissionInfo and added ExecGetResultRelCheckAsUser, which
+ *		does the same.
+ */
+static inline Oid
+qipc_result_rel_user(ResultRelInfo *rinfo, EState *estate)
+{
+#if PG_VERSION_NUM >= 160000
+	return ExecGetResultRelCheckAsUser(rinfo, estate);
+#else
+	RangeTblEntry *rte;
+
+	if (rinfo->ri_RangeTableIndex == 0 && rinfo->ri_RootResultRelInfo != NULL)
+		rte = exec_rt_fetch(rinfo->ri_RootResultRelInfo->ri_RangeTableIndex,
+							estate);
+	else
+		rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+#endif
 }
 
 /*

@@ -217,6 +217,7 @@ get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts,
 {
 	const		QipcRemoteMeta *meta;
 	char	  **names;
+	int		   *declared;
 	char	   *result;
 	int			n;
 	int			i;
@@ -232,10 +233,14 @@ get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts,
 
 		n = tupdesc->natts;
 		names = palloc0(sizeof(char *) * Max(n, 1));
+		declared = palloc0(sizeof(int) * Max(n, 1));
 		for (i = 1; i <= n; i++)
 		{
 			if (!TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			{
 				names[i - 1] = qipc_get_column_name(relid, i);
+				declared[i - 1] = qipc_get_column_attribute(relid, i);
+			}
 		}
 		table_close(rel, NoLock);
 	}
@@ -266,6 +271,15 @@ get_qtypes(Oid relid, QipcFdwRelationInfo *fpinfo, Oid userid, int *natts,
 				break;
 			}
 		}
+
+		/*
+		 * The column option attribute (written by IMPORT FOREIGN SCHEMA, or
+		 * declared by the user) wins over meta.  An attribute only orders
+		 * the where-subphrases and picks the form the attribute serves; it
+		 * never changes an answer, so a stale declaration costs speed only.
+		 */
+		if (declared[i] >= 0)
+			(*attrs)[i] = (char) declared[i];
 	}
 	*natts = n;
 	return result;

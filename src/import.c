@@ -154,9 +154,23 @@ qipc_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			if (c > 0)
 				appendStringInfoString(&cmd, ", ");
 			appendStringInfo(&cmd, "\n  %s %s", quote_identifier(cname), pgtype);
-			if (strlen(cname) >= NAMEDATALEN)
-				appendStringInfo(&cmd, " OPTIONS (column_name %s)",
-								 quote_literal_cstr(cname));
+
+			/*
+			 * A long q name is kept as column_name; an attribute (s# u# p#
+			 * g#) as attribute, so that the planner orders conditions by
+			 * it without asking meta.
+			 */
+			if (strlen(cname) >= NAMEDATALEN || meta->attrs[c] != '\0')
+			{
+				appendStringInfoString(&cmd, " OPTIONS (");
+				if (strlen(cname) >= NAMEDATALEN)
+					appendStringInfo(&cmd, "column_name %s%s",
+									 quote_literal_cstr(cname),
+									 meta->attrs[c] != '\0' ? ", " : "");
+				if (meta->attrs[c] != '\0')
+					appendStringInfo(&cmd, "attribute '%c'", meta->attrs[c]);
+				appendStringInfoChar(&cmd, ')');
+			}
 		}
 		appendStringInfo(&cmd, "\n) SERVER %s\nOPTIONS (table %s",
 						 quote_identifier(server->servername),

@@ -569,31 +569,6 @@ qipc_explain_foreign_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
  */
 
 /*
- * modify_user
- *		The user whose mapping is used: the one permissions are checked as
- *		(the view owner for an insert through a view).  A partition reached
- *		by tuple routing has no range table entry of its own: its root has.
- *		(16 moved checkAsUser from the range table entry to RTEPermissionInfo
- *		and added ExecGetResultRelCheckAsUser, which does the same.)
- */
-static Oid
-modify_user(ResultRelInfo *rinfo, EState *estate)
-{
-#if PG_VERSION_NUM >= 160000
-	return ExecGetResultRelCheckAsUser(rinfo, estate);
-#else
-	RangeTblEntry *rte;
-
-	if (rinfo->ri_RangeTableIndex == 0 && rinfo->ri_RootResultRelInfo != NULL)
-		rte = exec_rt_fetch(rinfo->ri_RootResultRelInfo->ri_RangeTableIndex,
-							estate);
-	else
-		rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
-	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-#endif
-}
-
-/*
  * create_modify_state
  *		Options, connection (the user mapping of the user the statement
  *		checks permissions as) and the q table's layout.
@@ -645,7 +620,7 @@ create_modify_state(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	st->async = wopts.insert_async;
 	st->batch_size = wopts.batch_size;
 
-	userid = modify_user(rinfo, estate);
+	userid = qipc_result_rel_user(rinfo, estate);
 	st->conn = qipc_get_connection(GetUserMapping(userid, table->serverid));
 
 	/* the q table's columns and types, and whether it is keyed */

@@ -54,6 +54,7 @@ typedef enum QipcOptionKind
 	QIPC_OPT_SSLMODE,			/* disable | require | verify-ca | verify-full */
 	QIPC_OPT_QNAME,				/* q function name (.ns.fn) */
 	QIPC_OPT_PARAM,				/* integer 1..8 (q lambda parameter limit) */
+	QIPC_OPT_QATTR,				/* q attribute: s | u | p | g | none */
 	QIPC_OPT_POSITIVE			/* integer >= 1 */
 } QipcOptionKind;
 
@@ -119,6 +120,7 @@ static const QipcFdwOption qipc_options[] = {
 	/* column */
 	{"column_name", AttributeRelationId, QIPC_OPT_STRING},
 	{"param", AttributeRelationId, QIPC_OPT_PARAM},
+	{"attribute", AttributeRelationId, QIPC_OPT_QATTR},
 
 	{NULL, InvalidOid, QIPC_OPT_STRING}
 };
@@ -417,6 +419,16 @@ check_option_value(DefElem *def, const QipcFdwOption *opt)
 							 errdetail("A q function takes 1 to 8 parameters.")));
 				break;
 			}
+		case QIPC_OPT_QATTR:
+			if (strcmp(value, "s") != 0 && strcmp(value, "u") != 0 &&
+				strcmp(value, "p") != 0 && strcmp(value, "g") != 0 &&
+				strcmp(value, "none") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid value for option \"%s\": \"%s\"",
+								def->defname, value),
+						 errhint("Valid values are \"s\", \"u\", \"p\", \"g\" and \"none\".")));
+			break;
 		case QIPC_OPT_POSITIVE:
 			if (get_int_option(def, 0) < 1)
 				ereport(ERROR,
@@ -601,6 +613,32 @@ qipc_get_column_name(Oid relid, AttrNumber attnum)
 			return pstrdup(defGetString(def));
 	}
 	return get_attname(relid, attnum, false);
+}
+
+/*
+ * qipc_get_column_attribute
+ *		The column option attribute of a foreign table's column: 's', 'u',
+ *		'p' or 'g', '\0' for "none", or -1 when the column has no such
+ *		option (then the q server's meta says).
+ */
+int
+qipc_get_column_attribute(Oid relid, AttrNumber attnum)
+{
+	List	   *options = GetForeignColumnOptions(relid, attnum);
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "attribute") == 0)
+		{
+			const char *v = defGetString(def);
+
+			return strcmp(v, "none") == 0 ? '\0' : v[0];
+		}
+	}
+	return -1;
 }
 
 /*

@@ -341,6 +341,7 @@ extern char *qipc_get_column_name(Oid relid, AttrNumber attnum);
 
 /* value of column option param (function tables), 0 if unset */
 extern int	qipc_get_column_param(Oid relid, AttrNumber attnum);
+extern int	qipc_get_column_attribute(Oid relid, AttrNumber attnum);
 
 /* GUC qipc_fdw.enable_pushdown (honoured by deparse.c and upper.c) */
 extern bool qipc_enable_pushdown;

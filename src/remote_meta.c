@@ -125,8 +125,10 @@ parse_meta(const KipcObject *res)
 	{
 		meta->names[c] = pstrdup(cnames->v.syms[c]);
 		meta->types[c] = (char) kipc_get_g(ctypes, c);
-		/* s u p g are the only attributes; keep the letter */
-		if (cattrs != NULL)
+		/* s u p g are the only attributes; anything else reads as none */
+		if (cattrs != NULL && cattrs->v.syms[c][0] != '\0' &&
+			cattrs->v.syms[c][1] == '\0' &&
+			strchr("supg", cattrs->v.syms[c][0]) != NULL)
 			meta->attrs[c] = cattrs->v.syms[c][0];
 	}
 	return meta;

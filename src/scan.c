@@ -342,16 +342,9 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 		fsstate->relname = get_rel_name(rte->relid);
 	}
 
-	/*
-	 * The user mapping of the user the scan runs as (a view's owner, else
-	 * the current user); 16 moved that role from the range table entry into
-	 * the plan node.
-	 */
-#if PG_VERSION_NUM >= 160000
-	userid = OidIsValid(fsplan->checkAsUser) ? fsplan->checkAsUser : GetUserId();
-#else
+	/* the user mapping of the user the scan runs as (a view's owner, else
+	 * the current user) */
 	userid = qipc_scan_user(fsplan, rte);
-#endif
 	table = GetForeignTable(rte->relid);
 	user = GetUserMapping(userid, table->serverid);
 	fsstate->conn = qipc_get_connection(user);
