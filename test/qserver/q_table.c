@@ -4741,6 +4741,12 @@ node_name(const QNode *n)
 				glyph = (h->kind == N_CONST &&
 						 (h->val->type == KIPC_T_UNARY || h->val->type == KIPC_T_BINARY) &&
 						 h->val->a.g < 20) || h->kind == N_DERIVED;
+				/* `p#c, Set Attribute on a column, keeps the column's
+				 * name (update `g#sym from t gives sym the attribute) */
+				if (glyph && h->kind == N_CONST && h->val->type == KIPC_T_BINARY &&
+					h->val->a.g == B_TAKE && n->n == 3 && n->kids[1] &&
+					n->kids[1]->kind == N_CONST && n->kids[1]->val->type == -KIPC_T_SYMBOL)
+					return node_name(n->kids[2]);
 				return node_name(glyph ? n->kids[1] : n->kids[n->n - 1]);
 			}
 		case N_LIST:
