@@ -2687,6 +2687,45 @@ typedef struct ByGroups
 } ByGroups;
 
 /*
+ * By subphrases that each name a column of simple type not read yet are
+ * grouped in the table's columns at the scope's rows, without copying
+ * them out (a symbol column's copy allocates every string).  The read is
+ * counted as the scope lookup would count it.  Sets bv to the columns
+ * (borrowed references taken) and returns true, or false to evaluate.
+ */
+static bool
+by_in_place(Query *Q, QScope *sc, K **bv)
+{
+	int			b;
+
+	if (q_group_slow())
+		return false;
+	for (b = 0; b < Q->nby; b++)
+	{
+		QExpr	   *e = &Q->by[b];
+		const char *nm = e->node ? (e->node->kind == N_VAR ? e->node->name : NULL) :
+			(e->tree->type == -KIPC_T_SYMBOL ? e->tree->a.s : NULL);
+		int64_t		c = nm ? col_index(sc->table, nm) : -1;
+		K		   *col;
+
+		if (c < 0 || sc->cache[c])
+			return false;
+		col = tcols(sc->table)->v.objs[c];
+		if (col->type < 1 || col->type > 19 || trows(sc->table) != col->n)
+			return false;
+	}
+	for (b = Q->nby - 1; b >= 0; b--)
+	{
+		QExpr	   *e = &Q->by[b];
+		const char *nm = e->node ? e->node->name : e->tree->a.s;
+
+		bv[b] = kipc_ref(tcols(sc->table)->v.objs[col_index(sc->table, nm)]);
+		q_stats_rows(nm, nrows_of(sc));	/* .qserver.stats */
+	}
+	return true;
+}
+
+/*
  * Group the rows; with need_rows false only keycols, gid and rank are
  * filled (for the aggregates computed per group number in one pass).
  */
@@ -2704,29 +2743,43 @@ by_groups(Query *Q, QScope *sc, ByGroups *bg, bool need_rows)
 	bool	   *desc = q_alloc(Q->nby + 1);
 	int			b;
 
-	for (b = Q->nby - 1; b >= 0; b--)
-	{
-		K		   *v = eval_expr(&Q->by[b]);
+	K		  **kv = q_alloc(sizeof(K *) * Q->nby);
+	const K    *gidx = NULL;	/* rows bv is indexed by: positions */
 
-		bv[b] = extend(v, n);
-		kipc_unref(v);
-		if (q_count(bv[b]) != n)
-			q_err("length");
-	}
-	group_rows(bv, Q->nby, NULL, n, &gr);
-	/* order the groups by their keys */
+	if (by_in_place(Q, sc, bv))
+		gidx = sc->idx;			/* bv are table columns: rows */
+	else
+		for (b = Q->nby - 1; b >= 0; b--)
+		{
+			K		   *v = eval_expr(&Q->by[b]);
+
+			bv[b] = extend(v, n);
+			kipc_unref(v);
+			if (q_count(bv[b]) != n)
+				q_err("length");
+		}
+	group_rows(bv, Q->nby, (K *) gidx, n, &gr);
+	/*
+	 * order the groups by their keys: the key of each group (at its first
+	 * row), sorted; the keys are distinct, so the order is unique
+	 */
+	for (b = 0; b < Q->nby; b++)
+		kv[b] = gather_rows(bv[b], gr.first, gr.ngroups);
 	perm = q_alloc(sizeof(int64_t) * (gr.ngroups + 1));
 	for (g = 0; g < gr.ngroups; g++)
-		perm[g] = gr.first[g];	/* positions (bv is position-indexed) */
-	sort_rows(perm, gr.ngroups, bv, desc, Q->nby);
-	/* perm now holds first positions in key order; rank groups */
+		perm[g] = g;
+	sort_rows(perm, gr.ngroups, kv, desc, Q->nby);
 	rank = q_alloc(sizeof(int64_t) * (gr.ngroups + 1));
 	for (g = 0; g < gr.ngroups; g++)
-		rank[gr.gid[perm[g]]] = g;
+		rank[perm[g]] = g;
 	bg->ngroups = gr.ngroups;
 	bg->keycols = q_alloc(sizeof(K *) * Q->nby);
 	for (b = 0; b < Q->nby; b++)
-		bg->keycols[b] = gather_rows(bv[b], perm, gr.ngroups);
+	{
+		bg->keycols[b] = gather_rows(kv[b], perm, gr.ngroups);
+		kipc_unref(kv[b]);
+	}
+	free(kv);
 	bg->gid = NULL;
 	bg->rank = NULL;
 	bg->rows = NULL;
@@ -3318,6 +3371,10 @@ run_select(Query *Q, QScope *sc, bool keyed_src, int64_t nkeys)
 		if (fast)
 		{
 			by_groups(Q, sc, &bg, false);
+			/* the general path reads the Select phrase's columns anew
+			 * after grouping (per group): so does this one, which keeps
+			 * .qserver.stats[] the same both ways */
+			scope_set_rows(sc, sc->idx);
 			if (bg.ngroups > 0)
 				fvc = fast_group_cols(Q, sc, &bg, fu, fa);
 			if (!fvc)
