@@ -638,3 +638,34 @@ q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
 	}
 	return r;
 }
+
+/*
+ * sum "j"$not null v for every group at once: the count of v's non-null
+ * items per group (null as q's null: item_null), at rank[g]; NULL if v is
+ * no vector of n items.
+ */
+K *
+q_group_count_valid(const K *v, const int64_t *gid, const int64_t *rank,
+					int64_t ng, int64_t n)
+{
+	K		   *r;
+	int64_t    *R,
+				k;
+	int			t = v->type;
+
+	if (!is_vec(v) || v->n != n)
+		return NULL;
+	r = mk(KIPC_T_LONG, ng, false);
+	R = r->v.items;
+	memset(R, 0, sizeof(int64_t) * ng);
+	if (t == KIPC_T_FLOAT || t == KIPC_T_DATETIME)
+		for (k = 0; k < n; k++)
+			R[rank[gid[k]]] += !isnan(kipc_get_f(v, k));
+	else if (j64_t(t))
+		for (k = 0; k < n; k++)
+			R[rank[gid[k]]] += kipc_get_j(v, k) != NJ;
+	else
+		for (k = 0; k < n; k++)
+			R[rank[gid[k]]] += !item_null(v, k);
+	return r;
+}

@@ -3277,6 +3277,77 @@ fast_col(QExpr *e, K *table, int *u, QExpr *arg)
 	}
 }
 
+/* the primitive index at a parse-tree function position, or -1 */
+static int
+tree_prim(K *h, K *table, int type)
+{
+	K		   *f = h->type == -KIPC_T_SYMBOL ? prim_at(NULL, h->a.s, table) : prim_at(h, NULL, table);
+	int			g = f && f->type == type ? f->a.g : -1;
+
+	kipc_unref(f);
+	return g;
+}
+
+static int
+node_prim(QNode *h, K *table, int type)
+{
+	K		   *f = h->kind == N_VAR ? prim_at(NULL, h->name, table) :
+		h->kind == N_CONST ? prim_at(h->val, NULL, table) : NULL;
+	int			g = f && f->type == type ? f->a.g : -1;
+
+	kipc_unref(f);
+	return g;
+}
+
+/*
+ * Is x "j"$not null c for a column c (the FDW's count of non-null
+ * values)?  Returns c's name: its sum per group is the count of c's
+ * non-null items, computed without the three intermediate vectors.
+ */
+static const char *
+valid_count_col(QExpr *x, K *table)
+{
+	if (x->tree)
+	{
+		K		   *t = x->tree,
+				   *a,
+				   *b;
+
+		if (t->type != KIPC_T_LIST || t->n != 3 ||
+			tree_prim(t->v.objs[0], table, KIPC_T_BINARY) != B_CAST ||
+			t->v.objs[1]->type != -KIPC_T_CHAR || t->v.objs[1]->a.g != 'j')
+			return NULL;
+		a = t->v.objs[2];
+		if (a->type != KIPC_T_LIST || a->n != 2 || tree_prim(a->v.objs[0], table, KIPC_T_UNARY) != U_NOT)
+			return NULL;
+		b = a->v.objs[1];
+		if (b->type != KIPC_T_LIST || b->n != 2 || tree_prim(b->v.objs[0], table, KIPC_T_UNARY) != U_NULL ||
+			b->v.objs[1]->type != -KIPC_T_SYMBOL || !simple_col(table, b->v.objs[1]->a.s))
+			return NULL;
+		return b->v.objs[1]->a.s;
+	}
+	else
+	{
+		QNode	   *n = x->node,
+				   *a,
+				   *b;
+
+		if (!n || n->kind != N_APPLY || n->n != 3 || !n->kids[1] || !n->kids[2] ||
+			node_prim(n->kids[0], table, KIPC_T_BINARY) != B_CAST ||
+			n->kids[1]->kind != N_CONST || n->kids[1]->val->type != -KIPC_T_CHAR ||
+			n->kids[1]->val->a.g != 'j')
+			return NULL;
+		a = n->kids[2];
+		if (a->kind != N_APPLY || a->n != 2 || !a->kids[1] || node_prim(a->kids[0], table, KIPC_T_UNARY) != U_NOT)
+			return NULL;
+		b = a->kids[1];
+		if (b->kind != N_APPLY || b->n != 2 || !b->kids[1] || node_prim(b->kids[0], table, KIPC_T_UNARY) != U_NULL ||
+			b->kids[1]->kind != N_VAR || !simple_col(table, b->kids[1]->name))
+			return NULL;
+		return b->kids[1]->name;
+	}
+}
+
 /*
  * The Select columns of a grouped select by the one-pass aggregates, or
  * NULL when a subphrase's value type is one its aggregate rejects (the
@@ -3293,6 +3364,7 @@ fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
 	for (c = Q->ncols - 1; c >= 0; c--)
 	{
 		K		   *v;
+		const char *vn;
 
 		if (u[c] == U_COUNT && is_count_rows(&Q->cols[c], sc->table))
 		{
@@ -3307,8 +3379,31 @@ fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
 			vc[c] = r;
 			continue;
 		}
-		v = eval_expr(&args[c]);
-		vc[c] = q_group_agg(u[c], v, bg->gid, bg->rank, bg->ngroups, n);
+		{
+			/* the same aggregate of the same column: computed once */
+			int			d;
+
+			for (d = c + 1; d < Q->ncols; d++)
+				if (u[d] == u[c] && args[c].tree && args[d].tree &&
+					args[c].tree->type == -KIPC_T_SYMBOL && args[d].tree->type == -KIPC_T_SYMBOL &&
+					strcmp(args[c].tree->a.s, args[d].tree->a.s) == 0)
+					break;
+			if (d < Q->ncols)
+			{
+				vc[c] = kipc_ref(vc[d]);
+				continue;
+			}
+		}
+		if (u[c] == U_SUM && (vn = valid_count_col(&args[c], sc->table)) != NULL)
+		{
+			v = q_scope_lookup(vn);
+			vc[c] = q_group_count_valid(v, bg->gid, bg->rank, bg->ngroups, n);
+		}
+		else
+		{
+			v = eval_expr(&args[c]);
+			vc[c] = q_group_agg(u[c], v, bg->gid, bg->rank, bg->ngroups, n);
+		}
 		kipc_unref(v);
 		if (!vc[c])
 		{
