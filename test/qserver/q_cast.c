@@ -212,6 +212,47 @@ cast_simple(int T, K *x)
 	if (T == KIPC_T_CHAR && !(intlike_t(s) || s == KIPC_T_CHAR))
 		q_err("nyi");
 	r = mk(T, n, atom);
+	if (T == KIPC_T_DATE && s == KIPC_T_TIMESTAMP && !atom)
+	{
+		/*
+		 * timestamps to dates (timestamp::date buckets): the day from a
+		 * double quotient made exact by whole days; nulls and infinities
+		 * as below
+		 */
+		const double inv = 1.0 / (double) NS_DAY;
+
+		for (k = 0; k < n; k++)
+		{
+			int64_t		v = kipc_get_j(x, k),
+						q,
+						m;
+
+			if (v == NJ || v == WJ || v == -WJ)
+			{
+				putJ(r, k, v == NJ ? NJ : inf_of(T, v < 0));
+				continue;
+			}
+			if (v > (INT64_C(1) << 62) || v < -(INT64_C(1) << 62))
+			{
+				putJ(r, k, floordiv(v, NS_DAY));
+				continue;
+			}
+			q = (int64_t) floor((double) v * inv);
+			m = v - q * NS_DAY;
+			while (m < 0)
+			{
+				q--;
+				m += NS_DAY;
+			}
+			while (m >= NS_DAY)
+			{
+				q++;
+				m -= NS_DAY;
+			}
+			kipc_set_i(r, k, (int32_t) q);
+		}
+		return r;
+	}
 	for (k = 0; k < n; k++)
 	{
 		int64_t		kk = atom ? -1 : k;

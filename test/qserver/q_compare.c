@@ -78,6 +78,31 @@ compare(int op, K *x, K *y)
 	{
 		if (tx != ty)
 			q_err("type");
+		if ((op == C_EQ || op == C_NE) && (sx != sy) && strlen(sx ? y->a.s : x->a.s) < 8)
+		{
+			/*
+			 * a vector = an atom of fewer than 8 bytes: each symbol's
+			 * bytes packed into a word (zero padded; no symbol holds a
+			 * NUL) equal the atom's exactly when the strings are equal
+			 */
+			const char *at = sx ? y->a.s : x->a.s;
+			K		   *v = sx ? x : y;
+			uint64_t	w = 0;
+			int			i;
+
+			for (i = 0; at[i]; i++)
+				w |= (uint64_t) (uint8_t) at[i] << (8 * i);
+			for (k = 0; k < n; k++)
+			{
+				const char *s = v->v.syms[k];
+				uint64_t	u = 0;
+
+				for (i = 0; i < 8 && s[i]; i++)
+					u |= (uint64_t) (uint8_t) s[i] << (8 * i);
+				R[k] = (i < 8 && u == w) == (op == C_EQ);
+			}
+			return r;
+		}
 		for (k = 0; k < n; k++)
 		{
 			const char *a = sx ? x->v.syms[k] : x->a.s;

@@ -817,6 +817,43 @@ is_handle(const K *x)
 	return h == 1 || h == 2 || h == -1 || h == -2;
 }
 
+/*
+ * ?[c;x;y] for items of 4 or 8 bytes: one loop per shape of x and y
+ * (vector or atom), items moved as words.
+ */
+#define VCOND_LOOP(T) \
+	do { \
+		T			xv, \
+					yv; \
+		const char *X = x->type < 0 ? NULL : (const char *) x->v.items; \
+		const char *Y = y->type < 0 ? NULL : (const char *) y->v.items; \
+		memcpy(&xv, &x->a, sizeof(T)); \
+		memcpy(&yv, &y->a, sizeof(T)); \
+		for (k = 0; k < cnt; k++) \
+		{ \
+			T			a = xv, \
+						b = yv; \
+			if (X) \
+				memcpy(&a, X + k * sizeof(T), sizeof(T)); \
+			if (Y) \
+				memcpy(&b, Y + k * sizeof(T), sizeof(T)); \
+			a = C[k] ? a : b; \
+			memcpy(out + k * sizeof(T), &a, sizeof(T)); \
+		} \
+	} while (0)
+
+static void
+vcond_fixed(const void *cond, const K *x, const K *y, char *out, int w, int64_t cnt)
+{
+	const uint8_t *C = cond;
+	int64_t		k;
+
+	if (w == 8)
+		VCOND_LOOP(int64_t);
+	else
+		VCOND_LOOP(int32_t);
+}
+
 K *
 q_apply(K *f, K **args, int n)
 {
@@ -902,6 +939,11 @@ q_apply(K *f, K **args, int n)
 
 						r = kipc_new_vector(t, cnt);
 						out = (char *) r->v.items;
+						if (w == 8 || w == 4)
+						{
+							vcond_fixed(c->v.items, x, y, out, w, cnt);
+							return r;
+						}
 						for (k = 0; k < cnt; k++)
 						{
 							K		   *src = kipc_get_g(c, k) ? x : y;

@@ -354,6 +354,14 @@ extern void q_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 typedef int (*QIdxCmp) (const void *ctx, int64_t a, int64_t b);
 extern void q_merge_sort(int64_t *idx, int64_t n, QIdxCmp cmp, const void *ctx);	/* stable */
 extern K   *q_group_ids(K **cols, int ncols, int64_t n, int64_t *ngroups, K **first);
+/* q_group.c: dense group numbers by exact 64-bit keys; -1 = type not keyable */
+extern bool q_group_slow(void);
+extern K   *q_group_count_valid(const K *v, const int64_t *gid, const int64_t *rank,
+								 int64_t ng, int64_t n);
+extern K   *q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
+						 int64_t ng, int64_t n);
+extern int64_t q_group_keys(K **cols, int nc, const K *idx, int64_t n, int64_t *gid,
+							int64_t **firstp);
 extern K   *q_cast(K *t, K *x);
 extern K   *q_empty_of(int type);
 extern K   *q_vec_from_items(K **items, int64_t n);

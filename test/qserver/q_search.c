@@ -465,6 +465,186 @@ find(K *x, K *y)
 	}
 }
 
+/*
+ * x in y for a vector x and a vector y of its type, straight into a
+ * boolean vector (the general route, find then <, builds a long vector of
+ * positions first).  Symbols and the integer and temporal types only: the
+ * same exact item equality as find's (nulls equal each other).  A short y
+ * is scanned; a longer one is put in a hash set of its items.  NULL for
+ * other types.
+ */
+static K *
+in_vector(K *x, K *y)
+{
+	int			t = x->type;
+	int64_t		n = x->n,
+				m = y->n,
+				k,
+				j;
+	K		   *r;
+	uint8_t    *R;
+
+	if (t != y->type || (t != KIPC_T_SYMBOL && !j64_t(t) && !i32_t(t) && t != KIPC_T_SHORT &&
+						 t != KIPC_T_BOOLEAN && t != KIPC_T_BYTE && t != KIPC_T_CHAR))
+		return NULL;
+	r = mk(KIPC_T_BOOLEAN, n, false);
+	R = r->v.items;
+	if (t == KIPC_T_SYMBOL)
+	{
+		uint64_t	W[8];
+		bool		packed = m <= 8;
+
+		/* a symbol of fewer than 8 bytes packed into a word (zero padded;
+		 * no symbol holds a NUL byte) compares as that word */
+		for (j = 0; j < m && packed; j++)
+		{
+			const char *u = y->v.syms[j];
+			int			i;
+
+			W[j] = 0;
+			for (i = 0; i < 8 && u[i]; i++)
+				W[j] |= (uint64_t) (uint8_t) u[i] << (8 * i);
+			packed = i < 8;
+		}
+		if (packed)
+		{
+			for (k = 0; k < n; k++)
+			{
+				const char *s = x->v.syms[k];
+				uint64_t	w = 0;
+				uint8_t		hit = 0;
+				int			i;
+
+				for (i = 0; i < 8 && s[i]; i++)
+					w |= (uint64_t) (uint8_t) s[i] << (8 * i);
+				if (i < 8)
+					for (j = 0; j < m; j++)
+						hit |= W[j] == w;
+				R[k] = hit;
+			}
+		}
+		else if (m <= 8)
+		{
+			for (k = 0; k < n; k++)
+			{
+				const char *s = x->v.syms[k];
+
+				R[k] = 0;
+				for (j = 0; j < m; j++)
+				{
+					const char *u = y->v.syms[j];
+
+					if (s == u || (s[0] == u[0] && strcmp(s, u) == 0))
+					{
+						R[k] = 1;
+						break;
+					}
+				}
+			}
+		}
+		else
+		{
+			HSet		h;
+
+			hs_init(&h, y, m);
+			for (j = 0; j < m; j++)
+				hs_add(&h, j, item_hash(y, j));
+			for (k = 0; k < n; k++)
+				R[k] = hs_find(&h, x, k, item_hash(x, k)) >= 0;
+			hs_free(&h);
+		}
+		return r;
+	}
+	{
+		int64_t    *fx,
+				   *fy,
+				   *X = load_j(x, 1, &fx),
+				   *Y = load_j(y, 1, &fy);
+
+		if (m <= 8)
+		{
+			for (k = 0; k < n; k++)
+			{
+				int64_t		v = X[k];
+				uint8_t		hit = 0;
+
+				for (j = 0; j < m; j++)
+					hit |= Y[j] == v;
+				R[k] = hit;
+			}
+		}
+		else
+		{
+			int64_t		lo = Y[0],
+						hi = Y[0];
+
+			for (j = 1; j < m; j++)
+			{
+				lo = Y[j] < lo ? Y[j] : lo;
+				hi = Y[j] > hi ? Y[j] : hi;
+			}
+			if ((uint64_t) hi - (uint64_t) lo < (uint64_t) m * 64 + 4096)
+			{
+				/* y's values span a short range: a map of it */
+				uint64_t	span = (uint64_t) hi - (uint64_t) lo + 1;
+				uint8_t    *B = xmalloc(span);
+
+				memset(B, 0, span);
+				for (j = 0; j < m; j++)
+					B[(uint64_t) Y[j] - (uint64_t) lo] = 1;
+				for (k = 0; k < n; k++)
+				{
+					uint64_t	d = (uint64_t) X[k] - (uint64_t) lo;
+
+					R[k] = d < span ? B[d] : 0;
+				}
+				free(B);
+				free(fx);
+				free(fy);
+				return r;
+			}
+		}
+		if (m > 8)
+		{
+			/* open addressing over y's values, U marking used slots */
+			uint64_t	cap = 16,
+						mask;
+			int64_t    *S;
+			uint8_t    *U;
+
+			while (cap < (uint64_t) m * 2)
+				cap <<= 1;
+			mask = cap - 1;
+			S = xmalloc(sizeof(int64_t) * cap);
+			U = xmalloc(cap);
+			memset(U, 0, cap);
+			for (j = 0; j < m; j++)
+			{
+				uint64_t	p = mix64((uint64_t) Y[j]) & mask;
+
+				while (U[p] && S[p] != Y[j])
+					p = (p + 1) & mask;
+				S[p] = Y[j];
+				U[p] = 1;
+			}
+			for (k = 0; k < n; k++)
+			{
+				int64_t		v = X[k];
+				uint64_t	p = mix64((uint64_t) v) & mask;
+
+				while (U[p] && S[p] != v)
+					p = (p + 1) & mask;
+				R[k] = U[p];
+			}
+			free(U);
+			free(S);
+		}
+		free(fx);
+		free(fy);
+	}
+	return r;
+}
+
 /* x in y */
 K *
 in(K *x, K *y)
@@ -502,6 +682,8 @@ in(K *x, K *y)
 		}
 		if (y->type < 0)
 			return q_binary(B_EQ, x, y);
+		if (x->type > 0 && (r = in_vector(x, y)) != NULL)
+			return r;
 		p = find(y, x);
 		c = kipc_new_long(y->n);
 		r = q_binary(B_LT, p, c);

@@ -625,7 +625,16 @@ group_rows(K **cols, int nc, K *idx, int64_t n, Groups *g)
 
 	g->n = n;
 	g->ngroups = 0;
-	g->gid = q_alloc(sizeof(int64_t) * (n ? n : 1));
+	g->gid = malloc(sizeof(int64_t) * (n ? n : 1));
+	if (!g->gid)
+		q_err("wsfull");
+	if (!q_group_slow())
+	{
+		g->ngroups = q_group_keys(cols, nc, idx, n, g->gid, &g->first);
+		if (g->ngroups >= 0)
+			return;
+		g->ngroups = 0;
+	}
 	g->first = q_alloc(sizeof(int64_t) * 16);
 	slots = malloc(sizeof(int64_t) * cap);
 	memset(slots, 0xff, sizeof(int64_t) * cap);
@@ -2673,10 +2682,55 @@ typedef struct ByGroups
 	K		  **rows;			/* per group: long vector of physical rows */
 	int64_t    *pos_start;		/* per group: offset into pos */
 	int64_t    *pos;			/* current-row positions grouped */
+	int64_t    *gid;			/* per current-row position: group number */
+	int64_t    *rank;			/* per group number: its place in key order */
 } ByGroups;
 
+/*
+ * By subphrases that each name a column of simple type not read yet are
+ * grouped in the table's columns at the scope's rows, without copying
+ * them out (a symbol column's copy allocates every string).  The read is
+ * counted as the scope lookup would count it.  Sets bv to the columns
+ * (borrowed references taken) and returns true, or false to evaluate.
+ */
+static bool
+by_in_place(Query *Q, QScope *sc, K **bv)
+{
+	int			b;
+
+	if (q_group_slow())
+		return false;
+	for (b = 0; b < Q->nby; b++)
+	{
+		QExpr	   *e = &Q->by[b];
+		const char *nm = e->node ? (e->node->kind == N_VAR ? e->node->name : NULL) :
+			(e->tree->type == -KIPC_T_SYMBOL ? e->tree->a.s : NULL);
+		int64_t		c = nm ? col_index(sc->table, nm) : -1;
+		K		   *col;
+
+		if (c < 0 || sc->cache[c])
+			return false;
+		col = tcols(sc->table)->v.objs[c];
+		if (col->type < 1 || col->type > 19 || trows(sc->table) != col->n)
+			return false;
+	}
+	for (b = Q->nby - 1; b >= 0; b--)
+	{
+		QExpr	   *e = &Q->by[b];
+		const char *nm = e->node ? e->node->name : e->tree->a.s;
+
+		bv[b] = kipc_ref(tcols(sc->table)->v.objs[col_index(sc->table, nm)]);
+		q_stats_rows(nm, nrows_of(sc));	/* .qserver.stats */
+	}
+	return true;
+}
+
+/*
+ * Group the rows; with need_rows false only keycols, gid and rank are
+ * filled (for the aggregates computed per group number in one pass).
+ */
 static void
-by_groups(Query *Q, QScope *sc, ByGroups *bg)
+by_groups(Query *Q, QScope *sc, ByGroups *bg, bool need_rows)
 {
 	int64_t		n = nrows_of(sc),
 				k,
@@ -2689,29 +2743,60 @@ by_groups(Query *Q, QScope *sc, ByGroups *bg)
 	bool	   *desc = q_alloc(Q->nby + 1);
 	int			b;
 
-	for (b = Q->nby - 1; b >= 0; b--)
-	{
-		K		   *v = eval_expr(&Q->by[b]);
+	K		  **kv = q_alloc(sizeof(K *) * Q->nby);
+	const K    *gidx = NULL;	/* rows bv is indexed by: positions */
 
-		bv[b] = extend(v, n);
-		kipc_unref(v);
-		if (q_count(bv[b]) != n)
-			q_err("length");
-	}
-	group_rows(bv, Q->nby, NULL, n, &gr);
-	/* order the groups by their keys */
+	if (by_in_place(Q, sc, bv))
+		gidx = sc->idx;			/* bv are table columns: rows */
+	else
+		for (b = Q->nby - 1; b >= 0; b--)
+		{
+			K		   *v = eval_expr(&Q->by[b]);
+
+			bv[b] = extend(v, n);
+			kipc_unref(v);
+			if (q_count(bv[b]) != n)
+				q_err("length");
+		}
+	group_rows(bv, Q->nby, (K *) gidx, n, &gr);
+	/*
+	 * order the groups by their keys: the key of each group (at its first
+	 * row), sorted; the keys are distinct, so the order is unique
+	 */
+	for (b = 0; b < Q->nby; b++)
+		kv[b] = gather_rows(bv[b], gr.first, gr.ngroups);
 	perm = q_alloc(sizeof(int64_t) * (gr.ngroups + 1));
 	for (g = 0; g < gr.ngroups; g++)
-		perm[g] = gr.first[g];	/* positions (bv is position-indexed) */
-	sort_rows(perm, gr.ngroups, bv, desc, Q->nby);
-	/* perm now holds first positions in key order; rank groups */
+		perm[g] = g;
+	sort_rows(perm, gr.ngroups, kv, desc, Q->nby);
 	rank = q_alloc(sizeof(int64_t) * (gr.ngroups + 1));
 	for (g = 0; g < gr.ngroups; g++)
-		rank[gr.gid[perm[g]]] = g;
+		rank[perm[g]] = g;
 	bg->ngroups = gr.ngroups;
 	bg->keycols = q_alloc(sizeof(K *) * Q->nby);
 	for (b = 0; b < Q->nby; b++)
-		bg->keycols[b] = gather_rows(bv[b], perm, gr.ngroups);
+	{
+		bg->keycols[b] = gather_rows(kv[b], perm, gr.ngroups);
+		kipc_unref(kv[b]);
+	}
+	free(kv);
+	bg->gid = NULL;
+	bg->rank = NULL;
+	bg->rows = NULL;
+	bg->pos = NULL;
+	bg->pos_start = NULL;
+	if (!need_rows)
+	{
+		bg->gid = gr.gid;
+		bg->rank = rank;
+		for (b = 0; b < Q->nby; b++)
+			kipc_unref(bv[b]);
+		free(bv);
+		free(desc);
+		free(perm);
+		free(gr.first);
+		return;
+	}
 	/* counting sort of positions by group rank (stable: row order) */
 	cnt = q_alloc(sizeof(int64_t) * (gr.ngroups + 1));
 	for (k = 0; k < n; k++)
@@ -2750,8 +2835,11 @@ by_groups_free(ByGroups *bg, int nby)
 	int64_t		g;
 	int			b;
 
-	for (g = 0; g < bg->ngroups; g++)
-		kipc_unref(bg->rows[g]);
+	if (bg->rows)
+		for (g = 0; g < bg->ngroups; g++)
+			kipc_unref(bg->rows[g]);
+	free(bg->gid);
+	free(bg->rank);
 	for (b = 0; b < nby; b++)
 		kipc_unref(bg->keycols[b]);
 	free(bg->rows);
@@ -2943,6 +3031,391 @@ select_plain(Query *Q, QScope *sc)
 	return r;
 }
 
+/* ----------------------------------------------------------------
+ * Grouped built-in aggregates, one pass per Select subphrase
+ *
+ * A subphrase agg[x] -- agg one of count, sum, avg, min, max (the
+ * primitives, not a column or a redefined name) and x a column or an
+ * item-wise expression of columns and constants -- has the same value per
+ * group whether x is evaluated per group (the general path) or once over
+ * all rows and split by group afterwards.  q_group_agg (q_group.c) then
+ * accumulates every group in one pass over x, as kdb+ computes grouped
+ * aggregates in C.  Anything else takes the general path.
+ * ----------------------------------------------------------------
+ */
+
+/* the primitive at a function position: a verb value, or a name that is
+ * no column of table and resolves to one (new ref); NULL otherwise */
+static K *
+prim_at(K *val, const char *name, K *table)
+{
+	K		   *f;
+
+	if (val)
+		return val->type == KIPC_T_UNARY || val->type == KIPC_T_BINARY ? kipc_ref(val) : NULL;
+	if (!name || !name[0] || col_index(table, name) >= 0)
+		return NULL;
+	f = q_lookup(name);
+	if (f && (f->type == KIPC_T_UNARY || f->type == KIPC_T_BINARY))
+		return f;
+	kipc_unref(f);
+	return NULL;
+}
+
+/* a column of simple vector type */
+static bool
+simple_col(K *table, const char *name)
+{
+	int64_t		c = col_index(table, name);
+
+	if (c < 0)
+		return false;
+	return tcols(table)->v.objs[c]->type >= 1 && tcols(table)->v.objs[c]->type <= 19;
+}
+
+static bool
+itemwise_unary(int g)
+{
+	switch (g)
+	{
+		case U_NEG:
+		case U_NOT:
+		case U_NULL:
+		case U_ABS:
+		case U_FLOOR:
+		case U_CEILING:
+		case U_SIGNUM:
+		case U_RECIP:
+		case U_SQRT:
+		case U_EXP:
+		case U_LOG:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static bool
+itemwise_binary(int g)
+{
+	switch (g)
+	{
+		case B_PLUS:
+		case B_MINUS:
+		case B_TIMES:
+		case B_DIVIDE:
+		case B_AND:
+		case B_OR:
+		case B_EQ:
+		case B_LT:
+		case B_GT:
+		case B_NE:
+		case B_LE:
+		case B_GE:
+		case B_DIV:
+		case B_MOD:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* a cast letter whose cast of a simple vector is item by item */
+static bool
+itemwise_cast(const K *a)
+{
+	return a->type == -KIPC_T_CHAR && a->a.g && strchr("bxhijefpmdznuvt", a->a.g) != NULL;
+}
+
+/*
+ * Can the function f applied to arguments whose shapes are given (1: an
+ * item-wise expression of the rows, 0: a constant atom) be split by
+ * group?  left is the first argument's value when it is a constant.
+ */
+static bool
+itemwise_apply(const K *f, int na, const bool *rowwise, const K *left)
+{
+	if (f->type == KIPC_T_UNARY)
+		return na == 1 && rowwise[0] && itemwise_unary(f->a.g);
+	if (na != 2 || !rowwise[1])
+		return false;
+	if (f->a.g == B_XBAR)
+		return !rowwise[0];
+	if (f->a.g == B_CAST)
+		return !rowwise[0] && left && itemwise_cast(left);
+	return itemwise_binary(f->a.g);
+}
+
+/* a constant atom of a parse tree (a symbol atom is a name) */
+static const K *
+tree_const(const K *t)
+{
+	if (t->type <= -1 && t->type >= -19 && t->type != -KIPC_T_SYMBOL)
+		return t;
+	return NULL;
+}
+
+static bool
+rowwise_tree(K *t, K *table, int depth)
+{
+	K		   *f;
+	bool		rw[2],
+				ok;
+	int			na,
+				k;
+
+	if (t->type == -KIPC_T_SYMBOL)
+		return simple_col(table, t->a.s);
+	if (depth > 16 || t->type != KIPC_T_LIST || t->n < 2 || t->n > 3)
+		return false;
+	f = t->v.objs[0]->type == -KIPC_T_SYMBOL ?
+		prim_at(NULL, t->v.objs[0]->a.s, table) : prim_at(t->v.objs[0], NULL, table);
+	if (!f)
+		return false;
+	na = (int) t->n - 1;
+	ok = true;
+	for (k = 0; k < na && ok; k++)
+	{
+		rw[k] = rowwise_tree(t->v.objs[k + 1], table, depth + 1);
+		if (!rw[k] && !tree_const(t->v.objs[k + 1]))
+			ok = false;
+	}
+	ok = ok && itemwise_apply(f, na, rw, na == 2 ? tree_const(t->v.objs[1]) : NULL);
+	kipc_unref(f);
+	return ok;
+}
+
+static const K *
+node_const(const QNode *n)
+{
+	if (n && n->kind == N_CONST && n->val->type <= -1 && n->val->type >= -19)
+		return n->val;
+	return NULL;
+}
+
+static bool
+rowwise_node(QNode *n, K *table, int depth)
+{
+	K		   *f;
+	bool		rw[2],
+				ok;
+	int			na,
+				k;
+
+	if (!n)
+		return false;
+	if (n->kind == N_VAR)
+		return simple_col(table, n->name);
+	if (depth > 16 || n->kind != N_APPLY || n->n < 2 || n->n > 3)
+		return false;
+	if (n->kids[0]->kind == N_VAR)
+		f = prim_at(NULL, n->kids[0]->name, table);
+	else if (n->kids[0]->kind == N_CONST)
+		f = prim_at(n->kids[0]->val, NULL, table);
+	else
+		return false;
+	if (!f)
+		return false;
+	na = n->n - 1;
+	ok = true;
+	for (k = 0; k < na && ok; k++)
+	{
+		rw[k] = rowwise_node(n->kids[k + 1], table, depth + 1);
+		if (!rw[k] && !node_const(n->kids[k + 1]))
+			ok = false;
+	}
+	ok = ok && itemwise_apply(f, na, rw, na == 2 ? node_const(n->kids[1]) : NULL);
+	kipc_unref(f);
+	return ok;
+}
+
+static bool
+fast_agg_prim(K *f, int *u)
+{
+	bool		ok = f && f->type == KIPC_T_UNARY &&
+		(f->a.g == U_COUNT || f->a.g == U_SUM || f->a.g == U_AVG ||
+		 f->a.g == U_MIN || f->a.g == U_MAX);
+
+	if (ok)
+		*u = f->a.g;
+	kipc_unref(f);
+	return ok;
+}
+
+/* is e agg[x] as above?  sets the aggregate and the argument x */
+static bool
+fast_col(QExpr *e, K *table, int *u, QExpr *arg)
+{
+	arg->node = NULL;
+	arg->tree = NULL;
+	if (e->node)
+	{
+		QNode	   *n = e->node;
+
+		if (n->kind != N_APPLY || n->n != 2 || !n->kids[1])
+			return false;
+		if (!fast_agg_prim(n->kids[0]->kind == N_VAR ? prim_at(NULL, n->kids[0]->name, table) :
+						   n->kids[0]->kind == N_CONST ? prim_at(n->kids[0]->val, NULL, table) : NULL, u))
+			return false;
+		arg->node = n->kids[1];
+		return *u == U_COUNT && n->kids[1]->kind == N_VAR && strcmp(n->kids[1]->name, "i") == 0 ?
+			true : rowwise_node(n->kids[1], table, 0);
+	}
+	else
+	{
+		K		   *t = e->tree,
+				   *h;
+
+		if (t->type != KIPC_T_LIST || t->n != 2)
+			return false;
+		h = t->v.objs[0];
+		if (!fast_agg_prim(h->type == -KIPC_T_SYMBOL ? prim_at(NULL, h->a.s, table) : prim_at(h, NULL, table), u))
+			return false;
+		arg->tree = t->v.objs[1];
+		return *u == U_COUNT && arg->tree->type == -KIPC_T_SYMBOL && strcmp(arg->tree->a.s, "i") == 0 ?
+			true : rowwise_tree(arg->tree, table, 0);
+	}
+}
+
+/* the primitive index at a parse-tree function position, or -1 */
+static int
+tree_prim(K *h, K *table, int type)
+{
+	K		   *f = h->type == -KIPC_T_SYMBOL ? prim_at(NULL, h->a.s, table) : prim_at(h, NULL, table);
+	int			g = f && f->type == type ? f->a.g : -1;
+
+	kipc_unref(f);
+	return g;
+}
+
+static int
+node_prim(QNode *h, K *table, int type)
+{
+	K		   *f = h->kind == N_VAR ? prim_at(NULL, h->name, table) :
+		h->kind == N_CONST ? prim_at(h->val, NULL, table) : NULL;
+	int			g = f && f->type == type ? f->a.g : -1;
+
+	kipc_unref(f);
+	return g;
+}
+
+/*
+ * Is x "j"$not null c for a column c (the FDW's count of non-null
+ * values)?  Returns c's name: its sum per group is the count of c's
+ * non-null items, computed without the three intermediate vectors.
+ */
+static const char *
+valid_count_col(QExpr *x, K *table)
+{
+	if (x->tree)
+	{
+		K		   *t = x->tree,
+				   *a,
+				   *b;
+
+		if (t->type != KIPC_T_LIST || t->n != 3 ||
+			tree_prim(t->v.objs[0], table, KIPC_T_BINARY) != B_CAST ||
+			t->v.objs[1]->type != -KIPC_T_CHAR || t->v.objs[1]->a.g != 'j')
+			return NULL;
+		a = t->v.objs[2];
+		if (a->type != KIPC_T_LIST || a->n != 2 || tree_prim(a->v.objs[0], table, KIPC_T_UNARY) != U_NOT)
+			return NULL;
+		b = a->v.objs[1];
+		if (b->type != KIPC_T_LIST || b->n != 2 || tree_prim(b->v.objs[0], table, KIPC_T_UNARY) != U_NULL ||
+			b->v.objs[1]->type != -KIPC_T_SYMBOL || !simple_col(table, b->v.objs[1]->a.s))
+			return NULL;
+		return b->v.objs[1]->a.s;
+	}
+	else
+	{
+		QNode	   *n = x->node,
+				   *a,
+				   *b;
+
+		if (!n || n->kind != N_APPLY || n->n != 3 || !n->kids[1] || !n->kids[2] ||
+			node_prim(n->kids[0], table, KIPC_T_BINARY) != B_CAST ||
+			n->kids[1]->kind != N_CONST || n->kids[1]->val->type != -KIPC_T_CHAR ||
+			n->kids[1]->val->a.g != 'j')
+			return NULL;
+		a = n->kids[2];
+		if (a->kind != N_APPLY || a->n != 2 || !a->kids[1] || node_prim(a->kids[0], table, KIPC_T_UNARY) != U_NOT)
+			return NULL;
+		b = a->kids[1];
+		if (b->kind != N_APPLY || b->n != 2 || !b->kids[1] || node_prim(b->kids[0], table, KIPC_T_UNARY) != U_NULL ||
+			b->kids[1]->kind != N_VAR || !simple_col(table, b->kids[1]->name))
+			return NULL;
+		return b->kids[1]->name;
+	}
+}
+
+/*
+ * The Select columns of a grouped select by the one-pass aggregates, or
+ * NULL when a subphrase's value type is one its aggregate rejects (the
+ * general path then signals the error).  Subphrases are evaluated right
+ * to left, as eval_per_group does.
+ */
+static K **
+fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
+{
+	K		  **vc = q_alloc(sizeof(K *) * (Q->ncols + 1));
+	int64_t		n = nrows_of(sc);
+	int			c;
+
+	for (c = Q->ncols - 1; c >= 0; c--)
+	{
+		K		   *v;
+		const char *vn;
+
+		if (u[c] == U_COUNT && is_count_rows(&Q->cols[c], sc->table))
+		{
+			/* the group sizes; nothing read, as on the general path */
+			K		   *r = kipc_new_vector(KIPC_T_LONG, bg->ngroups);
+			int64_t    *R = (int64_t *) r->v.items;
+			int64_t		k;
+
+			memset(R, 0, sizeof(int64_t) * bg->ngroups);
+			for (k = 0; k < n; k++)
+				R[bg->rank[bg->gid[k]]]++;
+			vc[c] = r;
+			continue;
+		}
+		{
+			/* the same aggregate of the same column: computed once */
+			int			d;
+
+			for (d = c + 1; d < Q->ncols; d++)
+				if (u[d] == u[c] && args[c].tree && args[d].tree &&
+					args[c].tree->type == -KIPC_T_SYMBOL && args[d].tree->type == -KIPC_T_SYMBOL &&
+					strcmp(args[c].tree->a.s, args[d].tree->a.s) == 0)
+					break;
+			if (d < Q->ncols)
+			{
+				vc[c] = kipc_ref(vc[d]);
+				continue;
+			}
+		}
+		if (u[c] == U_SUM && (vn = valid_count_col(&args[c], sc->table)) != NULL)
+		{
+			v = q_scope_lookup(vn);
+			vc[c] = q_group_count_valid(v, bg->gid, bg->rank, bg->ngroups, n);
+		}
+		else
+		{
+			v = eval_expr(&args[c]);
+			vc[c] = q_group_agg(u[c], v, bg->gid, bg->rank, bg->ngroups, n);
+		}
+		kipc_unref(v);
+		if (!vc[c])
+		{
+			for (c++; c < Q->ncols; c++)
+				kipc_unref(vc[c]);
+			free(vc);
+			return NULL;
+		}
+	}
+	return vc;
+}
+
 static K *
 run_select(Query *Q, QScope *sc, bool keyed_src, int64_t nkeys)
 {
@@ -2983,8 +3456,41 @@ run_select(Query *Q, QScope *sc, bool keyed_src, int64_t nkeys)
 		K		   *vt;
 		int64_t		g;
 		int			c;
+		int		   *fu = q_alloc(sizeof(int) * (Q->ncols + 1));
+		QExpr	   *fa = q_alloc(sizeof(QExpr) * (Q->ncols + 1));
+		bool		fast = Q->ncols > 0 && !q_group_slow();
+		K		  **fvc = NULL;
 
-		by_groups(Q, sc, &bg);
+		for (c = 0; c < Q->ncols && fast; c++)
+			fast = fast_col(&Q->cols[c], sc->table, &fu[c], &fa[c]);
+		if (fast)
+		{
+			by_groups(Q, sc, &bg, false);
+			/* the general path reads the Select phrase's columns anew
+			 * after grouping (per group): so does this one, which keeps
+			 * .qserver.stats[] the same both ways */
+			scope_set_rows(sc, sc->idx);
+			if (bg.ngroups > 0)
+				fvc = fast_group_cols(Q, sc, &bg, fu, fa);
+			if (!fvc)
+			{
+				/* no groups (typed from an empty evaluation) or a
+				 * type the aggregate rejects: the general path */
+				by_groups_free(&bg, Q->nby);
+				fast = false;
+			}
+		}
+		free(fu);
+		free(fa);
+		if (fast)
+		{
+			vt = make_table((const char *const *) Q->colnames, fvc, Q->ncols);
+			free(fvc);
+			r = kipc_new_dict(key_table(Q, &bg), vt);
+			by_groups_free(&bg, Q->nby);
+			return r;
+		}
+		by_groups(Q, sc, &bg, true);
 		if (Q->ncols == 0)
 		{
 			/* no Select phrase: the last row of each group */
@@ -3088,7 +3594,7 @@ run_exec(Query *Q, QScope *sc)
 			q_err("nyi");
 		if (Q->nby > 1 && !Q->by_named)
 			q_err("nyi");
-		by_groups(Q, sc, &bg);
+		by_groups(Q, sc, &bg, true);
 		{
 			K		 ***pv = eval_per_group(Q, sc, &bg);
 
@@ -3256,7 +3762,7 @@ run_update(Query *Q, QScope *sc)
 		int64_t		g;
 		int64_t    *inv;
 
-		by_groups(Q, sc, &bg);
+		by_groups(Q, sc, &bg, true);
 		pv = eval_per_group(Q, sc, &bg);
 		inv = q_alloc(sizeof(int64_t) * (n + 1));
 		for (k = 0; k < n; k++)
@@ -4387,6 +4893,12 @@ node_name(const QNode *n)
 				glyph = (h->kind == N_CONST &&
 						 (h->val->type == KIPC_T_UNARY || h->val->type == KIPC_T_BINARY) &&
 						 h->val->a.g < 20) || h->kind == N_DERIVED;
+				/* `p#c, Set Attribute on a column, keeps the column's
+				 * name (update `g#sym from t gives sym the attribute) */
+				if (glyph && h->kind == N_CONST && h->val->type == KIPC_T_BINARY &&
+					h->val->a.g == B_TAKE && n->n == 3 && n->kids[1] &&
+					n->kids[1]->kind == N_CONST && n->kids[1]->val->type == -KIPC_T_SYMBOL)
+					return node_name(n->kids[2]);
 				return node_name(glyph ? n->kids[1] : n->kids[n->n - 1]);
 			}
 		case N_LIST:

@@ -335,13 +335,50 @@ xbar(K *x, K *y)
 		{
 			int64_t    *R = xmalloc(sizeof(int64_t) * n);
 
-			for (k = 0; k < n; k++)
+			if (!sx && X[0] >= 1024)
 			{
-				int64_t		a = X[k * sx],
-							b = Y[k * sy];
+				/*
+				 * one bucket width (time buckets): the quotient from a
+				 * double division, then made exact -- the remainder is
+				 * moved into [0,a) by whole widths.  With a >= 1024 and
+				 * |b| < 2^62 the double quotient is off by at most a few.
+				 */
+				int64_t		a = X[0];
+				double		inv = 1.0 / (double) a;
 
-				R[k] = (a == NJ || b == NJ || a == 0) ? (a == 0 && b != NJ ? b : NJ) : b - floormod(b, a);
+				for (k = 0; k < n; k++)
+				{
+					int64_t		b = Y[k * sy],
+								q,
+								m;
+
+					if (b == NJ)
+					{
+						R[k] = NJ;
+						continue;
+					}
+					if (b > (INT64_C(1) << 62) || b < -(INT64_C(1) << 62))
+					{
+						R[k] = b - floormod(b, a);
+						continue;
+					}
+					q = (int64_t) floor((double) b * inv);
+					m = b - q * a;
+					while (m < 0)
+						m += a;
+					while (m >= a)
+						m -= a;
+					R[k] = b - m;
+				}
 			}
+			else
+				for (k = 0; k < n; k++)
+				{
+					int64_t		a = X[k * sx],
+								b = Y[k * sy];
+
+					R[k] = (a == NJ || b == NJ || a == 0) ? (a == 0 && b != NJ ? b : NJ) : b - floormod(b, a);
+				}
 			store_j(r, R, n);
 			free(R);
 		}
