@@ -255,8 +255,13 @@ extern void qipc_discard_response(QipcConnection *conn, uint64 id);
  * is read, qipc_request_owner returns that scan (else NULL), so that the
  * other scans of the connection know whom they wait for.
  * qipc_forget_request_owner: the scan goes away (end of its query, error).
+ * qipc_connection_wait_socket: as qipc_connection_socket, for a scan that
+ * waits for the reply of pipelined request id in the Append's wait set:
+ * if an error (cancel, statement_timeout) ends that wait, the transaction's
+ * end closes the connection with the NOTICE of an interrupted request.
  */
 extern int	qipc_connection_socket(QipcConnection *conn);
+extern int	qipc_connection_wait_socket(QipcConnection *conn, uint64 id);
 extern bool qipc_response_on_wire(QipcConnection *conn, uint64 id);
 extern void qipc_set_request_owner(QipcConnection *conn, uint64 id,
 								   void *owner);
