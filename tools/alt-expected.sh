@@ -13,6 +13,9 @@
 #
 # The differences, by suite:
 #	functions  16+: GetUserMapping's error names the user and the server
+#	async      17+ psql: the error of a statement is printed before the
+#	           NOTICEs sent after it (those of the connections closed when
+#	           the transaction aborts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +25,21 @@ make_functions_1() {
 		expected/functions.out
 }
 
+# make_async_1: async_1.out from async.out: an ERROR line that follows
+# NOTICE/DETAIL lines moves before them
+make_async_1() {
+	awk '
+		/^(NOTICE|DETAIL):  / { held = held $0 "\n"; next }
+		/^ERROR:  / && held != "" { print; printf "%s", held; held = ""; next }
+		{ printf "%s", held; held = ""; print }
+		END { printf "%s", held }
+	' expected/async.out
+}
+
 check=0
 [ "${1:-}" = --check ] && check=1
 stale=0
-for name in functions; do
+for name in functions async; do
 	new=$(mktemp)
 	"make_${name}_1" >"$new"
 	if cmp -s "$new" "expected/$name.out"; then
