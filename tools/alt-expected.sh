@@ -13,9 +13,10 @@
 #
 # The differences, by suite:
 #	functions  16+: GetUserMapping's error names the user and the server
-#	async      17+ psql: the error of a statement is printed before the
-#	           NOTICEs sent after it (those of the connections closed when
-#	           the transaction aborts)
+#	async      not by version but by timing: psql prints a statement's
+#	           error and the NOTICEs the server sends after it (those of
+#	           the connections closed when the transaction aborts) in
+#	           either order, as they reach it (seen with psql 15 and 17)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
