@@ -9,9 +9,15 @@
 #	    are shipped: partition-wise aggregation off);
 #	  - delayed: each shard answers after DELAY ms (.qserver.sleep in the
 #	    partition's query option) with its row count and sums.
+#	  - partial aggregation, 4 shards: SELECT sym, count(*), sum(size)
+#	    FROM ab_trade GROUP BY sym (sym is not the partition key: every
+#	    group spans the shards) with enable_partitionwise_aggregate on (each
+#	    shard's q computes its partial aggregates, PostgreSQL finalizes)
+#	    and off (all rows shipped, aggregated locally), async on; with the
+#	    rows the foreign scans returned and the bytes received from q.
 #	Reports the best of RUNS runs (ms).  The answers with async on and off
-#	must be equal, and equal to what q computes; the script exits non-zero
-#	when they differ.
+#	(partition-wise on and off) must be equal, and equal to what q
+#	computes; the script exits non-zero when they differ.
 #
 # Run as root:  bench/async_bench.sh      (RUNS=3 ROWS=400000 DELAY=200)
 # Starts a throwaway PostgreSQL 15 cluster (as postgres, port
@@ -114,5 +120,58 @@ for k in 1 2 4; do
 		fi
 	done
 done
-[ "$status" -eq 0 ] && echo "all answers equal (async on = async off = q's sums)"
+
+# partial aggregation over 4 shards: shard i holds ids i*n .. (i+1)*n-1,
+# sym = one of 16 symbols (id mod 16), size = id mod 500 (a q int: sum of
+# an integer column has an int8 state that q can deliver)
+n=$((ROWS / 4))
+"${PSQL[@]}" >/dev/null <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS ab_trade;
+CREATE TABLE ab_trade (shard int, sym text, size integer) PARTITION BY LIST (shard);
+SQL
+for i in 0 1 2 3; do
+	"${PSQL[@]}" >/dev/null <<SQL
+SELECT qipc_exec('q$((i + 1))', 'ab_tr:([] shard:$n#$i; sym:\`\$"s",/:string ($((i * n))+til $n) mod 16; size:"i"\$($((i * n))+til $n) mod 500); count ab_tr');
+CREATE FOREIGN TABLE ab_trade_$i PARTITION OF ab_trade FOR VALUES IN ($i)
+  SERVER q$((i + 1)) OPTIONS (table 'ab_tr');
+SQL
+done
+async_set on
+Q_PART="SELECT sym, count(*), sum(size) FROM ab_trade GROUP BY sym ORDER BY sym"
+printf '\n%-7s %-24s %10s %10s %12s\n' shards "partial aggregation" "best ms" "rows" "bytes in"
+answers=()
+for pw in on off; do
+	ans=$("${PSQL[@]}" -c "SET enable_partitionwise_aggregate = $pw" -c "$Q_PART" | tr '\n' ' ')
+	answers+=("$ans")
+	ms=$(best_ms "SET enable_partitionwise_aggregate = $pw; $Q_PART")
+	plan=$("${PSQL[@]}" -c "SET enable_partitionwise_aggregate = $pw" \
+		-c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $Q_PART")
+	rows=$(printf '%s\n' "$plan" | sed -n 's/.*Append (actual rows=\([0-9]*\) loops=1).*/\1/p' | head -n 1)
+	bytes=$("${PSQL[@]}" <<SQL | tail -n 1
+CREATE TEMP TABLE b0 AS SELECT coalesce(sum(bytes_in), 0)::bigint AS b FROM qipc_fdw_get_connections();
+SET enable_partitionwise_aggregate = $pw;
+\o /dev/null
+$Q_PART;
+\o
+SELECT (SELECT coalesce(sum(bytes_in), 0) FROM qipc_fdw_get_connections()) - b FROM b0;
+SQL
+)
+	printf '%-7s %-24s %10s %10s %12s\n' 4 "partitionwise $pw" "$ms" "${rows:-?}" "$bytes"
+	if [ "$pw" = on ] && ! printf '%s\n' "$plan" | grep -q 'Finalize'; then
+		echo "PARTIAL AGGREGATION NOT PLANNED:"; printf '%s\n' "$plan"; status=1
+	fi
+done
+# the same counts and sums from the arithmetic that made the rows
+expected_part=$("${PSQL[@]}" -c "SELECT string_agg(format('%s|%s|%s', sym, n, s), ' ' ORDER BY sym) || ' '
+	  FROM (SELECT 's' || (id % 16) AS sym, count(*) AS n, sum(id % 500) AS s
+	        FROM generate_series(0, $((4 * n - 1))) id GROUP BY 1) x")
+if [ "${answers[0]}" != "${answers[1]}" ] || [ "${answers[0]}" != "$expected_part" ]; then
+	echo "ANSWERS DIFFER: partial aggregation: partitionwise on ${answers[0]}"
+	echo "  off ${answers[1]}"
+	echo "  expected $expected_part"
+	status=1
+fi
+
+[ "$status" -eq 0 ] && echo "all answers equal (async on = async off = partition-wise on = off = the sums)"
 exit "$status"

@@ -136,8 +136,8 @@ ALTER FOREIGN TABLE regress_async_slow2 OPTIONS (DROP async_capable);
 ALTER FOREIGN TABLE regress_async_slow3 OPTIONS (DROP async_capable);
 
 -- statement_timeout ends the wait of an Async Append; the interrupted
--- connections are closed (q has no cancel message) and the next query
--- reconnects
+-- connections are closed (q has no cancel message) with the NOTICE a
+-- synchronous request gives, one per server, and the next query reconnects
 SET statement_timeout = '100ms';
 SELECT * FROM regress_async_slow;
 RESET statement_timeout;

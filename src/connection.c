@@ -103,6 +103,8 @@ struct QipcConnCacheEntry
 	/* asynchronous execution: the scan whose request owner_id is */
 	void	   *owner;			/* see qipc_set_request_owner */
 	uint64		owner_id;
+	uint64		waited_id;		/* the pipelined request an Async Append
+								 * waits for (qipc_connection_wait_socket) */
 	uint64		closed_bytes_in;	/* traffic of closed connections */
 	uint64		closed_bytes_out;
 	QipcConnStats stats;		/* exposed by qipc_connection_list */
@@ -160,6 +162,7 @@ static void raise_transport_error(QipcConnCacheEntry *entry, KipcStatus st,
 								  const char *qtext);
 static void remember_error(QipcConnCacheEntry *entry, const char *text);
 static void qipc_xact_callback(XactEvent event, void *arg);
+static int	compare_names(const ListCell *a, const ListCell *b);
 static void qipc_inval_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void free_msg_callback(void *arg);
 static void unref_object_callback(void *arg);
@@ -885,6 +888,21 @@ qipc_connection_socket(QipcConnection *conn)
 }
 
 /*
+ * qipc_connection_wait_socket
+ *		See qipc_fdw.h.  The executor, not this file, waits on the socket
+ *		and raises the interrupt that ends the wait, so the request cannot
+ *		be caught in the act as run_exchange catches a synchronous one: the
+ *		transaction callback recognises it (the reply of the request waited
+ *		for is still on the wire) and says the same.
+ */
+int
+qipc_connection_wait_socket(QipcConnection *conn, uint64 id)
+{
+	conn->waited_id = id;
+	return qipc_connection_socket(conn);
+}
+
+/*
  * qipc_response_on_wire
  *		See qipc_fdw.h.
  */
@@ -1424,6 +1442,8 @@ qipc_xact_callback(XactEvent event, void *arg)
 {
 	HASH_SEQ_STATUS scan;
 	QipcConnCacheEntry *entry;
+	List	   *interrupted = NIL;
+	ListCell   *lc;
 
 	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
 		event != XACT_EVENT_PARALLEL_COMMIT &&
@@ -1437,9 +1457,16 @@ qipc_xact_callback(XactEvent event, void *arg)
 		{
 			if (entry->in_request)
 			{
+				bool		waited = (entry->pending_id != 0 &&
+									  entry->pending_id == entry->waited_id);
+
 				elog(DEBUG3, "qipc_fdw: discarding connection %p left in the middle of a request",
 					 entry->conn);
 				disconnect(entry, false);
+				/* an Async Append's wait for this reply was interrupted */
+				if (waited && (event == XACT_EVENT_ABORT ||
+							   event == XACT_EVENT_PARALLEL_ABORT))
+					interrupted = lappend(interrupted, entry->server_name);
 			}
 			else if (entry->invalidated ||
 					 (entry->used_in_xact && !entry->keep_connections))
@@ -1450,10 +1477,27 @@ qipc_xact_callback(XactEvent event, void *arg)
 			}
 		}
 		free_stash(entry);
+		entry->waited_id = 0;
 		entry->used_in_xact = false;
 		entry->in_request = false;
 		entry->connecting = false;
 	}
+
+	/* as run_exchange says it, in the order of the servers' names */
+	list_sort(interrupted, compare_names);
+	foreach(lc, interrupted)
+		ereport(NOTICE,
+				(errmsg("closed the connection to q server \"%s\" in the middle of a request",
+						(char *) lfirst(lc)),
+				 errdetail("The q server may still be computing the interrupted request: q has no cancel message.")));
+	list_free(interrupted);
+}
+
+/* list_sort comparator of C strings */
+static int
+compare_names(const ListCell *a, const ListCell *b)
+{
+	return strcmp((const char *) lfirst(a), (const char *) lfirst(b));
 }
 
 /*

@@ -17,6 +17,8 @@
  *	  request object: literals, names, the base select, WHERE, ORDER BY and
  *	  LIMIT of base scans;
  *	- upper.c (planner): aggregates, GROUP BY and HAVING pushed to q;
+ *	  partial.c: the transition states of partial aggregates (partitionwise
+ *	  aggregation that PostgreSQL finalizes);
  *	- typemap.c: q -> PostgreSQL values (result columns) and PostgreSQL ->
  *	  q values (request and scan arguments, at execution);
  *	- jsonconv.c, functions.c, funcscan.c: direct q access (qipc_exec and
@@ -253,8 +255,13 @@ extern void qipc_discard_response(QipcConnection *conn, uint64 id);
  * is read, qipc_request_owner returns that scan (else NULL), so that the
  * other scans of the connection know whom they wait for.
  * qipc_forget_request_owner: the scan goes away (end of its query, error).
+ * qipc_connection_wait_socket: as qipc_connection_socket, for a scan that
+ * waits for the reply of pipelined request id in the Append's wait set:
+ * if an error (cancel, statement_timeout) ends that wait, the transaction's
+ * end closes the connection with the NOTICE of an interrupted request.
  */
 extern int	qipc_connection_socket(QipcConnection *conn);
+extern int	qipc_connection_wait_socket(QipcConnection *conn, uint64 id);
 extern bool qipc_response_on_wire(QipcConnection *conn, uint64 id);
 extern void qipc_set_request_owner(QipcConnection *conn, uint64 id,
 								   void *owner);
@@ -777,6 +784,18 @@ extern ForeignScan *qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 										ForeignPath *best_path, List *tlist,
 										List *scan_clauses, Plan *outer_plan);
 extern RelOptInfo *qipc_upper_scan_rel(RelOptInfo *rel);
+
+/*
+ * Partial aggregation of one partition (partial.c): what q delivers for an
+ * Aggref with aggsplit AGGSPLIT_INITIAL_SERIAL, whose value is its
+ * transition state.
+ */
+#define QIPC_PARTIAL_STATE_NONE		0	/* kept local */
+#define QIPC_PARTIAL_STATE_VALUE	1	/* the state is the aggregate's value */
+#define QIPC_PARTIAL_STATE_AVG_PAIR 2	/* int8[2] {count, sum} */
+extern int	qipc_partial_state_kind(Aggref *agg, const char *name, Oid argtype);
+extern void qipc_partial_avg_pair_q(const char *X, char qt, int k,
+									char **value, List **extra, char **post);
 
 /* ----------------------------------------------------------------
  * Bind joins (bindjoin.c; the option and GUC in option.c)

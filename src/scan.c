@@ -1209,7 +1209,10 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
  *	  arrives (pipelining), so between pages it is on the wire again.
  *
  * Waits happen in the Append's wait set, which includes the latch, so a
- * cancel or statement_timeout ends them; reading a reply once the socket
+ * cancel or statement_timeout ends them (the executor raises the error;
+ * the transaction's end closes the connection, whose reply is still on the
+ * wire, with the NOTICE a synchronous request gives: the q server may
+ * still be computing, connection.c); reading a reply once the socket
  * is readable goes through connection.c, with its reconnect, resend and
  * error rules.  Under EvalPlanQual a scan is never async (the executor
  * decides that, in async_capable of the scan state).
@@ -1367,7 +1370,9 @@ qipc_foreign_async_configure_wait(AsyncRequest *areq)
 	if (async_state(fsstate) == QIPC_ASYNC_ON_WIRE)
 	{
 		AddWaitEventToSet(set, WL_SOCKET_READABLE,
-						  qipc_connection_socket(fsstate->conn), NULL, areq);
+						  qipc_connection_wait_socket(fsstate->conn,
+													  fsstate->pending),
+						  NULL, areq);
 		return;
 	}
 

@@ -101,6 +101,9 @@ typedef struct QipcFdwUpperInfo
 	List	   *qnames;			/* String per tlist entry: q result column */
 	int			ngroup;			/* the first ngroup entries are group keys */
 	bool		partitioned;	/* the table has partition_column */
+	bool		partial;		/* partial aggregation of one partition of a
+								 * PostgreSQL partitioned table: transition
+								 * states, no HAVING, ORDER BY or LIMIT */
 	List	   *local_conds;	/* HAVING, checked locally (Exprs) */
 	List	   *fixkinds;		/* IntList per tlist entry: QIPC_FIX_* or 0 */
 	List	   *auxexprs;		/* String per tlist entry: q parse tree of its
@@ -171,11 +174,30 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 
 	if (agg->aggfnoid >= FirstGenbkiObjectId || agg->aggorder != NIL ||
 		agg->aggfilter != NULL || agg->aggvariadic ||
-		agg->aggkind != AGGKIND_NORMAL || agg->aggsplit != AGGSPLIT_SIMPLE)
+		agg->aggkind != AGGKIND_NORMAL ||
+		(agg->aggsplit != AGGSPLIT_SIMPLE &&
+		 agg->aggsplit != AGGSPLIT_INITIAL_SERIAL))
 		return false;
 	name = get_func_name(agg->aggfnoid);
 	if (name == NULL)
 		return false;
+
+	/* a partial aggregate delivers its transition state (partial.c) */
+	if (agg->aggsplit == AGGSPLIT_INITIAL_SERIAL)
+	{
+		switch (qipc_partial_state_kind(agg, name, argtype))
+		{
+			case QIPC_PARTIAL_STATE_VALUE:
+				break;			/* the state is the value below */
+			case QIPC_PARTIAL_STATE_AVG_PAIR:
+				qipc_partial_avg_pair_q(X, qt, k, &out->value, &out->extra,
+										&out->post);
+				out->fixkind = QIPC_FIX_INF;
+				return true;
+			default:
+				return false;
+		}
+	}
 
 	/* count(*): count i is combined (added up) across partitions */
 	if (agg->aggstar)
@@ -755,7 +777,7 @@ upper_limit(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Path *path)
 		return -1;
 	if (parse->distinctClause || parse->hasWindowFuncs ||
 		parse->hasTargetSRFs || parse->rowMarks || parse->setOperations ||
-		uinfo->local_conds != NIL)
+		uinfo->local_conds != NIL || uinfo->partial)
 		return -1;
 	if (root->sort_pathkeys != NIL &&
 		!pathkeys_contained_in(root->sort_pathkeys, path->pathkeys))
@@ -948,7 +970,8 @@ group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
  */
 static void
 add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
-				  RelOptInfo *grouped_rel, GroupPathExtraData *extra)
+				  RelOptInfo *grouped_rel, GroupPathExtraData *extra,
+				  bool partial)
 {
 	Query	   *query = root->parse;
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) input_rel->fdw_private;
@@ -978,13 +1001,15 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	else
 	{
 		/*
-		 * A partition's rows are aggregated whole
+		 * A partition's rows are aggregated whole at UPPERREL_GROUP_AGG
 		 * (PARTITIONWISE_AGGREGATE_FULL: the GROUP BY holds the partition
-		 * key, so no group spans two partitions); partial aggregates would
-		 * need their transition states.
+		 * key, so no group spans two partitions), or partially at
+		 * UPPERREL_PARTIAL_GROUP_AGG (PARTITIONWISE_AGGREGATE_PARTIAL: q
+		 * delivers each aggregate's transition state, which PostgreSQL's
+		 * Finalize Aggregate combines across the partitions; partial.c).
 		 */
 		if (query->groupingSets || query->hasWindowFuncs ||
-			extra->patype == PARTITIONWISE_AGGREGATE_PARTIAL)
+			(extra->patype == PARTITIONWISE_AGGREGATE_PARTIAL) != partial)
 			return;
 		target = grouped_rel->reltarget;
 		keyclauses = query->groupClause;
@@ -998,6 +1023,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 
 	uinfo = palloc0(sizeof(QipcFdwUpperInfo));
 	uinfo->scanrel = input_rel;
+	uinfo->partial = partial;
 	uinfo->partitioned = (fpinfo->topts.partition_column != NULL &&
 						  !pins_one_partition(input_rel, rte->relid,
 											  fpinfo));
@@ -1052,7 +1078,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		if (!add_aggregates_of(root, uinfo, rte->relid, (Node *) expr, grouped))
 			return;
 	}
-	if (extra != NULL && extra->havingQual)
+	if (extra != NULL && extra->havingQual && !partial)
 	{
 		if (!add_aggregates_of(root, uinfo, rte->relid, extra->havingQual,
 							   grouped))
@@ -1088,7 +1114,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	add_path(grouped_rel, (Path *) path);
 
 	/* the same sorted by the query's ORDER BY, when q can sort it */
-	if (root->sort_pathkeys != NIL)
+	if (root->sort_pathkeys != NIL && !partial)
 	{
 		bool		ok = true;
 
@@ -1132,9 +1158,12 @@ qipc_get_foreign_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 		return;
 	if (stage == UPPERREL_GROUP_AGG)
 		add_grouping_path(root, input_rel, output_rel,
-						  (GroupPathExtraData *) extra);
+						  (GroupPathExtraData *) extra, false);
+	else if (stage == UPPERREL_PARTIAL_GROUP_AGG)
+		add_grouping_path(root, input_rel, output_rel,
+						  (GroupPathExtraData *) extra, true);
 	else if (stage == UPPERREL_DISTINCT)
-		add_grouping_path(root, input_rel, output_rel, NULL);
+		add_grouping_path(root, input_rel, output_rel, NULL, false);
 }
 
 /*

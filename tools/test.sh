@@ -11,7 +11,7 @@
 #
 # Usage: tools/test.sh [--pg N] [SUITE...]   (default: every suite, in this order:
 #	unit conformance conformance-ipc network node-q pg_regress reconnect
-#	differential differential-joins)
+#	differential differential-partitioned differential-joins)
 #
 # Every suite is a script whose last count line is
 #	N passed, M failed, K skipped
@@ -44,7 +44,7 @@ if [ "${1:-}" = --pg ]; then
 	fi
 	export QIPC_PG_VERSION=$2
 	shift 2
-	[ $# -gt 0 ] || set -- unit pg_regress reconnect differential
+	[ $# -gt 0 ] || set -- unit pg_regress reconnect differential differential-partitioned
 fi
 # ---------------------------------------------------------------------------
 
@@ -52,7 +52,7 @@ fi
 cd "$QIPC_ROOT"
 trap qipc_cleanup EXIT
 
-ALL_SUITES=(unit conformance conformance-ipc network node-q pg_regress reconnect differential differential-joins)
+ALL_SUITES=(unit conformance conformance-ipc network node-q pg_regress reconnect differential differential-partitioned differential-joins)
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 TOTAL_SKIPPED=0
@@ -87,6 +87,13 @@ suite_node-q()          { run_script node-q test/qserver/tests/run_nodeq_tests.s
 suite_pg_regress()      { run_script pg_regress test/run_regress.sh; }
 suite_reconnect()       { run_script reconnect test/reconnect/run_reconnect.sh; }
 suite_differential()    { run_script differential test/differential/run_differential.sh; }
+# the same generator over a table partitioned across async foreign
+# partitions with partition-wise aggregation (full and partial), other
+# seeds, plus its fixed partial aggregation queries
+suite_differential-partitioned() {
+	DIFF_PARTITIONED=1 DIFF_SEEDS=${DIFF_PARTITIONED_SEEDS:-11 12 13 14} \
+		run_script differential-partitioned test/differential/run_differential.sh
+}
 suite_differential-joins() { run_script differential-joins test/differential/run_join_differential.sh; }
 
 # count_line LOG: the suite's last "N passed, M failed[, K skipped]" line
@@ -191,7 +198,7 @@ main() {
 	export PATH="$PGBIN:$PATH"
 	need_install=0
 	for s in "${suites[@]}"; do
-		case $s in pg_regress|reconnect|differential|differential-joins) need_install=1 ;; esac
+		case $s in pg_regress|reconnect|differential|differential-partitioned|differential-joins) need_install=1 ;; esac
 	done
 	build_and_install "$need_install"
 

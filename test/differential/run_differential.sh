@@ -16,7 +16,9 @@
 #	DIFF_SEEDS, DIFF_QUERIES   seeds (space separated) and queries per seed
 #	DIFF_REQUIRE_PUSHDOWN=0    do not fail when no WHERE clause was pushed
 #	DIFF_PARTITIONED=1         table pair 1 is diff_pt, partitioned over
-#	                           async foreign partitions (partitioned.sql)
+#	                           async foreign partitions (partitioned.sql),
+#	                           with partition-wise aggregation; plus the
+#	                           fixed partial aggregation queries there
 #	DIFF_PGPORT                port of the cluster started here (55435)
 #	DIFF_JOBS                  parallel workers (default 2)
 #	DIFF_TIMEOUT               statement_timeout of a batch of 25 queries
@@ -201,6 +203,11 @@ done
 for pid in "${pids[@]}"; do
 	wait "$pid"
 done
+# DIFF_PARTITIONED=1: the fixed partial aggregation queries (seed 0)
+if [ "${DIFF_PARTITIONED:-0}" = 1 ]; then
+	timeout 600 "${PSQL[@]}" -c "SELECT diff_run_partial()" >/dev/null ||
+		record_crash 0 0 "diff_run_partial() failed"
+fi
 elapsed=$(($(date +%s) - start))
 
 # ---------------------------------------------------------------------------
@@ -262,6 +269,15 @@ planned=$(($(echo "$SEEDS" | wc -w) * QUERIES))
 if [ "$nqueries" -lt "$planned" ]; then
 	echo "differential: FAILED: only $nqueries of $planned queries have a result"
 	failed=$((failed + planned - nqueries))
+fi
+# and every fixed partial aggregation query (DIFF_PARTITIONED=1)
+if [ "${DIFF_PARTITIONED:-0}" = 1 ]; then
+	npartial=$(psql_at "SELECT count(*) FROM diff_partial_queries") || npartial=1
+	rpartial=$(psql_at "SELECT count(*) FROM diff_results WHERE seed = 0 AND kind = 'partial-agg'") || rpartial=0
+	echo "differential: $rpartial of $npartial fixed partial aggregation queries have a result;" \
+		"partial aggregates pushed to q in queries" \
+		"$(psql_at "SELECT coalesce(string_agg(k::text, ' ' ORDER BY k), 'none') FROM diff_partial_queries WHERE pushed")"
+	[ "$rpartial" -lt "$npartial" ] && failed=$((failed + npartial - rpartial))
 fi
 pushed=$(psql_at "SELECT count(*) FROM diff_results WHERE where_any OR agg_pushed OR sort_pushed OR limit_pushed")
 if [ "${DIFF_REQUIRE_PUSHDOWN:-1}" != 0 ] && [ "${pushed:-0}" -eq 0 ]; then
