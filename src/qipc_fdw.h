@@ -407,7 +407,9 @@ enum QipcScanPrivateIndex
 	QipcScanPrivateFixups,		/* List: one QIPC_FIX_* fixup per item */
 	/* optional (paged scans, scan.c); NIL or absent: one result */
 	QipcScanPrivatePaging		/* List: Integer fetch_size, String page
-								 * lambda, String its EXPLAIN form */
+								 * lambda, String its EXPLAIN form, and for
+								 * a partitioned table String the
+								 * partition-count lambda */
 };
 
 /* ----------------------------------------------------------------
@@ -429,8 +431,8 @@ extern bool qipc_conditions_use_attribute(PlannerInfo *root,
  *		The QipcScanPrivatePaging item of a base scan whose one-result q
  *		would be a select of colnames from the table option with the
  *		conditions remote_conds (arguments fdw_exprs): NIL when the scan is
- *		not paged (fetch_size 0, query/function/partitioned tables, sorts
- *		and limits applied by q, a row count only).
+ *		not paged (fetch_size 0, query/function tables, sorts and limits
+ *		applied by q, a row count only, conditions on attributed columns).
  */
 extern List *qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel,
 							  Oid foreigntableid, ForeignPath *best_path,
