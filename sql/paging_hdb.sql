@@ -150,6 +150,27 @@ RESET enable_material;
 RESET qipc_fdw.enable_bind_join;
 
 -- ===================================================================
+-- fetch_bytes: wide rows (about 1 KB) under a 150 kB max_message_size.
+-- The partition of 500 rows is sliced by .Q.ind while the page size is
+-- being learnt (first page 100 rows), then pages of about 100 rows
+-- ===================================================================
+SELECT qipc_exec('regress_pgh', '.pgh.wide[]') AS made;
+CREATE SERVER regress_pgh_wide FOREIGN DATA WRAPPER qipc_fdw
+  OPTIONS (port :'qport', max_message_size '150kB');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_pgh_wide;
+CREATE FOREIGN TABLE pgh_wide (date date, id bigint, s text)
+  SERVER regress_pgh_wide OPTIONS (table 'pgh_wide', partition_column 'date');
+SET qipc_fdw.enable_pushdown = off;
+SELECT count(s) FROM pgh_wide;                           -- ERROR
+ALTER FOREIGN TABLE pgh_wide OPTIONS (ADD fetch_bytes '100kB');
+SELECT pgh_explain('SELECT date, id, s FROM pgh_wide');
+SELECT date, count(s), sum(id), sum(length(s)) FROM pgh_wide GROUP BY date
+ ORDER BY date;
+RESET qipc_fdw.enable_pushdown;
+SELECT qipc_exec('regress_pgh', 'pgh_wide::0#pgh_wide; 1b') AS dropped;
+DROP SERVER regress_pgh_wide CASCADE;
+
+-- ===================================================================
 -- bounded memory: 5,000,000 rows in 5 partitions read with pages of
 -- 100,000 rows (a partition of 1,000,000 rows is 10 .Q.ind slices); the
 -- backend's peak memory (VmHWM) stays under 64 MB plus two pages, and the

@@ -109,6 +109,8 @@ typedef struct QipcFdwTableOptions
 	char	   *partition_column;	/* date-partitioned tables, or NULL */
 	bool		use_remote_estimate;	/* server value unless overridden */
 	int			fetch_size;		/* server value unless overridden */
+	int			fetch_bytes;	/* bytes a page should not exceed, 0 = no
+								 * bound; server value unless overridden */
 	bool		async_capable;	/* server value unless overridden: scans
 								 * may run concurrently under an Append */
 } QipcFdwTableOptions;
@@ -407,9 +409,9 @@ enum QipcScanPrivateIndex
 	QipcScanPrivateFixups,		/* List: one QIPC_FIX_* fixup per item */
 	/* optional (paged scans, scan.c); NIL or absent: one result */
 	QipcScanPrivatePaging		/* List: Integer fetch_size, String page
-								 * lambda, String its EXPLAIN form, and for
-								 * a partitioned table String the
-								 * partition-count lambda */
+								 * lambda, String its EXPLAIN form, Integer
+								 * fetch_bytes, and for a partitioned table
+								 * String the partition-count lambda */
 };
 
 /* ----------------------------------------------------------------

@@ -116,6 +116,13 @@
 #define QIPC_PAGE_MAX_ARGS	7
 
 /*
+ * With fetch_bytes the first page asks for at most this many rows: the
+ * bytes per row are learnt from it, before a page of fetch_size rows of
+ * unknown width is asked for
+ */
+#define QIPC_FETCH_BYTES_PROBE	100
+
+/*
  * Execution state of a foreign scan.
  */
 typedef struct QipcFdwScanState
@@ -143,6 +150,10 @@ typedef struct QipcFdwScanState
 
 	/* paging (fetch_size > 0): see the file header */
 	int			fetch_size;		/* rows per page; 0 = one result */
+	int			fetch_bytes;	/* bytes a page should not exceed; 0 = no
+								 * bound (rows per page from fetch_size) */
+	int64		page_rows;		/* rows asked for by the next request */
+	int64		req_rows;		/* rows asked for by the one outstanding */
 	KipcObject *page_head;		/* the page lambda (tracked in scan_cxt) */
 	List	   *page_args;		/* condition arguments (tracked, scan_cxt) */
 	int64		total_rows;		/* row count at scan start; -1 = unknown */
@@ -340,8 +351,9 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	}
 	appendStringInfo(&display, "(s;%d)]", fpinfo->topts.fetch_size);
 
-	return list_make3(makeInteger(fpinfo->topts.fetch_size),
-					  makeString(lambda), makeString(display.data));
+	return list_make4(makeInteger(fpinfo->topts.fetch_size),
+					  makeString(lambda), makeString(display.data),
+					  makeInteger(fpinfo->topts.fetch_bytes));
 }
 
 /*
@@ -484,8 +496,9 @@ plan_partitioned_paging(PlannerInfo *root, RelOptInfo *baserel,
 	}
 	appendStringInfoString(&display, "(p;o;n)]");
 
-	return list_make4(makeInteger(fpinfo->topts.fetch_size),
+	return list_make5(makeInteger(fpinfo->topts.fetch_size),
 					  makeString(page), makeString(display.data),
+					  makeInteger(fpinfo->topts.fetch_bytes),
 					  makeString(plan));
 }
 
@@ -586,8 +599,9 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 		fsstate->fetch_size = intVal(linitial(paging));
 		fsstate->query = strVal(lsecond(paging));
 		fsstate->qtext = strVal(lthird(paging));
-		if (list_length(paging) > 3)
-			fsstate->plan_query = strVal(lfourth(paging));
+		fsstate->fetch_bytes = intVal(lfourth(paging));
+		if (list_length(paging) > 4)
+			fsstate->plan_query = strVal(list_nth(paging, 4));
 	}
 
 	fsstate->scan_cxt = AllocSetContextCreate(estate->es_query_cxt,
@@ -766,6 +780,9 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 	fsstate->nparts = -1;
 	fsstate->cur_part = 0;
 	fsstate->part_pos = 0;
+	fsstate->page_rows = fsstate->fetch_size;
+	if (fsstate->fetch_bytes > 0)
+		fsstate->page_rows = Min(fsstate->fetch_size, QIPC_FETCH_BYTES_PROBE);
 	send_page_request(fsstate);
 	if (!fsstate->async)
 		next_page(fsstate);
@@ -782,7 +799,7 @@ send_page_request(QipcFdwScanState *fsstate)
 {
 	MemoryContext oldcxt;
 	KipcObject *range;
-	int64		n = fsstate->fetch_size;
+	int64		n = fsstate->page_rows;
 
 	/* the previous request is no longer needed for a resend */
 	MemoryContextReset(fsstate->req_cxt);
@@ -799,6 +816,7 @@ send_page_request(QipcFdwScanState *fsstate)
 		kipc_set_j(range, 0, fsstate->next_start);
 		kipc_set_j(range, 1, n);
 		fsstate->next_start += n;
+		fsstate->req_rows = n;
 	}
 
 	fsstate->pending_req =
@@ -848,6 +866,20 @@ next_page(QipcFdwScanState *fsstate)
 		qipc_report_q_error(fsstate->conn, msg->root, fsstate->qtext,
 							scan_error_hint(fsstate, msg->root->a.s));
 
+	/*
+	 * fetch_bytes: the next page asks for as many rows as fit into it at
+	 * the bytes per requested row of this page (at least one row, at most
+	 * fetch_size).
+	 */
+	if (fsstate->fetch_bytes > 0 && fsstate->req_rows > 0 && msg->len > 0)
+	{
+		double		per_row = (double) msg->len / (double) fsstate->req_rows;
+		double		rows = floor((double) fsstate->fetch_bytes / per_row);
+
+		fsstate->page_rows = (int64) Max(1.0, Min(rows,
+												  (double) fsstate->fetch_size));
+	}
+
 	root = msg->root;
 	if (fsstate->plan_query != NULL)
 	{
@@ -863,6 +895,8 @@ next_page(QipcFdwScanState *fsstate)
 		}
 		if (more_partition_pages(fsstate))
 			send_page_request(fsstate);
+		else if (fsstate->pages == 1)
+			fsstate->single_page = true;
 		bind_result_columns(fsstate, root);
 		MemoryContextSwitchTo(oldcxt);
 		return;
@@ -908,7 +942,6 @@ read_partitions(QipcFdwScanState *fsstate, const KipcObject *root)
 	const KipcObject *pv;
 	const KipcObject *off;
 	const KipcObject *cnt;
-	int64		npages = 0;
 	int64		k;
 
 	if (root->type != KIPC_T_LIST || root->n != 3 ||
@@ -949,7 +982,6 @@ read_partitions(QipcFdwScanState *fsstate, const KipcObject *root)
 		fsstate->part_off[k] = kipc_get_j(off, k);
 		fsstate->part_cnt[k] = n;
 		fsstate->total_rows += n;
-		npages += (n + fsstate->fetch_size - 1) / fsstate->fetch_size;
 	}
 	MemoryContextSwitchTo(oldcxt);
 	fsstate->cur_part = 0;
@@ -958,7 +990,8 @@ read_partitions(QipcFdwScanState *fsstate, const KipcObject *root)
 	while (fsstate->cur_part < fsstate->nparts &&
 		   fsstate->part_cnt[fsstate->cur_part] == 0)
 		fsstate->cur_part++;
-	fsstate->single_page = (npages <= 1);
+	/* no page at all; one page is known when it arrives (next_page) */
+	fsstate->single_page = (fsstate->total_rows == 0);
 }
 
 /* is there a page of a partitioned table still to ask for? */
@@ -989,21 +1022,25 @@ partition_page_range(QipcFdwScanState *fsstate)
 	int			size;
 
 	if (fsstate->nparts < 0)
+	{
+		fsstate->req_rows = 0;	/* no rows: no size to learn from */
 		return qipc_track_object(kipc_new_long(fsstate->fetch_size));
+	}
 
 	Assert(k < fsstate->nparts);
 	cnt = fsstate->part_cnt[k];
-	n = Min(fsstate->fetch_size, cnt - fsstate->part_pos);
+	n = Min(fsstate->page_rows, cnt - fsstate->part_pos);
 	size = kipc_type_size(pv->type);
 	p = qipc_track_object(kipc_new_atom(-pv->type));
 	memcpy(&p->a, (const char *) pv->v.items + k * size, size);
 	r = qipc_track_object(kipc_new_list(3));
 	r->v.objs[0] = kipc_ref(p);
-	if (cnt <= fsstate->fetch_size)
+	if (fsstate->part_pos == 0 && cnt <= fsstate->page_rows)
 		r->v.objs[1] = kipc_new_null(-KIPC_T_LONG);
 	else
 		r->v.objs[1] = kipc_new_long(fsstate->part_off[k] + fsstate->part_pos);
 	r->v.objs[2] = kipc_new_long(n);
+	fsstate->req_rows = n;
 	if (r->v.objs[1] == NULL || r->v.objs[2] == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
@@ -1512,12 +1549,16 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 											   QipcScanPrivatePaging);
 
 		/* short: the page q itself is in error contexts and the docs */
+		int			fetch_bytes = intVal(lfourth(paging));
+		char	   *bytes = fetch_bytes > 0 ?
+			psprintf(" (at most %d bytes)", fetch_bytes) : "";
+
 		ExplainPropertyText("Paging",
-							list_length(paging) > 3 ?
-							psprintf("%d rows per page, partition by partition (whole or .Q.ind slices)",
-									 intVal(linitial(paging))) :
-							psprintf("%d rows per page, (s;n) sublist",
-									 intVal(linitial(paging))),
+							list_length(paging) > 4 ?
+							psprintf("%d rows per page%s, partition by partition (whole or .Q.ind slices)",
+									 intVal(linitial(paging)), bytes) :
+							psprintf("%d rows per page%s, (s;n) sublist",
+									 intVal(linitial(paging)), bytes),
 							es);
 		if (es->analyze && fsstate != NULL)
 			ExplainPropertyInteger("Pages", NULL, fsstate->pages, es);
