@@ -944,6 +944,18 @@ read_partitions(QipcFdwScanState *fsstate, const KipcObject *root)
 	const KipcObject *cnt;
 	int64		k;
 
+	/* no partition qualifies: three empty lists, whatever their types */
+	if (root->type == KIPC_T_LIST && root->n == 3 &&
+		root->v.objs[0]->type >= 0 && root->v.objs[0]->n == 0 &&
+		root->v.objs[1]->type >= 0 && root->v.objs[1]->n == 0 &&
+		root->v.objs[2]->type >= 0 && root->v.objs[2]->n == 0)
+	{
+		fsstate->nparts = 0;
+		fsstate->cur_part = 0;
+		fsstate->total_rows = 0;
+		fsstate->single_page = true;
+		return;
+	}
 	if (root->type != KIPC_T_LIST || root->n != 3 ||
 		root->v.objs[1]->type != KIPC_T_LONG ||
 		root->v.objs[2]->type != KIPC_T_LONG ||
