@@ -33,6 +33,11 @@
  *	- pipelining: when page k arrives the request for page k+1 is sent
  *	  (connection.c's qipc_send_request) before page k is converted, so q
  *	  slices while PostgreSQL converts; only one request is outstanding;
+ *	- fetch_bytes (unset by default) bounds pages in bytes as well: the
+ *	  first page asks for at most QIPC_FETCH_BYTES_PROBE rows, each next
+ *	  one for as many rows as fit at the bytes per requested row of the
+ *	  page before (q cannot tell a row's serialized size without a pass
+ *	  over its columns; max_message_size stays the hard limit);
  *	- each page's message is freed when the next one replaces it (the
  *	  page context is reset first), so the backend holds one page, never
  *	  the result;
@@ -56,14 +61,14 @@
  *	  at.  The reply (p; o; n) -- qualifying partition values, the absolute
  *	  row number of each one's first row (the running count over all
  *	  partitions) and their counts -- is the scan's snapshot;
- *	- each page is then r = (p; 0N; n), a partition of at most fetch_size
+ *	- each page is then r = (p; 0N; n), a partition of at most a page of
  *	  rows read whole by ?[t;(enlist(=;`date;p)),W;0b;S!S] (pruned, only the
  *	  needed columns read), or r = (p; o; n) for a slice of a larger one,
  *	  ?[.Q.ind[t;o+til n];W;0b;S!S]: .Q.ind is the documented way to index
  *	  a partitioned table by absolute row number (ref/dotq.md), and reads
  *	  n rows of each column, so a page costs O(page) whatever the
- *	  partition's size.  `i within` in a partition would count within it
- *	  but make the partition's whole row-number vector for every page;
+ *	  partition's size (`where date=p, i within (s;e)` would constrain the
+ *	  virtual column i over the whole partition for every page);
  *	- partitions without rows get no page; pipelining, early ends and
  *	  errors are as above.  HDB partitions do not change until the next
  *	  reload; a reload that rewrites an earlier partition during the scan
@@ -438,10 +443,12 @@ plan_partitioned_paging(PlannerInfo *root, RelOptInfo *baserel,
 	qipc_append_symbol(&head, fpinfo->topts.table);
 	appendStringInfoString(&head, "; ");
 
-	/*
-	 * Partition counts: b:(enlist`date)!enlist`date; n:(enlist`n)!enlist
-	 * (count;`i); c:0!?[t;();b;n]; q:0!?[t;P;b;n];
-	 * (q`date; (0,sums c`n)[(c`date)?q`date]; q`n)
+	/*----------
+	 * Partition counts:
+	 *	 b:(enlist`date)!enlist`date; n:(enlist`n)!enlist(count;`i);
+	 *	 c:0!?[t;();b;n]; q:0!?[t;P;b;n];
+	 *	 (q`date; (0,sums c`n)[(c`date)?q`date]; q`n)
+	 *----------
 	 */
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, head.data);
@@ -464,11 +471,12 @@ plan_partitioned_paging(PlannerInfo *root, RelOptInfo *baserel,
 	appendStringInfoString(&buf, "]; q`n)}");
 	plan = pstrdup(buf.data);
 
-	/*
+	/*----------
 	 * A page, r = (p; o; n): partition p whole when o is null, else rows
 	 * o + til n of the table:
-	 * $[null r 1; ?[t;(enlist(=;`date;r 0)),W;0b;S!S];
-	 *   ?[.Q.ind[t;r[1]+til r 2];W;0b;S!S]]
+	 *	 $[null r 1; ?[t;(enlist(=;`date;r 0)),W;0b;S!S];
+	 *	   ?[.Q.ind[t;r[1]+til r 2];W;0b;S!S]]
+	 *----------
 	 */
 	resetStringInfo(&buf);
 	appendStringInfoString(&buf, head.data);
@@ -549,8 +557,10 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 		fsstate->relname = get_rel_name(rte->relid);
 	}
 
-	/* the user mapping of the user the scan runs as (a view's owner, else
-	 * the current user) */
+	/*
+	 * the user mapping of the user the scan runs as (a view's owner, else the
+	 * current user)
+	 */
 	userid = qipc_scan_user(fsplan, rte);
 	table = GetForeignTable(rte->relid);
 	user = GetUserMapping(userid, table->serverid);
@@ -620,10 +630,10 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 	fsstate->total_rows = -1;
 
 	/*
-	 * Under an async Append the scan sends its request at once and the
-	 * Append waits for the reply (see "Asynchronous execution").  The
-	 * connection learns which scan owns the request on the wire; that is
-	 * forgotten when the query's memory goes, even after an error.
+	 * Under an async Append the scan sends its request at once and the Append
+	 * waits for the reply (see "Asynchronous execution").  The connection
+	 * learns which scan owns the request on the wire; that is forgotten when
+	 * the query's memory goes, even after an error.
 	 */
 	fsstate->async = node->ss.ps.async_capable;
 	if (fsstate->async)
@@ -663,10 +673,10 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
 	while (fsstate->next_row >= fsstate->nrows)
 	{
 		/*
-		 * The next page, if any (a page may have no row left after W), or
-		 * the reply of an async one-result scan.  No outstanding request:
-		 * the scan is over.  Async: a reply still on the wire is waited for
-		 * by the Append, so the scan has no row for now.
+		 * The next page, if any (a page may have no row left after W), or the
+		 * reply of an async one-result scan.  No outstanding request: the
+		 * scan is over.  Async: a reply still on the wire is waited for by
+		 * the Append, so the scan has no row for now.
 		 */
 		if (fsstate->pending == 0)
 			return slot;
@@ -867,8 +877,8 @@ next_page(QipcFdwScanState *fsstate)
 							scan_error_hint(fsstate, msg->root->a.s));
 
 	/*
-	 * fetch_bytes: the next page asks for as many rows as fit into it at
-	 * the bytes per requested row of this page (at least one row, at most
+	 * fetch_bytes: the next page asks for as many rows as fit into it at the
+	 * bytes per requested row of this page (at least one row, at most
 	 * fetch_size).
 	 */
 	if (fsstate->fetch_bytes > 0 && fsstate->req_rows > 0 && msg->len > 0)
@@ -1562,7 +1572,9 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 
 		/* short: the page q itself is in error contexts and the docs */
 		int			fetch_bytes = intVal(lfourth(paging));
-		char	   *bytes = fetch_bytes > 0 ?
+		char	   *bytes;
+
+		bytes = fetch_bytes > 0 ?
 			psprintf(" (at most %d bytes)", fetch_bytes) : "";
 
 		ExplainPropertyText("Paging",
