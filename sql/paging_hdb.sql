@@ -149,6 +149,20 @@ RESET enable_mergejoin;
 RESET enable_material;
 RESET qipc_fdw.enable_bind_join;
 
+-- async Append: two paged scans of the table take turns on the connection
+CREATE FOREIGN TABLE pgh_small_async (date date, id bigint, v bigint,
+                                      sym text, s text)
+  SERVER regress_pgh OPTIONS (table 'pgh_small', partition_column 'date',
+                              async_capable 'true');
+EXPLAIN (COSTS OFF)
+  SELECT id FROM pgh_small_async WHERE date <= '2024-01-02'
+  UNION ALL
+  SELECT id FROM pgh_small_async WHERE date >= '2024-01-04';
+SELECT count(id), sum(id) FROM (
+  SELECT id FROM pgh_small_async WHERE date <= '2024-01-02'
+  UNION ALL
+  SELECT id FROM pgh_small_async WHERE date >= '2024-01-04') u;
+
 -- ===================================================================
 -- fetch_bytes: wide rows (about 1 KB) under a 150 kB max_message_size.
 -- The partition of 500 rows is sliced by .Q.ind while the page size is
