@@ -228,8 +228,8 @@ SELECT * FROM pgh_stats();
 -- ===================================================================
 SET qipc_fdw.enable_pushdown = off;
 SET client_min_messages = warning;   -- the NOTICE depends on the moment
-SET statement_timeout = '300ms';
-SELECT count(id) FROM pgh_big;                           -- ERROR
+SET statement_timeout = '100ms';
+SELECT count(sym), sum(id + qty), sum(px) FROM pgh_big;  -- ERROR
 RESET statement_timeout;
 RESET client_min_messages;
 SELECT count(*) FROM pgh_small;
@@ -243,7 +243,8 @@ SELECT pid AS victim_pid
   FROM dblink('pgh_victim', 'SELECT pg_backend_pid()') AS t(pid int) \gset
 SELECT * FROM dblink('pgh_victim',
   'SET qipc_fdw.enable_pushdown = off') AS t(s text);
-SELECT dblink_send_query('pgh_victim', 'SELECT count(id) FROM pgh_big');
+SELECT dblink_send_query('pgh_victim',
+                         'SELECT count(sym), sum(id + qty), sum(px) FROM pgh_big');
 CREATE FUNCTION pgh_cancel_scan(conn text, target int, OUT running bool,
                                 OUT code text)
 LANGUAGE plpgsql AS $$
@@ -261,14 +262,15 @@ BEGIN
   PERFORM pg_sleep(0.3);
   PERFORM pg_cancel_backend(target);
   BEGIN
-    PERFORM * FROM dblink_get_result(conn) AS t(n bigint);
+    PERFORM * FROM dblink_get_result(conn) AS t(n bigint, s numeric, p float8);
     code := '00000';
   EXCEPTION WHEN query_canceled OR others THEN
     GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE;
   END;
 END $$;
 SELECT * FROM pgh_cancel_scan('pgh_victim', :victim_pid);
-SELECT * FROM dblink_get_result('pgh_victim') AS t(n bigint);
+SELECT * FROM dblink_get_result('pgh_victim')
+  AS t(n bigint, s numeric, p float8);
 SELECT * FROM dblink('pgh_victim',
                      'SELECT count(*) FROM pgh_small') AS t(n bigint);
 SELECT dblink_disconnect('pgh_victim');
