@@ -207,6 +207,35 @@ ALTER FOREIGN TABLE regress_pg_limit OPTIONS (ADD fetch_size '2');
 SELECT id, s FROM regress_pg_limit;
 
 -- ===================================================================
+-- fetch_bytes: pages sized in bytes for wide rows.  The first page asks
+-- for at most 100 rows, each next one for as many rows as fit into
+-- fetch_bytes at the bytes per row of the page before (at most
+-- fetch_size).  2000 rows of about 1 KB: over a 150 kB max_message_size
+-- a page of fetch_size rows fails; with fetch_bytes 100kB pages of 100
+-- rows pass
+-- ===================================================================
+SELECT qipc_exec('regress_paging', '.paging.wide[]') AS made;
+CREATE SERVER regress_paging_wide FOREIGN DATA WRAPPER qipc_fdw
+  OPTIONS (port :'qport', max_message_size '150kB');
+CREATE USER MAPPING FOR CURRENT_USER SERVER regress_paging_wide;
+CREATE FOREIGN TABLE regress_pg_wide (id bigint, s text)
+  SERVER regress_paging_wide OPTIONS (table 'pg_wide');
+SET qipc_fdw.enable_pushdown = off;
+SELECT count(s) FROM regress_pg_wide;                    -- ERROR
+ALTER FOREIGN TABLE regress_pg_wide OPTIONS (ADD fetch_bytes '100kB');
+SELECT regress_pg_explain('SELECT id, s FROM regress_pg_wide');
+SELECT count(s), sum(id), sum(length(s)) FROM regress_pg_wide;
+RESET qipc_fdw.enable_pushdown;
+-- bytes are a bound on top of fetch_size: pages of the id column alone
+-- are small, so fetch_size (30 rows) is the bound
+ALTER FOREIGN TABLE regress_pg_wide OPTIONS (ADD fetch_size '30');
+SELECT regress_pg_explain('SELECT id FROM regress_pg_wide WHERE id < 100');
+CREATE SERVER regress_paging_bad FOREIGN DATA WRAPPER qipc_fdw
+  OPTIONS (port :'qport', fetch_bytes '8');                -- ERROR
+SELECT qipc_exec('regress_paging', 'pg_wide::0#pg_wide; 1b') AS dropped;
+DROP SERVER regress_paging_wide CASCADE;
+
+-- ===================================================================
 -- statement_timeout between or inside pages ends the scan; the next
 -- query works (a connection left in the middle of a request is replaced)
 -- ===================================================================

@@ -88,6 +88,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"sslcert", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"sslkey", ForeignServerRelationId, QIPC_OPT_STRING},
 	{"fetch_size", ForeignServerRelationId, QIPC_OPT_COUNT},
+	{"fetch_bytes", ForeignServerRelationId, QIPC_OPT_BYTES},
 	{"async_capable", ForeignServerRelationId, QIPC_OPT_BOOL},
 	{"bind_join_batch", ForeignServerRelationId, QIPC_OPT_COUNT},
 	/* writes (modify.c) */
@@ -109,6 +110,7 @@ static const QipcFdwOption qipc_options[] = {
 	{"partition_column", ForeignTableRelationId, QIPC_OPT_STRING},
 	{"use_remote_estimate", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"fetch_size", ForeignTableRelationId, QIPC_OPT_COUNT},
+	{"fetch_bytes", ForeignTableRelationId, QIPC_OPT_BYTES},
 	{"async_capable", ForeignTableRelationId, QIPC_OPT_BOOL},
 	{"bind_join_batch", ForeignTableRelationId, QIPC_OPT_COUNT},
 	/* writes (modify.c) */
@@ -564,6 +566,8 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 			opts->use_remote_estimate = defGetBoolean(def);
 		else if (strcmp(def->defname, "fetch_size") == 0)
 			opts->fetch_size = get_int_option(def, 0);
+		else if (strcmp(def->defname, "fetch_bytes") == 0)
+			opts->fetch_bytes = get_int_option(def, GUC_UNIT_BYTE);
 		else if (strcmp(def->defname, "async_capable") == 0)
 			opts->async_capable = defGetBoolean(def);
 	}
@@ -587,6 +591,8 @@ qipc_get_table_options(ForeignTable *table, Relation rel,
 			opts->async_capable = defGetBoolean(def);
 		else if (strcmp(name, "fetch_size") == 0)
 			opts->fetch_size = get_int_option(def, 0);
+		else if (strcmp(name, "fetch_bytes") == 0)
+			opts->fetch_bytes = get_int_option(def, GUC_UNIT_BYTE);
 	}
 
 	if (opts->table == NULL && opts->query == NULL && opts->function == NULL)

@@ -111,6 +111,8 @@ typedef struct QipcFdwTableOptions
 	char	   *partition_column;	/* date-partitioned tables, or NULL */
 	bool		use_remote_estimate;	/* server value unless overridden */
 	int			fetch_size;		/* server value unless overridden */
+	int			fetch_bytes;	/* bytes a page should not exceed, 0 = no
+								 * bound; server value unless overridden */
 	bool		async_capable;	/* server value unless overridden: scans
 								 * may run concurrently under an Append */
 } QipcFdwTableOptions;
@@ -414,7 +416,9 @@ enum QipcScanPrivateIndex
 	QipcScanPrivateFixups,		/* List: one QIPC_FIX_* fixup per item */
 	/* optional (paged scans, scan.c); NIL or absent: one result */
 	QipcScanPrivatePaging		/* List: Integer fetch_size, String page
-								 * lambda, String its EXPLAIN form */
+								 * lambda, String its EXPLAIN form, Integer
+								 * fetch_bytes, and for a partitioned table
+								 * String the partition-count lambda */
 };
 
 /* ----------------------------------------------------------------
@@ -436,8 +440,8 @@ extern bool qipc_conditions_use_attribute(PlannerInfo *root,
  *		The QipcScanPrivatePaging item of a base scan whose one-result q
  *		would be a select of colnames from the table option with the
  *		conditions remote_conds (arguments fdw_exprs): NIL when the scan is
- *		not paged (fetch_size 0, query/function/partitioned tables, sorts
- *		and limits applied by q, a row count only).
+ *		not paged (fetch_size 0, query/function tables, sorts and limits
+ *		applied by q, a row count only, conditions on attributed columns).
  */
 extern List *qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel,
 							  Oid foreigntableid, ForeignPath *best_path,

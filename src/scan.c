@@ -33,6 +33,11 @@
  *	- pipelining: when page k arrives the request for page k+1 is sent
  *	  (connection.c's qipc_send_request) before page k is converted, so q
  *	  slices while PostgreSQL converts; only one request is outstanding;
+ *	- fetch_bytes (unset by default) bounds pages in bytes as well: the
+ *	  first page asks for at most QIPC_FETCH_BYTES_PROBE rows, each next
+ *	  one for as many rows as fit at the bytes per requested row of the
+ *	  page before (q cannot tell a row's serialized size without a pass
+ *	  over its columns; max_message_size stays the hard limit);
  *	- each page's message is freed when the next one replaces it (the
  *	  page context is reset first), so the backend holds one page, never
  *	  the result;
@@ -43,13 +48,40 @@
  *	  else at the end of the transaction): no stale reply ever reaches the
  *	  next query.
  *
+ * Partitioned tables (partition_column, a kdb+ HDB table) are paged
+ * partition by partition, keeping the partition pruning:
+ *
+ *	- the first request (the partition-count lambda) asks for the row count
+ *	  of each partition, ?[t;();b;n] with b = date!date and n = n!(count;`i)
+ *	  over all partitions, and the same with the pushed conditions on the
+ *	  partition column alone (P: deparse.c writes them first, so alone they
+ *	  take the first argument numbers).  kdb+'s .Q.ps answers count i by
+ *	  the partition column from its partition counts (.Q.cn, cached in
+ *	  .Q.pn) without reading a column, and P picks the partitions looked
+ *	  at.  The reply (p; o; n) -- qualifying partition values, the absolute
+ *	  row number of each one's first row (the running count over all
+ *	  partitions) and their counts -- is the scan's snapshot;
+ *	- each page is then r = (p; 0N; n), a partition of at most a page of
+ *	  rows read whole by ?[t;(enlist(=;`date;p)),W;0b;S!S] (pruned, only the
+ *	  needed columns read), or r = (p; o; n) for a slice of a larger one,
+ *	  ?[.Q.ind[t;o+til n];W;0b;S!S]: .Q.ind is the documented way to index
+ *	  a partitioned table by absolute row number (ref/dotq.md), and reads
+ *	  n rows of each column, so a page costs O(page) whatever the
+ *	  partition's size (`where date=p, i within (s;e)` would constrain the
+ *	  virtual column i over the whole partition for every page);
+ *	- partitions without rows get no page; pipelining, early ends and
+ *	  errors are as above.  HDB partitions do not change until the next
+ *	  reload; a reload that rewrites an earlier partition during the scan
+ *	  shifts the absolute row numbers (docs/foreign-tables.md).
+ *
  * One result, as before, for everything else: the query and function
  * options (their q is the user's), pushed aggregates (upper.c), scans whose
  * ORDER BY or LIMIT q applies (a sort needs the whole result; the planner
  * only pushes a sort without LIMIT when the table is estimated to fit into
- * one page), date-partitioned tables (partition_column), scans with a
- * condition on an attributed column (kdb+ answers it by a lookup over the
- * whole table), and fetch_size 0.
+ * one page), scans with a condition on an attributed column (kdb+ answers
+ * it by a lookup over the whole table or partition), scans of a
+ * partitioned table whose partition conditions cannot be sent alone, and
+ * fetch_size 0.
  *
  * The result columns are decoded straight into virtual tuple slots: one
  * converter (typemap.c) per column, chosen once per page, is applied to
@@ -89,6 +121,13 @@
 #define QIPC_PAGE_MAX_ARGS	7
 
 /*
+ * With fetch_bytes the first page asks for at most this many rows: the
+ * bytes per row are learnt from it, before a page of fetch_size rows of
+ * unknown width is asked for
+ */
+#define QIPC_FETCH_BYTES_PROBE	100
+
+/*
  * Execution state of a foreign scan.
  */
 typedef struct QipcFdwScanState
@@ -116,6 +155,10 @@ typedef struct QipcFdwScanState
 
 	/* paging (fetch_size > 0): see the file header */
 	int			fetch_size;		/* rows per page; 0 = one result */
+	int			fetch_bytes;	/* bytes a page should not exceed; 0 = no
+								 * bound (rows per page from fetch_size) */
+	int64		page_rows;		/* rows asked for by the next request */
+	int64		req_rows;		/* rows asked for by the one outstanding */
 	KipcObject *page_head;		/* the page lambda (tracked in scan_cxt) */
 	List	   *page_args;		/* condition arguments (tracked, scan_cxt) */
 	int64		total_rows;		/* row count at scan start; -1 = unknown */
@@ -124,6 +167,16 @@ typedef struct QipcFdwScanState
 	KipcObject *pending_req;	/* its request (resent if the reply is lost) */
 	int64		pages;			/* pages received (EXPLAIN ANALYZE) */
 	bool		single_page;	/* the whole result came in one page */
+
+	/* paging of a partitioned table (see the file header) */
+	char	   *plan_query;		/* the partition-count lambda, or NULL */
+	KipcObject *plan_head;		/* it as a char vector (scan_cxt) */
+	KipcObject *part_vals;		/* qualifying partition values (scan_cxt) */
+	int64	   *part_off;		/* absolute index of each one's first row */
+	int64	   *part_cnt;		/* and its row count */
+	int64		nparts;			/* qualifying partitions; -1 = not known */
+	int64		cur_part;		/* partition of the next page */
+	int64		part_pos;		/* its row of the next page */
 
 	/* the current result (page) */
 	bool		fetched;		/* request sent and result decoded */
@@ -153,7 +206,15 @@ typedef struct QipcFdwScanState
 	MemoryContextCallback owner_cb; /* forgets that when the query ends */
 } QipcFdwScanState;
 
+static List *plan_partitioned_paging(PlannerInfo *root, RelOptInfo *baserel,
+									 Oid foreigntableid, List *remote_conds,
+									 List *colnames, const char *where,
+									 List *arg_exprs, List *arg_convs);
 static void start_scan(QipcFdwScanState *fsstate, ExprContext *econtext);
+static void read_partitions(QipcFdwScanState *fsstate,
+							const KipcObject *root);
+static bool more_partition_pages(QipcFdwScanState *fsstate);
+static KipcObject *partition_page_range(QipcFdwScanState *fsstate);
 static void send_page_request(QipcFdwScanState *fsstate);
 static void next_page(QipcFdwScanState *fsstate);
 static void end_paging(QipcFdwScanState *fsstate);
@@ -203,7 +264,6 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 
 	if (fpinfo->topts.fetch_size <= 0 || fpinfo->topts.table == NULL ||
 		fpinfo->topts.query != NULL || fpinfo->topts.function != NULL ||
-		fpinfo->topts.partition_column != NULL ||
 		best_path->path.pathkeys != NIL || colnames == NIL)
 		return NIL;
 
@@ -232,6 +292,11 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	if (rejected != NIL || nargs != list_length(fdw_exprs) ||
 		nargs > QIPC_PAGE_MAX_ARGS)
 		return NIL;
+
+	if (fpinfo->topts.partition_column != NULL)
+		return plan_partitioned_paging(root, baserel, foreigntableid,
+									   remote_conds, colnames, where.data,
+									   arg_exprs, arg_convs);
 
 	/* C: the returned columns and those the conditions read */
 	foreach(lc, remote_conds)
@@ -291,8 +356,158 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	}
 	appendStringInfo(&display, "(s;%d)]", fpinfo->topts.fetch_size);
 
-	return list_make3(makeInteger(fpinfo->topts.fetch_size),
-					  makeString(lambda), makeString(display.data));
+	return list_make4(makeInteger(fpinfo->topts.fetch_size),
+					  makeString(lambda), makeString(display.data),
+					  makeInteger(fpinfo->topts.fetch_bytes));
+}
+
+/*
+ * plan_partitioned_paging
+ *		The paging item of a scan of a date-partitioned table: the page
+ *		lambda, its EXPLAIN form and the partition-count lambda (see the
+ *		file header).  where is the scan's Where
+ *		phrase (deparse.c), its arguments arg_exprs.  NIL when the
+ *		conditions on the partition column cannot be sent alone with the
+ *		same argument numbers (the scan is then read in one result).
+ */
+static List *
+plan_partitioned_paging(PlannerInfo *root, RelOptInfo *baserel,
+						Oid foreigntableid, List *remote_conds,
+						List *colnames, const char *where, List *arg_exprs,
+						List *arg_convs)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	const char *pf = fpinfo->topts.partition_column;
+	AttrNumber	partattno = InvalidAttrNumber;
+	List	   *part_conds = NIL;
+	List	   *part_args = NIL;
+	List	   *part_convs = NIL;
+	List	   *rejected = NIL;
+	StringInfoData pwhere;
+	StringInfoData buf;
+	StringInfoData head;
+	StringInfoData display;
+	char	   *page;
+	char	   *plan;
+	int			nargs = list_length(arg_exprs);
+	int			i;
+	int			k;
+	ListCell   *lc;
+
+	for (i = 1; i <= baserel->max_attr; i++)
+	{
+		if (strcmp(qipc_get_column_name(foreigntableid, i), pf) == 0)
+		{
+			partattno = i;
+			break;
+		}
+	}
+
+	/*
+	 * The conditions on the partition column alone pick the partitions;
+	 * deparse.c writes them first, so alone they take the first argument
+	 * numbers of the whole Where phrase (checked: else no paging).
+	 */
+	foreach(lc, remote_conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Bitmapset  *attrs = NULL;
+
+		pull_varattnos((Node *) ri->clause, baserel->relid, &attrs);
+		if (partattno != InvalidAttrNumber &&
+			bms_membership(attrs) == BMS_SINGLETON &&
+			bms_singleton_member(attrs) ==
+			partattno - FirstLowInvalidHeapAttributeNumber)
+			part_conds = lappend(part_conds, ri);
+	}
+	initStringInfo(&pwhere);
+	if (part_conds == NIL)
+		appendStringInfoString(&pwhere, "()");
+	else
+		qipc_deparse_conditions(root, baserel, part_conds, &pwhere,
+								&part_args, &part_convs, &rejected);
+	if (rejected != NIL || list_length(part_args) > nargs)
+		return NIL;
+	for (k = 0; k < list_length(part_args); k++)
+	{
+		if (!equal(list_nth(part_args, k), list_nth(arg_exprs, k)))
+			return NIL;
+	}
+
+	/* the parameters a0..aN-1, r: the same for both lambdas */
+	initStringInfo(&head);
+	appendStringInfoString(&head, "{[");
+	for (k = 0; k < nargs; k++)
+		appendStringInfo(&head, "a%d;", k);
+	appendStringInfoString(&head, "r] t:get ");
+	qipc_append_symbol(&head, fpinfo->topts.table);
+	appendStringInfoString(&head, "; ");
+
+	/*----------
+	 * Partition counts:
+	 *	 b:(enlist`date)!enlist`date; n:(enlist`n)!enlist(count;`i);
+	 *	 c:0!?[t;();b;n]; q:0!?[t;P;b;n];
+	 *	 (q`date; (0,sums c`n)[(c`date)?q`date]; q`n)
+	 *----------
+	 */
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, head.data);
+	appendStringInfoString(&buf, "b:(enlist ");
+	qipc_append_symbol(&buf, pf);
+	appendStringInfoString(&buf, ")!enlist ");
+	qipc_append_symbol(&buf, pf);
+	appendStringInfoString(&buf, "; n:(enlist`n)!enlist(count;`i); "
+						   "c:0!?[t;();b;n]; q:");
+	if (part_conds == NIL)
+		appendStringInfoString(&buf, "c; ");
+	else
+		appendStringInfo(&buf, "0!?[t;%s;b;n]; ", pwhere.data);
+	appendStringInfoString(&buf, "(q ");
+	qipc_append_symbol(&buf, pf);
+	appendStringInfoString(&buf, "; (0,sums c`n)[(c ");
+	qipc_append_symbol(&buf, pf);
+	appendStringInfoString(&buf, ")?q ");
+	qipc_append_symbol(&buf, pf);
+	appendStringInfoString(&buf, "]; q`n)}");
+	plan = pstrdup(buf.data);
+
+	/*----------
+	 * A page, r = (p; o; n): partition p whole when o is null, else rows
+	 * o + til n of the table:
+	 *	 $[null r 1; ?[t;(enlist(=;`date;r 0)),W;0b;S!S];
+	 *	   ?[.Q.ind[t;r[1]+til r 2];W;0b;S!S]]
+	 *----------
+	 */
+	resetStringInfo(&buf);
+	appendStringInfoString(&buf, head.data);
+	appendStringInfoString(&buf, "$[null r 1; ?[t;(enlist(=;");
+	qipc_append_symbol(&buf, pf);
+	appendStringInfo(&buf, ";r 0)),%s;0b;", where);
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoChar(&buf, '!');
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfo(&buf, "]; ?[.Q.ind[t;r[1]+til r 2];%s;0b;", where);
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoChar(&buf, '!');
+	qipc_append_symbol_list(&buf, colnames);
+	appendStringInfoString(&buf, "]]}");
+	page = pstrdup(buf.data);
+
+	/* for error contexts: the arguments rendered, r as (p;o;n) */
+	initStringInfo(&display);
+	appendStringInfo(&display, "%s[", page);
+	if (nargs > 0)
+	{
+		char	   *shown = qipc_display_query("f", arg_exprs, arg_convs);
+
+		appendStringInfo(&display, "%.*s;", (int) strlen(shown) - 3, shown + 2);
+	}
+	appendStringInfoString(&display, "(p;o;n)]");
+
+	return list_make5(makeInteger(fpinfo->topts.fetch_size),
+					  makeString(page), makeString(display.data),
+					  makeInteger(fpinfo->topts.fetch_bytes),
+					  makeString(plan));
 }
 
 /* ----------------------------------------------------------------
@@ -342,8 +557,10 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 		fsstate->relname = get_rel_name(rte->relid);
 	}
 
-	/* the user mapping of the user the scan runs as (a view's owner, else
-	 * the current user) */
+	/*
+	 * the user mapping of the user the scan runs as (a view's owner, else the
+	 * current user)
+	 */
 	userid = qipc_scan_user(fsplan, rte);
 	table = GetForeignTable(rte->relid);
 	user = GetUserMapping(userid, table->serverid);
@@ -392,6 +609,9 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 		fsstate->fetch_size = intVal(linitial(paging));
 		fsstate->query = strVal(lsecond(paging));
 		fsstate->qtext = strVal(lthird(paging));
+		fsstate->fetch_bytes = intVal(lfourth(paging));
+		if (list_length(paging) > 4)
+			fsstate->plan_query = strVal(list_nth(paging, 4));
 	}
 
 	fsstate->scan_cxt = AllocSetContextCreate(estate->es_query_cxt,
@@ -410,10 +630,10 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 	fsstate->total_rows = -1;
 
 	/*
-	 * Under an async Append the scan sends its request at once and the
-	 * Append waits for the reply (see "Asynchronous execution").  The
-	 * connection learns which scan owns the request on the wire; that is
-	 * forgotten when the query's memory goes, even after an error.
+	 * Under an async Append the scan sends its request at once and the Append
+	 * waits for the reply (see "Asynchronous execution").  The connection
+	 * learns which scan owns the request on the wire; that is forgotten when
+	 * the query's memory goes, even after an error.
 	 */
 	fsstate->async = node->ss.ps.async_capable;
 	if (fsstate->async)
@@ -453,10 +673,10 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
 	while (fsstate->next_row >= fsstate->nrows)
 	{
 		/*
-		 * The next page, if any (a page may have no row left after W), or
-		 * the reply of an async one-result scan.  No outstanding request:
-		 * the scan is over.  Async: a reply still on the wire is waited for
-		 * by the Append, so the scan has no row for now.
+		 * The next page, if any (a page may have no row left after W), or the
+		 * reply of an async one-result scan.  No outstanding request: the
+		 * scan is over.  Async: a reply still on the wire is waited for by
+		 * the Append, so the scan has no row for now.
 		 */
 		if (fsstate->pending == 0)
 			return slot;
@@ -540,6 +760,9 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 	}
 	fsstate->page_head = qipc_track_object(kipc_new_cstring(fsstate->query));
 	fsstate->page_args = args;
+	if (fsstate->plan_query != NULL)
+		fsstate->plan_head =
+			qipc_track_object(kipc_new_cstring(fsstate->plan_query));
 	MemoryContextSwitchTo(oldcxt);
 
 	fsstate->fetched = true;
@@ -556,11 +779,20 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 		return;
 	}
 
-	/* page 0: its reply says how many rows the scan reads */
+	/*
+	 * page 0: its reply says how many rows the scan reads; a partitioned
+	 * table first says which partitions qualify and their row counts
+	 */
 	fsstate->total_rows = -1;
 	fsstate->next_start = 0;
 	fsstate->pages = 0;
 	fsstate->single_page = false;
+	fsstate->nparts = -1;
+	fsstate->cur_part = 0;
+	fsstate->part_pos = 0;
+	fsstate->page_rows = fsstate->fetch_size;
+	if (fsstate->fetch_bytes > 0)
+		fsstate->page_rows = Min(fsstate->fetch_size, QIPC_FETCH_BYTES_PROBE);
 	send_page_request(fsstate);
 	if (!fsstate->async)
 		next_page(fsstate);
@@ -577,27 +809,34 @@ send_page_request(QipcFdwScanState *fsstate)
 {
 	MemoryContext oldcxt;
 	KipcObject *range;
-	int64		n = fsstate->fetch_size;
+	int64		n = fsstate->page_rows;
 
 	/* the previous request is no longer needed for a resend */
 	MemoryContextReset(fsstate->req_cxt);
 	fsstate->pending_req = NULL;
 	oldcxt = MemoryContextSwitchTo(fsstate->req_cxt);
 
-	if (fsstate->total_rows >= 0 && n > fsstate->total_rows - fsstate->next_start)
-		n = fsstate->total_rows - fsstate->next_start;
-	range = qipc_track_object(kipc_new_vector(KIPC_T_LONG, 2));
-	kipc_set_j(range, 0, fsstate->next_start);
-	kipc_set_j(range, 1, n);
+	if (fsstate->plan_query != NULL)
+		range = partition_page_range(fsstate);
+	else
+	{
+		if (fsstate->total_rows >= 0 && n > fsstate->total_rows - fsstate->next_start)
+			n = fsstate->total_rows - fsstate->next_start;
+		range = qipc_track_object(kipc_new_vector(KIPC_T_LONG, 2));
+		kipc_set_j(range, 0, fsstate->next_start);
+		kipc_set_j(range, 1, n);
+		fsstate->next_start += n;
+		fsstate->req_rows = n;
+	}
 
-	fsstate->pending_req = qipc_build_request(fsstate->page_head,
-											  lappend(list_copy(fsstate->page_args),
-													  range));
+	fsstate->pending_req =
+		qipc_build_request(fsstate->plan_query != NULL && fsstate->nparts < 0 ?
+						   fsstate->plan_head : fsstate->page_head,
+						   lappend(list_copy(fsstate->page_args), range));
 	fsstate->pending = qipc_send_request(fsstate->conn, fsstate->pending_req,
 										 fsstate->qtext,
 										 QIPC_REQUEST_IDEMPOTENT |
 										 QIPC_REQUEST_PAGE);
-	fsstate->next_start += n;
 	MemoryContextSwitchTo(oldcxt);
 	if (fsstate->async)
 		async_own_request(fsstate);
@@ -637,7 +876,41 @@ next_page(QipcFdwScanState *fsstate)
 		qipc_report_q_error(fsstate->conn, msg->root, fsstate->qtext,
 							scan_error_hint(fsstate, msg->root->a.s));
 
+	/*
+	 * fetch_bytes: the next page asks for as many rows as fit into it at the
+	 * bytes per requested row of this page (at least one row, at most
+	 * fetch_size).
+	 */
+	if (fsstate->fetch_bytes > 0 && fsstate->req_rows > 0 && msg->len > 0)
+	{
+		double		per_row = (double) msg->len / (double) fsstate->req_rows;
+		double		rows = floor((double) fsstate->fetch_bytes / per_row);
+
+		fsstate->page_rows = (int64) Max(1.0, Min(rows,
+												  (double) fsstate->fetch_size));
+	}
+
 	root = msg->root;
+	if (fsstate->plan_query != NULL)
+	{
+		/* the partition counts, then pages without a row count */
+		if (fsstate->nparts < 0)
+		{
+			fsstate->pages--;	/* no rows: not a page */
+			read_partitions(fsstate, root);
+			if (more_partition_pages(fsstate))
+				send_page_request(fsstate);
+			MemoryContextSwitchTo(oldcxt);
+			return;
+		}
+		if (more_partition_pages(fsstate))
+			send_page_request(fsstate);
+		else if (fsstate->pages == 1)
+			fsstate->single_page = true;
+		bind_result_columns(fsstate, root);
+		MemoryContextSwitchTo(oldcxt);
+		return;
+	}
 	if (root->type != KIPC_T_LIST || root->n != 2 ||
 		root->v.objs[0]->type != -KIPC_T_LONG)
 		ereport(ERROR,
@@ -664,6 +937,147 @@ next_page(QipcFdwScanState *fsstate)
 	MemoryContextSwitchTo(fsstate->batch_cxt);
 	bind_result_columns(fsstate, root->v.objs[1]);
 	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * read_partitions
+ *		Keep the reply of the partition-count lambda, (p; o; n): the
+ *		qualifying partition values, the absolute index of each one's first
+ *		row and its row count.  It is the scan's snapshot (scan_cxt).
+ */
+static void
+read_partitions(QipcFdwScanState *fsstate, const KipcObject *root)
+{
+	MemoryContext oldcxt;
+	const KipcObject *pv;
+	const KipcObject *off;
+	const KipcObject *cnt;
+	int64		k;
+
+	/* no partition qualifies: three empty lists, whatever their types */
+	if (root->type == KIPC_T_LIST && root->n == 3 &&
+		root->v.objs[0]->type >= 0 && root->v.objs[0]->n == 0 &&
+		root->v.objs[1]->type >= 0 && root->v.objs[1]->n == 0 &&
+		root->v.objs[2]->type >= 0 && root->v.objs[2]->n == 0)
+	{
+		fsstate->nparts = 0;
+		fsstate->cur_part = 0;
+		fsstate->total_rows = 0;
+		fsstate->single_page = true;
+		return;
+	}
+	if (root->type != KIPC_T_LIST || root->n != 3 ||
+		root->v.objs[1]->type != KIPC_T_LONG ||
+		root->v.objs[2]->type != KIPC_T_LONG ||
+		root->v.objs[0]->type <= 0 || root->v.objs[0]->type > 19 ||
+		kipc_type_size(root->v.objs[0]->type) == 0 ||
+		root->v.objs[1]->n != root->v.objs[0]->n ||
+		root->v.objs[2]->n != root->v.objs[0]->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("unexpected q result for the partitions of foreign table \"%s\"",
+						fsstate->relname),
+				 errdetail("The q server returned a value of type %s (%d).",
+						   kipc_type_name(root->type), root->type),
+				 errcontext("remote q: %s", fsstate->plan_query)));
+	pv = root->v.objs[0];
+	off = root->v.objs[1];
+	cnt = root->v.objs[2];
+
+	oldcxt = MemoryContextSwitchTo(fsstate->scan_cxt);
+	fsstate->part_vals = qipc_track_object(kipc_copy(pv));
+	fsstate->nparts = pv->n;
+	fsstate->part_off = palloc(sizeof(int64) * (pv->n + 1));
+	fsstate->part_cnt = palloc(sizeof(int64) * (pv->n + 1));
+	fsstate->total_rows = 0;
+	for (k = 0; k < pv->n; k++)
+	{
+		int64		n = kipc_get_j(cnt, k);
+
+		if (n < 0 || kipc_get_j(off, k) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("unexpected q result for the partitions of foreign table \"%s\"",
+							fsstate->relname),
+					 errdetail("A partition has a negative row count or offset."),
+					 errcontext("remote q: %s", fsstate->plan_query)));
+		fsstate->part_off[k] = kipc_get_j(off, k);
+		fsstate->part_cnt[k] = n;
+		fsstate->total_rows += n;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	fsstate->cur_part = 0;
+	fsstate->part_pos = 0;
+	/* skip partitions without rows */
+	while (fsstate->cur_part < fsstate->nparts &&
+		   fsstate->part_cnt[fsstate->cur_part] == 0)
+		fsstate->cur_part++;
+	/* no page at all; one page is known when it arrives (next_page) */
+	fsstate->single_page = (fsstate->total_rows == 0);
+}
+
+/* is there a page of a partitioned table still to ask for? */
+static bool
+more_partition_pages(QipcFdwScanState *fsstate)
+{
+	return fsstate->nparts >= 0 && fsstate->cur_part < fsstate->nparts;
+}
+
+/*
+ * partition_page_range
+ *		The r argument of the next request of a partitioned scan: the
+ *		fetch size for the partition-count lambda (which ignores it), then
+ *		(p; o; n) for each page -- a partition that fits into one page as
+ *		(p; 0N; n), read whole by its partition value, else slices of it as
+ *		absolute row numbers o + til n for .Q.ind -- and moves past it.
+ *		Allocated in CurrentMemoryContext (req_cxt).
+ */
+static KipcObject *
+partition_page_range(QipcFdwScanState *fsstate)
+{
+	KipcObject *r;
+	KipcObject *p;
+	const KipcObject *pv = fsstate->part_vals;
+	int64		k = fsstate->cur_part;
+	int64		cnt;
+	int64		n;
+	int			size;
+
+	if (fsstate->nparts < 0)
+	{
+		fsstate->req_rows = 0;	/* no rows: no size to learn from */
+		return qipc_track_object(kipc_new_long(fsstate->fetch_size));
+	}
+
+	Assert(k < fsstate->nparts);
+	cnt = fsstate->part_cnt[k];
+	n = Min(fsstate->page_rows, cnt - fsstate->part_pos);
+	size = kipc_type_size(pv->type);
+	p = qipc_track_object(kipc_new_atom(-pv->type));
+	memcpy(&p->a, (const char *) pv->v.items + k * size, size);
+	r = qipc_track_object(kipc_new_list(3));
+	r->v.objs[0] = kipc_ref(p);
+	if (fsstate->part_pos == 0 && cnt <= fsstate->page_rows)
+		r->v.objs[1] = kipc_new_null(-KIPC_T_LONG);
+	else
+		r->v.objs[1] = kipc_new_long(fsstate->part_off[k] + fsstate->part_pos);
+	r->v.objs[2] = kipc_new_long(n);
+	fsstate->req_rows = n;
+	if (r->v.objs[1] == NULL || r->v.objs[2] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+
+	fsstate->part_pos += n;
+	if (fsstate->part_pos >= cnt)
+	{
+		fsstate->part_pos = 0;
+		do
+			fsstate->cur_part++;
+		while (fsstate->cur_part < fsstate->nparts &&
+			   fsstate->part_cnt[fsstate->cur_part] == 0);
+	}
+	return r;
 }
 
 /*
@@ -1157,9 +1571,18 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 											   QipcScanPrivatePaging);
 
 		/* short: the page q itself is in error contexts and the docs */
+		int			fetch_bytes = intVal(lfourth(paging));
+		char	   *bytes;
+
+		bytes = fetch_bytes > 0 ?
+			psprintf(" (at most %d bytes)", fetch_bytes) : "";
+
 		ExplainPropertyText("Paging",
-							psprintf("%d rows per page, (s;n) sublist",
-									 intVal(linitial(paging))),
+							list_length(paging) > 4 ?
+							psprintf("%d rows per page%s, partition by partition (whole or .Q.ind slices)",
+									 intVal(linitial(paging)), bytes) :
+							psprintf("%d rows per page%s, (s;n) sublist",
+									 intVal(linitial(paging)), bytes),
 							es);
 		if (es->analyze && fsstate != NULL)
 			ExplainPropertyInteger("Pages", NULL, fsstate->pages, es);

@@ -565,6 +565,8 @@ dotq(const char *name)
 	}
 	if (strcmp(name, ".Q.pt") == 0)
 		return parts ? kipc_ref(parts) : kipc_new_vector(KIPC_T_SYMBOL, 0);
+	if (strcmp(name, ".Q.ind") == 0)
+		return kipc_new_primitive(KIPC_T_UNARY, U_Q_IND);	/* q_ind.c */
 	if (strcmp(name, ".Q.PV") == 0 || strcmp(name, ".Q.pv") == 0)
 	{
 		K		   *pv = q_get_global(".qserver.pv");
@@ -888,6 +890,8 @@ q_apply(K *f, K **args, int n)
 			/* .qserver.partition[`t;`date] is the one binary hook */
 			if (f->a.g == U_QS_PARTITION && n == 2 && !elided)
 				return q_partition(args[0], args[1]);
+			if (f->a.g == U_Q_IND && n == 2 && !elided)
+				return q_ind(args[0], args[1]);
 			if (n > 1 && (f->a.g == U_ENLIST || f->a.g == U_ENLIST1) && !elided)
 				return q_vec_from_items(args, n);	/* enlist[a;b;..] is variadic */
 			if (n != 1)

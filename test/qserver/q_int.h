@@ -248,6 +248,7 @@ enum
 	U_FILLS, U_RANK, U_GET, U_UNGROUP, U_XCOLS0, U_SHOW, U_PARSE, U_EVAL,
 	U_QS_SLEEP, U_QS_CLOSE, U_QS_GARBAGE, U_QS_ASYNCFIRST, U_QS_EXIT,
 	U_QS_RESTART, U_QS_PARTITION, U_QS_TIME, U_DISTINCT2, U_SDEV, U_QS_STATS,
+	U_Q_IND,
 	U_ELIDED = 255
 };
 
@@ -399,6 +400,7 @@ extern K   *q_dict_new(K *k, K *v);
 extern K   *q_scope_lookup(const char *name);
 extern K   *q_resolve_table(K *t);	/* symbol -> global value; new ref */
 extern K   *q_partition(K *name, K *col);
+extern K   *q_ind(K *x, K *y);	/* .Q.ind (q_ind.c) */
 extern K   *q_tables_in(K *ns);	/* tables `.ns; NULL/`/`. = root */
 extern bool q_is_parted_table(const K *x);	/* a request must not return it */
 
