@@ -73,6 +73,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/selfuncs.h"
+#include "utils/typcache.h"
 
 #include "qipc_fdw.h"
 
@@ -144,7 +145,8 @@ typedef struct BjState
 	FmgrInfo   *eq_fn;
 	FmgrInfo   *hash_fn;		/* hash of the key type */
 	Oid		   *collations;
-	Oid		   *key_types;
+	Oid		   *key_types;		/* the foreign column's type */
+	Oid		   *outer_types;	/* the outer value's type */
 	int16	   *key_len;
 	bool	   *key_byval;
 	char	   *key_align;
@@ -188,6 +190,7 @@ static void bj_rescan(CustomScanState *node);
 static void bj_explain(CustomScanState *node, List *ancestors,
 					   ExplainState *es);
 static bool bj_recheck(ScanState *ss, TupleTableSlot *slot);
+static Oid	key_type(Oid outer_type, Expr *inner_expr);
 static void bj_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel,
 						   void *extra);
@@ -252,6 +255,12 @@ is_qipc_rel(RelOptInfo *rel)
 		our_relsize = r->GetForeignRelSize;
 	}
 	return rel->fdwroutine->GetForeignRelSize == our_relsize;
+}
+
+static bool
+is_int_type(Oid t)
+{
+	return t == INT2OID || t == INT4OID || t == INT8OID;
 }
 
 static Expr *
@@ -376,6 +385,7 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		Oid			arraytype;
 		ScalarArrayOpExpr *saop;
 		Param	   *dummy;
+		Oid			keyop;
 
 		/* as extract_actual_join_clauses: all of them unless outer join */
 		is_join_qual = !IS_OUTER_JOIN(jointype) ||
@@ -414,9 +424,24 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 			ivar->varattno <= 0 || ivar->varlevelsup != 0)
 			continue;
 		keytype = exprType((Node *) inner_arg);
-		if (exprType((Node *) outer_arg) != keytype ||
-			contain_volatile_functions((Node *) outer_arg))
+		if (contain_volatile_functions((Node *) outer_arg))
 			continue;
+		keyop = op->opno;
+		if (exprType((Node *) outer_arg) != keytype)
+		{
+			/*
+			 * Integers of two widths (int4 = int8, ...): the keys are sent,
+			 * hashed and compared in the foreign column's type, converted
+			 * here; an outer value out of its range equals no value of it
+			 * and is not sent (bj_convert_key).
+			 */
+			if (!is_int_type(keytype) ||
+				!is_int_type(exprType((Node *) outer_arg)))
+				continue;
+			keyop = lookup_type_cache(keytype, TYPECACHE_EQ_OPR)->eq_opr;
+			if (!OidIsValid(keyop) || !op_hashjoinable(keyop, keytype))
+				continue;
+		}
 		arraytype = get_array_type(keytype);
 		if (!OidIsValid(arraytype))
 			continue;
@@ -430,8 +455,8 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		dummy->paramcollid = exprCollation((Node *) inner_arg);
 		dummy->location = -1;
 		saop = makeNode(ScalarArrayOpExpr);
-		saop->opno = op->opno;
-		saop->opfuncid = op->opfuncid;
+		saop->opno = keyop;
+		saop->opfuncid = get_opcode(keyop);
 		saop->useOr = true;
 		saop->inputcollid = op->inputcollid;
 		saop->args = list_make2(copyObject(inner_arg), dummy);
@@ -439,7 +464,7 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 		if (!qipc_is_foreign_expr(root, innerrel, (Expr *) saop))
 			continue;
 
-		opnos = lappend_oid(opnos, op->opno);
+		opnos = lappend_oid(opnos, keyop);
 		colls = lappend_oid(colls, op->inputcollid);
 		outer_keys = lappend(outer_keys, outer_arg);
 		inner_keys = lappend(inner_keys, inner_arg);
@@ -749,6 +774,7 @@ bj_begin(CustomScanState *node, EState *estate, int eflags)
 	bj->hash_fn = palloc0(sizeof(FmgrInfo) * bj->nkeys);
 	bj->collations = palloc(sizeof(Oid) * bj->nkeys);
 	bj->key_types = palloc(sizeof(Oid) * bj->nkeys);
+	bj->outer_types = palloc(sizeof(Oid) * bj->nkeys);
 	bj->key_len = palloc(sizeof(int16) * bj->nkeys);
 	bj->key_byval = palloc(sizeof(bool) * bj->nkeys);
 	bj->key_align = palloc(sizeof(char) * bj->nkeys);
@@ -767,7 +793,11 @@ bj_begin(CustomScanState *node, EState *estate, int eflags)
 		if (!get_op_hash_functions(opno, &lhash, &rhash) || lhash != rhash)
 			elog(ERROR, "could not find hash function for operator %u", opno);
 		fmgr_info(lhash, &bj->hash_fn[k]);
-		bj->key_types[k] = exprType((Node *) okey);
+		bj->outer_types[k] = exprType((Node *) okey);
+		bj->key_types[k] = key_type(bj->outer_types[k],
+									(Expr *) list_nth_node(TargetEntry,
+														   lsecond_node(Plan, cscan->custom_plans)->targetlist,
+														   bj->inner_keypos[k])->expr);
 		get_typlenbyvalalign(bj->key_types[k], &bj->key_len[k],
 							 &bj->key_byval[k], &bj->key_align[k]);
 		bj->outer_key_states = lappend(bj->outer_key_states,
@@ -791,6 +821,59 @@ bj_begin(CustomScanState *node, EState *estate, int eflags)
 										  ALLOCSET_DEFAULT_SIZES);
 	bj->cur_outer = 0;
 	bj->cur_inner = -1;
+}
+
+/*
+ * key_type
+ *		The type keys are hashed and sent in: the foreign column's (inner)
+ *		when the two sides are integers of different widths, else the outer
+ *		value's (the same or binary-compatible).
+ */
+static Oid
+key_type(Oid outer_type, Expr *inner_expr)
+{
+	Oid			inner_type = exprType((Node *) inner_expr);
+
+	if (outer_type != inner_type && is_int_type(outer_type) &&
+		is_int_type(inner_type))
+		return inner_type;
+	return outer_type;
+}
+
+/*
+ * bj_convert_key
+ *		Outer key value v of key k in the key type; *isnull set when it is
+ *		outside that type's range, since it then equals no foreign value
+ *		(the cross-type operators compare exactly, without error).
+ */
+static Datum
+bj_convert_key(BjState *bj, int k, Datum v, bool *isnull)
+{
+	Oid			from = bj->outer_types[k];
+	Oid			to = bj->key_types[k];
+	int64		x;
+
+	if (*isnull || from == to || !is_int_type(from))
+		return v;
+	x = from == INT8OID ? DatumGetInt64(v) :
+		from == INT4OID ? (int64) DatumGetInt32(v) : (int64) DatumGetInt16(v);
+	if (to == INT8OID)
+		return Int64GetDatum(x);
+	if (to == INT4OID)
+	{
+		if (x < PG_INT32_MIN || x > PG_INT32_MAX)
+		{
+			*isnull = true;
+			return (Datum) 0;
+		}
+		return Int32GetDatum((int32) x);
+	}
+	if (x < PG_INT16_MIN || x > PG_INT16_MAX)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	return Int16GetDatum((int16) x);
 }
 
 /* hash and NULL test of the key values */
@@ -976,6 +1059,7 @@ read_batch(BjState *bj)
 
 			MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
 			v = ExecEvalExpr(es, econtext, &kn[k]);
+			v = bj_convert_key(bj, k, v, &kn[k]);
 			MemoryContextSwitchTo(bj->batch_cxt);
 			kv[k] = kn[k] ? (Datum) 0 :
 				datumCopy(v, bj->key_byval[k], bj->key_len[k]);
@@ -1749,6 +1833,7 @@ bja_begin(CustomScanState *node, EState *estate, int eflags)
 	bj->hash_fn = palloc0(sizeof(FmgrInfo) * bj->nkeys);
 	bj->collations = palloc(sizeof(Oid) * bj->nkeys);
 	bj->key_types = palloc(sizeof(Oid) * bj->nkeys);
+	bj->outer_types = palloc(sizeof(Oid) * bj->nkeys);
 	bj->key_len = palloc(sizeof(int16) * bj->nkeys);
 	bj->key_byval = palloc(sizeof(bool) * bj->nkeys);
 	bj->key_align = palloc(sizeof(char) * bj->nkeys);
@@ -1771,9 +1856,13 @@ bja_begin(CustomScanState *node, EState *estate, int eflags)
 		if (!get_op_hash_functions(opno, &lhash, &rhash) || lhash != rhash)
 			elog(ERROR, "could not find hash function for operator %u", opno);
 		fmgr_info(lhash, &bj->hash_fn[k]);
-		bj->key_types[k] =
+		bj->outer_types[k] =
 			TupleDescAttr(ExecGetResultType(bj->outer_ps),
 						  ba->outer_keypos[k] - 1)->atttypid;
+		bj->key_types[k] = key_type(bj->outer_types[k],
+									list_nth_node(TargetEntry,
+												  lsecond_node(Plan, cscan->custom_plans)->targetlist,
+												  bj->inner_keypos[k])->expr);
 		get_typlenbyvalalign(bj->key_types[k], &bj->key_len[k],
 							 &bj->key_byval[k], &bj->key_align[k]);
 	}
@@ -1827,7 +1916,10 @@ bja_load_outer(BjaState *ba)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		for (k = 0; k < bj->nkeys; k++)
+		{
 			kv[k] = slot_getattr(oslot, ba->outer_keypos[k], &kn[k]);
+			kv[k] = bj_convert_key(bj, k, kv[k], &kn[k]);
+		}
 		h = hash_keys(bj, kv, kn, &hasnull);
 		if (hasnull)
 		{
