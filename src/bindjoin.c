@@ -272,6 +272,32 @@ strip_relabel(Expr *e)
 }
 
 /*
+ * planned_in_preprocessing
+ *		Is this query level (or one it is nested in) a SubLink's or CTE's
+ *		subquery, planned while its parent's expressions are preprocessed?
+ *		The parent then computes the parameters it may see (outer_params)
+ *		only after the subquery's plan exists, so declare_params cannot
+ *		make the key parameters valid there, and the parent's final
+ *		parameter check would fail when the subquery's plan reports them
+ *		(a correlated or hashed SubPlan, a CTE).  Bind joins are left out
+ *		of such subqueries; those of FROM and of set operations are planned
+ *		when the parent's parameters are known.  A parent still in
+ *		preprocessing has no range table arrays yet.
+ */
+static bool
+planned_in_preprocessing(PlannerInfo *root)
+{
+	PlannerInfo *r;
+
+	for (r = root; r->parent_root != NULL; r = r->parent_root)
+	{
+		if (r->parent_root->simple_rel_array == NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
  * bj_join_pathlist
  *		set_join_pathlist_hook: offer a bind join when innerrel is a
  *		qipc_fdw table joined on keys that q can filter by.
@@ -324,6 +350,8 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	 * alone: leave those to PostgreSQL's own joins.
 	 */
 	if (root->parse->commandType != CMD_SELECT || root->rowMarks != NIL)
+		return;
+	if (planned_in_preprocessing(root))
 		return;
 	if (!is_qipc_rel(innerrel) || !bms_is_empty(innerrel->lateral_relids) ||
 		!bms_is_empty(joinrel->lateral_relids))
@@ -644,6 +672,30 @@ tlist_position(List *tlist, Expr *e)
 }
 
 /*
+ * declare_params
+ *		The key parameters are set by the bind join for its inner child, as
+ *		a nested loop sets its nestParams; the planner's final parameter
+ *		check (SS_finalize_plan) knows only about those of nested loops,
+ *		initplans and outer query levels, so the parameters are declared
+ *		available at this query level.  They also show in the extParam of
+ *		the nodes above, up to those of the outermost query (a subquery's
+ *		scan takes its plan's), which are checked against their own query
+ *		level's: so at every level up.  No other node sets or reads them.
+ */
+static void
+declare_params(PlannerInfo *root, List *paramids)
+{
+	PlannerInfo *r;
+	ListCell   *lc;
+
+	for (r = root; r != NULL; r = r->parent_root)
+	{
+		foreach(lc, paramids)
+			r->outer_params = bms_add_member(r->outer_params, lfirst_int(lc));
+	}
+}
+
+/*
  * bj_plan_custom_path
  *		The CustomScan of a bind join: children (outer plan, foreign scan),
  *		the scan tuple (outer columns, then inner columns), the outer keys
@@ -705,15 +757,7 @@ bj_plan_custom_path(PlannerInfo *root, RelOptInfo *rel,
 		inner_pos = lappend_int(inner_pos, pos);
 	}
 
-	/*
-	 * The parameters are set by this node for its inner child, as a nested
-	 * loop sets its nestParams; the planner's final parameter check
-	 * (SS_finalize_plan) knows only about those of nested loops, initplans
-	 * and outer query levels, so the parameters are declared available at
-	 * this query level.  No other node sets or reads them.
-	 */
-	foreach(lc, (List *) list_nth(priv, BjPrivParamIds))
-		root->outer_params = bms_add_member(root->outer_params, lfirst_int(lc));
+	declare_params(root, (List *) list_nth(priv, BjPrivParamIds));
 
 	cscan->scan.plan.targetlist = tlist;
 	cscan->scan.plan.qual = other_quals;
@@ -1514,6 +1558,14 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 
 	if (jointype != JOIN_INNER && jointype != JOIN_LEFT)
 		return;
+	/*
+	 * Under a LIMIT upper.c may stop each batch's aggregation after as many
+	 * groups: any groups are right for an inner join, but the left join's
+	 * unmatched group would count the keys whose groups were cut off.
+	 */
+	if (jointype == JOIN_LEFT &&
+		(parse->limitCount != NULL || parse->limitOffset != NULL))
+		return;
 	if (other_quals != NIL || list_length(join_quals) != list_length(inner_keys))
 		return;
 
@@ -1779,9 +1831,7 @@ bja_plan_custom_path(PlannerInfo *root, RelOptInfo *rel,
 											 NULL, false));
 	}
 
-	/* the parameters are set by this node: see bj_plan_custom_path */
-	foreach(lc, (List *) list_nth(priv, BjaPrivParamIds))
-		root->outer_params = bms_add_member(root->outer_params, lfirst_int(lc));
+	declare_params(root, (List *) list_nth(priv, BjaPrivParamIds));
 
 	cscan->scan.plan.targetlist = tlist;
 	cscan->scan.plan.qual = NIL;
@@ -2014,14 +2064,20 @@ bja_group(BjaState *ba, TupleTableSlot *islot)
 	BjState    *bj = &ba->bj;
 	TupleTableSlot *scan = bj->css.ss.ss_ScanTupleSlot;
 	ExprContext *econtext = bj->css.ss.ps.ps_ExprContext;
-	Datum	   *kv = palloc(sizeof(Datum) * bj->nkeys);
-	bool	   *kn = palloc(sizeof(bool) * bj->nkeys);
+	MemoryContext oldcxt;
+	Datum	   *kv;
+	bool	   *kn;
 	bool		hasnull;
 	uint32		h;
 	int			n;
 	int			k;
 	int64		m;
 
+	/* per group: reset before the next one (ExecScan) */
+	oldcxt = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+	kv = palloc(sizeof(Datum) * bj->nkeys);
+	kn = palloc(sizeof(bool) * bj->nkeys);
+	ba->ngroups++;
 	slot_getallattrs(islot);
 	for (k = 0; k < bj->nkeys; k++)
 	{
@@ -2031,9 +2087,20 @@ bja_group(BjaState *ba, TupleTableSlot *islot)
 	h = hash_keys(bj, kv, kn, &hasnull);
 	n = hasnull ? -1 : table_find(bj, &bj->keys, h, kv);
 	if (n < 0)
+	{
+		/*
+		 * With several key columns q filters each by the batch's values of
+		 * it: a group whose combination no outer row has joins nothing.
+		 */
+		if (bj->nkeys > 1)
+		{
+			MemoryContextSwitchTo(oldcxt);
+			return NULL;
+		}
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("q returned a group for a join key that was not sent")));
+	}
 	bj->keys.rows[n].matched = true;
 	m = bj->keys.rows[n].count;
 
@@ -2061,11 +2128,10 @@ bja_group(BjaState *ba, TupleTableSlot *islot)
 					elog(ERROR, "bind join aggregate: an aggregate that does not scale met a repeated outer key");
 			}
 		}
-		(void) econtext;
 		scan->tts_values[k] = v;
 		scan->tts_isnull[k] = isnull;
 	}
-	ba->ngroups++;
+	MemoryContextSwitchTo(oldcxt);
 	return ExecStoreVirtualTuple(scan);
 }
 
@@ -2096,7 +2162,6 @@ bja_unmatched_group(BjaState *ba)
 			Int64GetDatum(rows) : ba->nullvals[i] == BJA_NULL_ZERO ?
 			Int64GetDatum(0) : (Datum) 0;
 	}
-	ba->ngroups++;
 	return ExecStoreVirtualTuple(scan);
 }
 
@@ -2116,7 +2181,13 @@ bja_next(ScanState *ss)
 			TupleTableSlot *islot = ExecProcNode(bj->inner_ps);
 
 			if (!TupIsNull(islot))
-				return bja_group(ba, islot);
+			{
+				TupleTableSlot *slot = bja_group(ba, islot);
+
+				if (slot != NULL)
+					return slot;
+				continue;
+			}
 			ba->inner_active = false;
 		}
 		if (ba->next_key < bj->keys.nrows)
