@@ -84,11 +84,15 @@ BEGIN
     ELSE 'no bind join, ' END || reqs || ' requests';
 END $$;
 
--- EXPLAIN ANALYZE: only the bind join's own lines
+-- EXPLAIN ANALYZE with the bind join forced: only the bind join's own
+-- lines
 CREATE FUNCTION ja_analyze(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
   r record;
 BEGIN
+  PERFORM set_config('enable_hashjoin', 'off', true);
+  PERFORM set_config('enable_mergejoin', 'off', true);
+  PERFORM set_config('enable_nestloop', 'off', true);
   FOR r IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ' || q LOOP
     IF r."QUERY PLAN" ~ '^ *(->  )?(Custom Scan|Join Type|Batch Size|Requests|Keys Sent|Groups Fetched|Rows Fetched)' THEN
       RETURN NEXT regexp_replace(ltrim(r."QUERY PLAN"), ' \(actual.*', '');

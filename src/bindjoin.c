@@ -1763,6 +1763,9 @@ bj_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	{
 		Path	   *p = (Path *) lfirst(lc);
 
+		/* the scan/join target may have been applied by a projection */
+		if (IsA(p, ProjectionPath))
+			p = ((ProjectionPath *) p)->subpath;
 		if (IsA(p, CustomPath) &&
 			((CustomPath *) p)->methods == &bj_path_methods)
 			bjpaths = lappend(bjpaths, p);
