@@ -32,7 +32,7 @@ CREATE TABLE ja_uwatch (sym text PRIMARY KEY);
 INSERT INTO ja_uwatch VALUES ('AAPL'), ('IBM'), ('NONE');
 CREATE TABLE ja_pair (sym text, ex text);
 INSERT INTO ja_pair VALUES ('AAPL', 'N'), ('AAPL', 'N'), ('IBM', 'L'),
-  ('IBM', NULL), (NULL, 'N'), ('GOOG', 'N');
+  ('IBM', NULL), (NULL, 'N'), ('GOOG', 'N'), ('AAPL', 'L');
 CREATE TABLE ja_nums (n4 integer, n2 smallint, n8 bigint);
 INSERT INTO ja_nums VALUES (1, 1, 1), (2, 2, 2), (2, 2, 2), (NULL, NULL, NULL),
   (2147483647, 32767, 4294967298), (-5, -5, -5), (300, 300, 70000),
@@ -159,6 +159,14 @@ SELECT ja_check('SELECT t.sym, count(*) FROM ja_watch w JOIN jn_trade t ON t.sym
 -- ===================================================================
 SELECT ja_check('SELECT t.sym, t.ex, count(*), sum(t.size) FROM ja_pair p JOIN jn_trade t ON t.sym = p.sym AND t.ex = p.ex GROUP BY 1, 2');
 SELECT ja_check('SELECT t.sym, t.ex, count(*), sum(t.size) FROM ja_pair p LEFT JOIN jn_trade t ON t.sym = p.sym AND t.ex = p.ex GROUP BY 1, 2');
+-- two keys per request: q filters each column by the batch's values, so
+-- the first request also answers for (AAPL, L), a key of the second batch
+-- (taken from the second answer only) and for (IBM, N), no outer row's
+ALTER FOREIGN TABLE jn_trade OPTIONS (ADD bind_join_batch '2');
+SELECT ja_analyze('SELECT t.sym, t.ex, count(*) FROM ja_pair p JOIN jn_trade t ON t.sym = p.sym AND t.ex = p.ex GROUP BY 1, 2');
+SELECT ja_check('SELECT t.sym, t.ex, count(*), sum(t.size) FROM ja_pair p JOIN jn_trade t ON t.sym = p.sym AND t.ex = p.ex GROUP BY 1, 2');
+SELECT ja_check('SELECT t.sym, t.ex, count(*), sum(t.size) FROM ja_pair p LEFT JOIN jn_trade t ON t.sym = p.sym AND t.ex = p.ex GROUP BY 1, 2');
+ALTER FOREIGN TABLE jn_trade OPTIONS (DROP bind_join_batch);
 -- sum(bigint) is numeric: 2 * 9e18 per row, times the two IBM rows
 SELECT t.sym, sum(t.l), count(*) FROM jn_ints t JOIN ja_watch w ON w.sym = t.sym GROUP BY 1 ORDER BY 1;
 SELECT ja_check('SELECT t.sym, sum(t.l) AS sl, sum(t.i) AS si, sum(t.h) AS sh, count(t.l), max(t.l) FROM jn_ints t JOIN ja_watch w ON w.sym = t.sym GROUP BY 1');

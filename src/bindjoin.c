@@ -1449,6 +1449,7 @@ typedef struct BjaState
 	bool		loaded;			/* outer side read */
 	int64		nullrows;		/* outer rows with a NULL key */
 	int			next_key;		/* first key of the next batch */
+	int			batch_first;	/* keys of the current batch: from here */
 	bool		inner_active;	/* reading a batch's groups */
 	bool		null_done;		/* left join: unmatched group emitted */
 	int64		ngroups;
@@ -2041,6 +2042,7 @@ bja_send_batch(BjaState *ba)
 	MemoryContextSwitchTo(oldcxt);
 	bj->inner_ps->chgParam = bms_join(bj->inner_ps->chgParam, changed);
 	ExecReScan(bj->inner_ps);
+	ba->batch_first = first;
 	ba->next_key += n;
 	bj->nrequests++;
 	bj->nkeys_sent += n;
@@ -2089,11 +2091,12 @@ bja_group(BjaState *ba, TupleTableSlot *islot)
 	}
 	h = hash_keys(bj, kv, kn, &hasnull);
 	n = hasnull ? -1 : table_find(bj, &bj->keys, h, kv);
-	if (n < 0)
+	if (n < ba->batch_first || n >= ba->next_key)
 	{
 		/*
 		 * With several key columns q filters each by the batch's values of
-		 * it: a group whose combination no outer row has joins nothing.
+		 * it: a group whose combination no outer row has joins nothing, and
+		 * one of another batch's combination comes with that batch.
 		 */
 		if (bj->nkeys > 1)
 		{
