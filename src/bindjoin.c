@@ -18,7 +18,11 @@
  *	  outer rows that found no pair, null-extended;
  *	- semi join (IN (SELECT ...), EXISTS): each outer row once if it found a
  *	  pair; anti join (NOT EXISTS): each outer row that found none.
- * A NULL key never matches (the operators are strict).  With several key
+ * A NULL key never matches (the operators are strict).  Integer keys of
+ * two widths (integer = bigint, ...) are converted to the foreign column's
+ * type, in which they are sent, hashed and compared; an outer value
+ * outside its range equals no value of it and is treated like a NULL key.
+ * With several key
  * columns each column's condition is a superset filter (q returns the rows
  * whose columns each occur somewhere in the batch); the exact match is the
  * hash lookup, which compares every key column, followed by all of the
@@ -32,6 +36,12 @@
  * when the join has at least one key column that deparse.c can push, and
  * its cost counts one request per batch, so that it wins when the outer
  * side has few keys and the foreign table is big, and loses otherwise.
+ *
+ * An aggregation over a bind join whose groups each lie within one key
+ * value is offered from create_upper_paths_hook as a second CustomScan,
+ * QipcBindJoinAggregate, whose inner child is upper.c's pushed aggregation
+ * of the foreign table with the key conditions added: q ships only groups
+ * (see "Aggregates over a bind join" below).
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
