@@ -183,6 +183,10 @@ SELECT n, (SELECT sum(c) FROM (SELECT t.sym, count(*) AS c FROM jn_trade t
   JOIN ja_watch w ON w.sym = t.sym WHERE w.note <> n GROUP BY 1) s)
 FROM (VALUES ('a'), ('i'), ('zzz')) v(n) ORDER BY 1;
 
+-- a lateral subquery: the aggregate is rescanned with a new parameter
+SELECT ja_check('SELECT n, s.* FROM (VALUES (''a''), (''i''), (''zzz'')) v(n), LATERAL (SELECT t.sym, count(*), sum(t.size) FROM jn_trade t JOIN ja_watch w ON w.sym = t.sym WHERE w.note <> v.n GROUP BY 1) s');
+SELECT ja_check('SELECT n, s.* FROM (VALUES (''a''), (''i''), (''zzz'')) v(n) LEFT JOIN LATERAL (SELECT t.sym, count(*), sum(t.size) FROM ja_watch w LEFT JOIN jn_trade t ON w.sym = t.sym WHERE w.note <> v.n GROUP BY 1) s ON true');
+
 -- ===================================================================
 -- not pushed: other shapes (the bind join and PostgreSQL's aggregation)
 -- ===================================================================
