@@ -573,6 +573,27 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 	ppi->ppi_clauses = ppi_clauses;
 	inner_path->path.param_info = ppi;
 
+	/*
+	 * A paged scan (scan.c) walks the whole table a page of rows at a time,
+	 * one request per page, each filtering its rows by the keys: for a
+	 * reply expected to fit into one page, one request answers it from the
+	 * whole table at once.  The scan is then planned from a copy of the
+	 * rel whose table options say fetch_size 0.  (The bind join holds each
+	 * batch's reply whole anyway.)
+	 */
+	if (fpinfo->topts.fetch_size > 0 &&
+		inner_path->path.rows <= fpinfo->topts.fetch_size)
+	{
+		RelOptInfo *onepage = makeNode(RelOptInfo);
+		QipcFdwRelationInfo *ofpinfo = palloc(sizeof(QipcFdwRelationInfo));
+
+		memcpy(onepage, innerrel, sizeof(RelOptInfo));
+		memcpy(ofpinfo, fpinfo, sizeof(QipcFdwRelationInfo));
+		ofpinfo->topts.fetch_size = 0;
+		onepage->fdw_private = ofpinfo;
+		inner_path->path.parent = onepage;
+	}
+
 	cpath = makeNode(CustomPath);
 	cpath->path.pathtype = T_CustomScan;
 	cpath->path.parent = joinrel;
