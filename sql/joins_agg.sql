@@ -132,6 +132,9 @@ SELECT ja_check('SELECT t.sym, avg(t.size), sum(t.k) FROM jn_trade t JOIN (SELEC
 EXPLAIN (COSTS OFF)
 SELECT t.sym, t.ex, avg(t.size) FROM jn_trade t WHERE t.sym IN (SELECT sym FROM ja_watch) GROUP BY 1, 2;
 SELECT ja_check('SELECT t.sym, t.ex, avg(t.size), count(*) FROM jn_trade t WHERE t.sym IN (SELECT sym FROM ja_watch) GROUP BY 1, 2');
+-- the same IN without aggregate: a bind join over the unique keys
+SELECT ja_check('SELECT t.id, t.sym FROM jn_trade t WHERE t.sym IN (SELECT sym FROM ja_watch)');
+SELECT ja_check('SELECT t.id FROM jn_trade t WHERE (t.sym, t.ex) IN (SELECT sym, ex FROM ja_pair)');
 
 -- ===================================================================
 -- left joins: the outer rows without a foreign row (NULL keys, keys q
