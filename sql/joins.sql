@@ -84,7 +84,8 @@ WHERE t.size > 150;
 SELECT t.id, t.sym, w.note FROM jn_trade t JOIN jn_watch w ON w.sym = t.sym
 WHERE t.size > 150 ORDER BY 1, 3;
 
--- the watch-list aggregate: only the matching rows come back
+-- the watch-list aggregate: q aggregates the matching rows, only groups come
+-- back (sql/joins_agg.sql)
 EXPLAIN (COSTS OFF)
 SELECT t.sym, count(*), sum(t.size) FROM jn_trade t JOIN jn_watch w ON w.sym = t.sym
 GROUP BY 1;

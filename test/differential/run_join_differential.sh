@@ -2,9 +2,12 @@
 #
 # test/differential/run_join_differential.sh
 #	Differential test of the bind join: random inner, left, semi and anti
-#	joins (duplicate and NULL keys, 0 to 10000 outer rows, one to three
-#	key columns, join quals that are not keys, conditions of the foreign
-#	table pushed to q or not, bind_join_batch from 1 to 10000) between a
+#	joins and GROUP BY queries over inner, left and IN joins (agg, leftagg,
+#	inagg: aggregates pushed into the bind join where the shape allows)
+#	(duplicate and NULL keys, 0 to 10000 outer rows, one to three key
+#	columns, keys of two integer widths, join quals that are not keys,
+#	conditions of the foreign table pushed to q or not, bind_join_batch
+#	from 1 to 10000) between a
 #	local table and a foreign table over the q test server, each run with
 #	the bind join forced and with it off; the results must be equal, the
 #	forced run must use the bind join, and it must send at most one request
@@ -94,6 +97,7 @@ elapsed=$(($(date +%s) - start))
 	\echo 'join differential by join type:'
 	SELECT kind AS "join", count(*) AS queries, count(*) FILTER (WHERE ok) AS matched,
 	       count(*) FILTER (WHERE bind_used) AS "bind join used",
+	       count(*) FILTER (WHERE agg_pushed) AS "aggregate pushed",
 	       count(*) FILTER (WHERE nrows > 0) AS "non-empty",
 	       max(nkeys) AS "max outer rows", sum(requests) AS requests,
 	       max(requests) AS "max requests"
