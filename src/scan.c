@@ -107,6 +107,10 @@ typedef struct QipcFdwScanState
 	List	   *arg_convs;		/* QIPC_CONV_* per fdw_exprs item (IntList,
 								 * NIL = natural types; deparse.c) */
 	List	   *fixups;			/* QIPC_FIX_* items (upper.c), or NIL */
+	char	   *match_col;		/* pushed join (joinrel.c): the q result's
+								 * match flag, or NULL */
+	List	   *fill_attrs;		/* attributes read as NULL where it is 0b */
+	const KipcObject *match;	/* the flag's column in the current result */
 
 	QipcConnection *conn;
 	bool		idempotent;		/* a plain select we built: safe to resend */
@@ -383,6 +387,14 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 	if (list_length(fsplan->fdw_private) > QipcScanPrivateFixups)
 		fsstate->fixups = (List *) list_nth(fsplan->fdw_private,
 											QipcScanPrivateFixups);
+	if (list_length(fsplan->fdw_private) > QipcScanPrivateJoin)
+	{
+		List	   *join = (List *) list_nth(fsplan->fdw_private,
+											 QipcScanPrivateJoin);
+
+		fsstate->match_col = strVal(linitial(join));
+		fsstate->fill_attrs = (List *) lsecond(join);
+	}
 	if (list_length(fsplan->fdw_private) > QipcScanPrivatePaging &&
 		list_nth(fsplan->fdw_private, QipcScanPrivatePaging) != NIL)
 	{
@@ -493,6 +505,15 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
 	fsstate->cur_col = -1;
 	if (fsstate->fixups != NIL)
 		apply_fixups(fsstate, row, values, isnull);
+
+	/* a left join's row without a match: its right side is NULL */
+	if (fsstate->match != NULL && kipc_get_g(fsstate->match, row) == 0)
+	{
+		ListCell   *lc;
+
+		foreach(lc, fsstate->fill_attrs)
+			isnull[lfirst_int(lc) - 1] = true;
+	}
 
 	error_context_stack = errcallback.previous;
 	MemoryContextSwitchTo(oldcxt);
@@ -1012,6 +1033,23 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 		i++;
 	}
 
+	/* a pushed join's match flag (joinrel.c) */
+	fsstate->match = NULL;
+	if (fsstate->match_col != NULL && fsstate->fill_attrs != NIL)
+	{
+		forboth(lc, names, ln, cols)
+		{
+			if (strcmp((const char *) lfirst(lc), fsstate->match_col) == 0)
+				fsstate->match = (const KipcObject *) lfirst(ln);
+		}
+		if (fsstate->match == NULL || fsstate->match->type != KIPC_T_BOOLEAN)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("unexpected q result for a join of foreign table \"%s\"",
+							fsstate->relname),
+					 errcontext("remote q: %s", fsstate->qtext)));
+	}
+
 	/* fixups of pushed aggregates: their hidden columns (upper.c) */
 	if (fsstate->fixups != NIL)
 	{
@@ -1163,6 +1201,15 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 							es);
 		if (es->analyze && fsstate != NULL)
 			ExplainPropertyInteger("Pages", NULL, fsstate->pages, es);
+	}
+	else if (list_length(fdw_private) > QipcScanPrivateJoin)
+	{
+		/* a join computed by q (joinrel.c): no page form */
+		ExplainPropertyText("Relations",
+							strVal(lthird((List *) list_nth(fdw_private,
+															QipcScanPrivateJoin))),
+							es);
+		ExplainPropertyText("Paging", "none, one result (pushed join)", es);
 	}
 	else if (fsplan->scan.scanrelid > 0)
 	{
