@@ -628,6 +628,14 @@ qipc_get_join_plan(PlannerInfo *root, RelOptInfo *joinrel,
 					 "li:where (count each m) p; ri:raze (enlist 0#0),m p; ",
 					 jinfo->jointype == JOIN_LEFT ? "enlist count r" : "0#0");
 
+	/*
+	 * A left join's right column at ri: the unmatched rows (ri = count r)
+	 * read the last row instead, never out of range (the scan ignores
+	 * them), and an empty right side gives as many 0b (never read either)
+	 */
+	if (jinfo->jointype == JOIN_LEFT)
+		appendStringInfoString(&buf, "f:{[c;i;n] $[n;c i&n-1;(count i)#0b]}; ");
+
 	/* the result: the scan's columns and the match flag m */
 	appendStringInfoString(&buf, "flip (");
 	{
@@ -643,8 +651,13 @@ qipc_get_join_plan(PlannerInfo *root, RelOptInfo *joinrel,
 		Var		   *var = (Var *) lfirst_node(TargetEntry, lc)->expr;
 		bool		outer = bms_is_member(var->varno, jinfo->outerrel->relids);
 
-		appendStringInfo(&buf, "%c[`%s] %s;", outer ? 'l' : 'r',
-						 result_name(jinfo, var), outer ? "li" : "ri");
+		if (outer)
+			appendStringInfo(&buf, "l[`%s] li;", result_name(jinfo, var));
+		else if (jinfo->jointype == JOIN_LEFT)
+			appendStringInfo(&buf, "f[r`%s;ri;count r];",
+							 result_name(jinfo, var));
+		else
+			appendStringInfo(&buf, "r[`%s] ri;", result_name(jinfo, var));
 	}
 	appendStringInfoString(&buf, "ri<count r)");
 
