@@ -220,6 +220,13 @@ join_key(PlannerInfo *root, Expr *clause, RelOptInfo *outerrel,
 	iq = qipc_column_qtype(root, innerrel, iv->varattno);
 	if (oq == '\0' || oq != iq || !key_type_ok(oq, ov->vartype))
 		return false;
+
+	/*
+	 * A length limit cuts (or rejects) what the scan reads: two symbols
+	 * equal in PostgreSQL after it need not be equal in q
+	 */
+	if (ov->vartypmod >= 0 || iv->vartypmod >= 0)
+		return false;
 	*oatt = ov->varattno;
 	*iatt = iv->varattno;
 	return true;
