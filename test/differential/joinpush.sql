@@ -84,11 +84,13 @@ BEGIN
     -- the two tables
     lrows := sizes[1 + floor(random() * array_length(sizes, 1))::int];
     rrows := sizes[1 + floor(random() * array_length(sizes, 1))::int];
+    -- at least n/20 key values: duplicates, but results of at most a few
+    -- hundred thousand rows
     PERFORM qipc_exec('jp_server', jp_table('jp_l', lrows,
-      1 + floor(random() * 60)::int, 2 + floor(random() * 15)::int,
+      1 + floor(random() * 60)::int + lrows / 20, 2 + floor(random() * 15)::int,
       1 + floor(random() * 9)::int, floor(random() * 20)::int));
     PERFORM qipc_exec('jp_server', jp_table('jp_r', rrows,
-      1 + floor(random() * 60)::int, 2 + floor(random() * 15)::int,
+      1 + floor(random() * 60)::int + rrows / 20, 2 + floor(random() * 15)::int,
       1 + floor(random() * 9)::int, floor(random() * 20)::int));
 
     -- the join: keys, kind, conditions

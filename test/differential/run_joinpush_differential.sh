@@ -11,7 +11,7 @@
 #	queries: test/differential/joinpush.sql.
 #
 # Usage (as root, after make && make install):
-#	test/differential/run_joinpush_differential.sh               # seeds 1 2, 100 queries each
+#	test/differential/run_joinpush_differential.sh               # seeds 1 2, 60 queries each
 #	test/differential/run_joinpush_differential.sh --seeds "5 6" --queries 300
 # Environment:
 #	JPDIFF_SEEDS, JPDIFF_QUERIES  seeds and queries per seed
@@ -31,7 +31,7 @@ cd "$QIPC_ROOT" || exit 2
 export PATH="$PGBIN:$PATH"
 
 SEEDS=${JPDIFF_SEEDS:-"1 2"}
-QUERIES=${JPDIFF_QUERIES:-100}
+QUERIES=${JPDIFF_QUERIES:-60}
 DB=qipc_jpdiff
 while [ $# -gt 0 ]; do
 	case $1 in
