@@ -170,6 +170,8 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 	qipc_bind_join_init();
+	/* join pushdown (joinrel.c) */
+	qipc_join_pushdown_init();
 
 	MarkGUCPrefixReserved("qipc_fdw");
 }

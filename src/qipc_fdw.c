@@ -110,6 +110,9 @@ qipc_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ReScanForeignScan = qipc_rescan_foreign_scan;
 	routine->EndForeignScan = qipc_end_foreign_scan;
 
+	/* joins of two foreign tables computed by q (joinrel.c) */
+	routine->GetForeignJoinPaths = qipc_get_foreign_join_paths;
+
 	/* pushdown of aggregates, ORDER BY and LIMIT (upper.c) */
 	routine->GetForeignUpperPaths = qipc_get_foreign_upper_paths;
 
@@ -314,6 +317,10 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 	if (IS_UPPER_REL(baserel))
 		return qipc_get_upper_plan(root, baserel, best_path, tlist,
 								   scan_clauses, outer_plan);
+	/* joins computed by q (joinrel.c) */
+	if (IS_JOIN_REL(baserel))
+		return qipc_get_join_plan(root, baserel, best_path, tlist,
+								  scan_clauses, outer_plan);
 	fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
 
 	/*

@@ -415,10 +415,16 @@ enum QipcScanPrivateIndex
 	/* optional (aggregate pushdown, upper.c) */
 	QipcScanPrivateFixups,		/* List: one QIPC_FIX_* fixup per item */
 	/* optional (paged scans, scan.c); NIL or absent: one result */
-	QipcScanPrivatePaging		/* List: Integer fetch_size, String page
+	QipcScanPrivatePaging,		/* List: Integer fetch_size, String page
 								 * lambda, String its EXPLAIN form, Integer
 								 * fetch_bytes, and for a partitioned table
 								 * String the partition-count lambda */
+	/* optional (pushed-down joins, joinrel.c) */
+	QipcScanPrivateJoin			/* List: String name of the q result's match
+								 * flag (boolean), IntList of the retrieved
+								 * attributes read as NULL where it is 0b
+								 * (a left join's unmatched rows), String
+								 * the joined relations for EXPLAIN */
 };
 
 /* ----------------------------------------------------------------
@@ -800,6 +806,25 @@ extern RelOptInfo *qipc_upper_scan_rel(RelOptInfo *rel);
 extern int	qipc_partial_state_kind(Aggref *agg, const char *name, Oid argtype);
 extern void qipc_partial_avg_pair_q(const char *X, char qt, int k,
 									char **value, List **extra, char **post);
+
+/* ----------------------------------------------------------------
+ * Join pushdown (joinrel.c): inner and left equi-joins of two foreign
+ * tables of one server computed by q
+ * ----------------------------------------------------------------
+ */
+
+/* GUC qipc_fdw.enable_join_pushdown */
+extern bool qipc_enable_join_pushdown;
+extern void qipc_join_pushdown_init(void);
+extern void qipc_get_foreign_join_paths(PlannerInfo *root,
+										RelOptInfo *joinrel,
+										RelOptInfo *outerrel,
+										RelOptInfo *innerrel,
+										JoinType jointype,
+										JoinPathExtraData *extra);
+extern ForeignScan *qipc_get_join_plan(PlannerInfo *root, RelOptInfo *joinrel,
+									   ForeignPath *best_path, List *tlist,
+									   List *scan_clauses, Plan *outer_plan);
 
 /* ----------------------------------------------------------------
  * Bind joins (bindjoin.c; the option and GUC in option.c)

@@ -146,6 +146,11 @@ typedef struct QipcFdwScanState
 	List	   *arg_convs;		/* QIPC_CONV_* per fdw_exprs item (IntList,
 								 * NIL = natural types; deparse.c) */
 	List	   *fixups;			/* QIPC_FIX_* items (upper.c), or NIL */
+	char	   *match_col;		/* pushed join (joinrel.c): the q result's
+								 * match flag, or NULL */
+	List	   *fill_attrs;		/* attributes read as NULL where it is 0b */
+	const KipcObject *match;	/* the flag's column in the current result */
+	bool	   *fill_cols;		/* per column: one of fill_attrs */
 
 	QipcConnection *conn;
 	bool		idempotent;		/* a plain select we built: safe to resend */
@@ -600,6 +605,14 @@ qipc_begin_foreign_scan(ForeignScanState *node, int eflags)
 	if (list_length(fsplan->fdw_private) > QipcScanPrivateFixups)
 		fsstate->fixups = (List *) list_nth(fsplan->fdw_private,
 											QipcScanPrivateFixups);
+	if (list_length(fsplan->fdw_private) > QipcScanPrivateJoin)
+	{
+		List	   *join = (List *) list_nth(fsplan->fdw_private,
+											 QipcScanPrivateJoin);
+
+		fsstate->match_col = strVal(linitial(join));
+		fsstate->fill_attrs = (List *) lsecond(join);
+	}
 	if (list_length(fsplan->fdw_private) > QipcScanPrivatePaging &&
 		list_nth(fsplan->fdw_private, QipcScanPrivatePaging) != NIL)
 	{
@@ -658,6 +671,7 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
 	MemoryContext oldcxt;
 	Datum	   *values;
 	bool	   *isnull;
+	bool		matched;
 	int64		row;
 	int			i;
 
@@ -702,17 +716,25 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
 	error_context_stack = &errcallback;
 
 	memset(isnull, true, fsstate->tupdesc->natts * sizeof(bool));
+	matched = (fsstate->match == NULL || kipc_get_g(fsstate->match, row) != 0);
 	for (i = 0; i < fsstate->ncols; i++)
 	{
 		QipcColumnConverter *cv = &fsstate->converters[i];
 		int			a = fsstate->attnums[i] - 1;
 
+		/*
+		 * A left join's row without a match: its right side is NULL,
+		 * whatever q filled in (not even converted)
+		 */
+		if (!matched && fsstate->fill_cols[i])
+			continue;
 		fsstate->cur_col = i;
 		values[a] = cv->convert(cv, fsstate->cols[i], row, &isnull[a]);
 	}
 	fsstate->cur_col = -1;
 	if (fsstate->fixups != NIL)
 		apply_fixups(fsstate, row, values, isnull);
+
 
 	error_context_stack = errcallback.previous;
 	MemoryContextSwitchTo(oldcxt);
@@ -1339,6 +1361,7 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 	ListCell   *ln;
 	int			i;
 	int64		nrows = -1;
+	bool		any_match;
 
 	if (result->type == -KIPC_T_LONG && fsstate->retrieved_attrs == NIL)
 	{
@@ -1384,7 +1407,36 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 	if (nrows < 0)
 		nrows = 0;
 
+	/*
+	 * A pushed join's match flag (joinrel.c).  The right side's columns are
+	 * read only in matched rows; with no matched row at all they may be
+	 * anything of the right length (q has no typed empty list to index for
+	 * an empty right side), and are not even checked.
+	 */
+	fsstate->match = NULL;
+	any_match = true;
+	if (fsstate->match_col != NULL && fsstate->fill_attrs != NIL)
+	{
+		int64		r;
+
+		forboth(lc, names, ln, cols)
+		{
+			if (strcmp((const char *) lfirst(lc), fsstate->match_col) == 0)
+				fsstate->match = (const KipcObject *) lfirst(ln);
+		}
+		if (fsstate->match == NULL || fsstate->match->type != KIPC_T_BOOLEAN)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("unexpected q result for a join of foreign table \"%s\"",
+							fsstate->relname),
+					 errcontext("remote q: %s", fsstate->qtext)));
+		any_match = false;
+		for (r = 0; r < fsstate->match->n && !any_match; r++)
+			any_match = (kipc_get_g(fsstate->match, r) != 0);
+	}
+
 	fsstate->ncols = list_length(fsstate->retrieved_attrs);
+	fsstate->fill_cols = palloc0(sizeof(bool) * Max(fsstate->ncols, 1));
 	fsstate->attnums = palloc(sizeof(AttrNumber) * Max(fsstate->ncols, 1));
 	fsstate->attnames = palloc(sizeof(char *) * Max(fsstate->ncols, 1));
 	fsstate->cols = palloc(sizeof(KipcObject *) * Max(fsstate->ncols, 1));
@@ -1419,6 +1471,12 @@ bind_result_columns(QipcFdwScanState *fsstate, const KipcObject *result)
 		fsstate->attnums[i] = attnum;
 		fsstate->attnames[i] = NameStr(attr->attname);
 		fsstate->cols[i] = found;
+		fsstate->fill_cols[i] = list_member_int(fsstate->fill_attrs, attnum);
+		if (fsstate->fill_cols[i] && !any_match)
+		{
+			i++;
+			continue;
+		}
 		qipc_init_converter(&fsstate->converters[i], attr->atttypid,
 							attr->atttypmod, found,
 							NameStr(attr->attname), fsstate->relname,
@@ -1586,6 +1644,15 @@ qipc_explain_foreign_scan(ForeignScanState *node, ExplainState *es)
 							es);
 		if (es->analyze && fsstate != NULL)
 			ExplainPropertyInteger("Pages", NULL, fsstate->pages, es);
+	}
+	else if (list_length(fdw_private) > QipcScanPrivateJoin)
+	{
+		/* a join computed by q (joinrel.c): no page form */
+		ExplainPropertyText("Relations",
+							strVal(lthird((List *) list_nth(fdw_private,
+															QipcScanPrivateJoin))),
+							es);
+		ExplainPropertyText("Paging", "none, one result (pushed join)", es);
 	}
 	else if (fsplan->scan.scanrelid > 0)
 	{

@@ -6,12 +6,13 @@
 # and network tests (including the independent node-q client), then starts a
 # throwaway PostgreSQL 15 cluster and the q test servers and runs every
 # pg_regress suite, the reconnect test and the differential tests of the
-# pushdown and of the bind join.
+# pushdown, of the bind join and of the join pushdown.
 # Stops everything it started.
 #
 # Usage: tools/test.sh [--pg N] [SUITE...]   (default: every suite, in this order:
 #	unit conformance conformance-ipc network node-q pg_regress reconnect
-#	differential differential-partitioned differential-joins)
+#	differential differential-partitioned differential-joins
+#	differential-joinpush)
 #
 # Every suite is a script whose last count line is
 #	N passed, M failed, K skipped
@@ -52,7 +53,7 @@ fi
 cd "$QIPC_ROOT"
 trap qipc_cleanup EXIT
 
-ALL_SUITES=(unit conformance conformance-ipc network node-q pg_regress reconnect differential differential-partitioned differential-joins)
+ALL_SUITES=(unit conformance conformance-ipc network node-q pg_regress reconnect differential differential-partitioned differential-joins differential-joinpush)
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 TOTAL_SKIPPED=0
@@ -95,6 +96,7 @@ suite_differential-partitioned() {
 		run_script differential-partitioned test/differential/run_differential.sh
 }
 suite_differential-joins() { run_script differential-joins test/differential/run_join_differential.sh; }
+suite_differential-joinpush() { run_script differential-joinpush test/differential/run_joinpush_differential.sh; }
 
 # count_line LOG: the suite's last "N passed, M failed[, K skipped]" line
 # (a "name: " prefix allowed), as "N M K"; nothing if there is none
@@ -198,7 +200,7 @@ main() {
 	export PATH="$PGBIN:$PATH"
 	need_install=0
 	for s in "${suites[@]}"; do
-		case $s in pg_regress|reconnect|differential|differential-partitioned|differential-joins) need_install=1 ;; esac
+		case $s in pg_regress|reconnect|differential|differential-partitioned|differential-joins|differential-joinpush) need_install=1 ;; esac
 	done
 	build_and_install "$need_install"
 
