@@ -867,7 +867,9 @@ timestamp_bucket_q(const char *X, int64 ns)
  *		of the types q groups like SQL (nulls form one group in both):
  *		- date_trunc(unit, timestamp column) for the units of one width
  *		  (trunc_unit_ns): an xbar bucket;
- *		- timestamp column::date: the day bucket cast to a date.
+ *		- timestamp column::date: the day bucket cast to a date;
+ *		- extract/date_part of a field q computes exactly, and date_bin
+ *		  (timepart.c).
  *		date_trunc of timestamptz depends on the session's TimeZone, which a
  *		cached plan does not follow: left to PostgreSQL.
  */
@@ -883,6 +885,20 @@ group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
 		FuncExpr   *fe = (FuncExpr *) expr;
 		char	   *fname;
 		char	   *X;
+		QipcTimeFn	tf;
+
+		/* extract/date_part fields and date_bin buckets (timepart.c) */
+		if (qipc_time_fn_parse(expr, &tf))
+		{
+			var = scan_var((Expr *) tf.var, input_rel);
+			if (var == NULL)
+				return NULL;
+			qt = qipc_column_qtype(root, input_rel, var->varattno);
+			if (qt == '\0')
+				return NULL;
+			return qipc_time_fn_q(&tf, column_symbol(relid, var->varattno),
+								  qt);
+		}
 
 		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset ||
 			fe->funcvariadic)
