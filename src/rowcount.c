@@ -15,22 +15,21 @@
  * at plan time with use_remote_estimate: the count is asked when the
  * table's size is estimated, before anything else of the plan talks to q,
  * and without it the first query of a session would be planned for the
- * default of about a thousand rows.
- * EXPLAIN without ANALYZE therefore connects.  A server that cannot be
- * reached does not fail the plan: the connection and the request run in a
- * subtransaction whose error is dropped (a cancel is not), the count is
- * then unknown, and the attempt (up to the server's connect_timeout) is
- * made once per qipc_fdw.row_count_ttl.  With
+ * default of about a thousand rows.  EXPLAIN without ANALYZE therefore
+ * connects, and a server that cannot be reached fails the plan with the connection error, as postgres_fdw's
+ * use_remote_estimate does (and as the pushed conditions do, whose column
+ * types the planner asks q for).  Dropping that error instead would cost
+ * a query on a server that does not answer two connection timeouts, one
+ * here and one in the scan.  With
  * qipc_fdw.row_count_connect off the count is asked only over a
  * connection already open.  The answer is kept per foreign table and
  * backend for qipc_fdw.row_count_ttl seconds (0: never asked), and
  * forgotten when the foreign table, a server or a user mapping changes,
  * as the table it names may then be another.  A failed count is
  * remembered as unknown for the same time, so that a table q cannot count
- * (or a server that cannot be reached) costs one attempt, and the planner
- * falls back to its own estimates.  use_remote_estimate asks q for more
- * (the rows the pushed conditions keep) at every planning and does not use
- * this count.
+ * costs one round trip, and the planner falls back to its own estimates.
+ * use_remote_estimate asks q for more (the rows the pushed conditions
+ * keep) at every planning and does not use this count.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -43,13 +42,10 @@
 
 #include <limits.h>
 
-#include "access/xact.h"
-#include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
-#include "utils/resowner.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -125,64 +121,28 @@ qipc_define_rowcount_guc(void)
 /*
  * ask_count
  *		q's count of table over user mapping user (connecting if needed),
- *		or -1.  The connection and the request run in a subtransaction: an
- *		estimate is not worth failing the plan for, so an error (a server
- *		that cannot be reached, a refused login) is dropped after the
- *		subtransaction is rolled back, which releases what it held; a
- *		cancel is raised.
+ *		or -1 when q cannot count it.  A connection that cannot be made
+ *		raises its error, as when the scan connects.
  */
 static double
 ask_count(UserMapping *user, const char *table)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile double rows = -1;
+	QipcConnection *conn;
+	KipcObject *req;
+	KipcMsg    *msg;
+	const char *text = "{count get x}";
+	double		rows = -1;
 
-	if (!IsTransactionState() || IsInParallelMode())
-		return -1;
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		QipcConnection *conn;
-		KipcObject *req;
-		KipcMsg    *msg;
-		const char *text = "{count get x}";
-
-		conn = qipc_get_connection(user);
-		req = qipc_build_request(qipc_track_object(kipc_new_cstring(text)),
-								 list_make1(qipc_track_object(kipc_new_symbol(table))));
-		msg = qipc_request_ext(conn, req, text,
-							   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
-		if (msg->root->type == -KIPC_T_LONG && msg->root->a.j >= 0)
-			rows = (double) msg->root->a.j;
-		else if (msg->root->type == -KIPC_T_INT && msg->root->a.i >= 0)
-			rows = (double) msg->root->a.i;
-		qipc_release_connection(conn);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
-			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
-			ReThrowError(edata);
-		elog(DEBUG1, "qipc_fdw: no row count for \"%s\": %s",
-			 table, edata->message);
-		FreeErrorData(edata);
-		rows = -1;
-	}
-	PG_END_TRY();
+	conn = qipc_get_connection(user);
+	req = qipc_build_request(qipc_track_object(kipc_new_cstring(text)),
+							 list_make1(qipc_track_object(kipc_new_symbol(table))));
+	msg = qipc_request_ext(conn, req, text,
+						   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
+	if (msg->root->type == -KIPC_T_LONG && msg->root->a.j >= 0)
+		rows = (double) msg->root->a.j;
+	else if (msg->root->type == -KIPC_T_INT && msg->root->a.i >= 0)
+		rows = (double) msg->root->a.i;
+	qipc_release_connection(conn);
 	return rows;
 }
 
