@@ -123,11 +123,14 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM fdw_trade;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT sym, price FROM fdw_trade WHERE size > 100;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM fdw_trade;
 -- EXPLAIN without ANALYZE never connects (port 1: nothing listens there)
+-- when the planner is not to ask q for the row count
 CREATE SERVER regress_core_nowhere FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '1');
 CREATE USER MAPPING FOR CURRENT_USER SERVER regress_core_nowhere;
 CREATE FOREIGN TABLE regress_core_nowhere (sym text)
   SERVER regress_core_nowhere OPTIONS (table 'fdw_trade');
+SET qipc_fdw.row_count_connect = off;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM regress_core_nowhere;
+RESET qipc_fdw.row_count_connect;
 DROP SERVER regress_core_nowhere CASCADE;
 
 -- the table option and column_name

@@ -217,6 +217,23 @@ qipc_connection_is_open(UserMapping *user)
 }
 
 /*
+ * qipc_connection_busy
+ *		See qipc_fdw.h.
+ */
+bool
+qipc_connection_busy(UserMapping *user)
+{
+	QipcConnCacheEntry *entry;
+
+	if (ConnectionHash == NULL)
+		return false;
+	entry = hash_search(ConnectionHash, &user->umid, HASH_FIND, NULL);
+	return entry != NULL &&
+		(entry->lost ||
+		 (entry->conn != NULL && (entry->in_request || entry->pending_id != 0)));
+}
+
+/*
  * get_cache_entry
  *		Find or create the cache entry for a user mapping.  Creates the hash
  *		table and registers the callbacks on first use in the backend.

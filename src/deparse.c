@@ -118,6 +118,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/numeric.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 #include "utils/rel.h"
@@ -1537,7 +1538,10 @@ trunc_unit_us(const char *unit)
 	return 0;
 }
 
-/* "var cmp v" as a timestamp = timestamp comparison (pg_catalog operator) */
+/*
+ * "var cmp v" as a comparison of two timestamps (or two timestamptz, as
+ * var is) by the pg_catalog operator
+ */
 static Expr *
 ts_cmp(Expr *var, QipcCmp cmp, Timestamp v)
 {
@@ -1545,13 +1549,15 @@ ts_cmp(Expr *var, QipcCmp cmp, Timestamp v)
 	Oid			opno;
 	OpExpr	   *op;
 
+	Oid			typid = exprType((Node *) var);	/* timestamp[tz] */
+
 	opno = OpernameGetOprid(list_make2(makeString("pg_catalog"),
 									   makeString(pstrdup(names[cmp]))),
-							TIMESTAMPOID, TIMESTAMPOID);
+							typid, typid);
 	if (!OidIsValid(opno))
 		return NULL;
 	op = (OpExpr *) make_opclause(opno, BOOLOID, false, var,
-								  (Expr *) makeConst(TIMESTAMPOID, -1, InvalidOid,
+								  (Expr *) makeConst(typid, -1, InvalidOid,
 													 sizeof(Timestamp),
 													 TimestampGetDatum(v),
 													 false, FLOAT8PASSBYVAL),
@@ -1561,8 +1567,8 @@ ts_cmp(Expr *var, QipcCmp cmp, Timestamp v)
 }
 
 /*
- * "t cmp c" for t = the bucket [lo, lo+w) of the column (lo a multiple of
- * w, for every value of the column) and a timestamp c, as conditions on the
+ * "t cmp c" for t = the bucket [lo, lo+w) of the column (lo off plus a
+ * multiple of w, for every value of the column) and a timestamp c, as conditions on the
  * column var itself: with hi the first bucket start at or after c,
  *	t < c  <=>  var < hi		t >= c  <=>  var >= hi
  *	t <= c <=>  var < c'		t > c	<=>  var >= c'
@@ -1572,13 +1578,19 @@ ts_cmp(Expr *var, QipcCmp cmp, Timestamp v)
  * range.
  */
 static Expr *
-bucket_cmp(Expr *var, QipcCmp cmp, Timestamp c, int64 w)
+bucket_cmp(Expr *var, QipcCmp cmp, Timestamp c, int64 w, int64 off)
 {
-	int64		lo = c - ((c % w) + w) % w; /* floor to a multiple of w */
+	int64		lo;
 	int64		next;
 	int64		hi;
+	int64		d;
 
-	if (pg_add_s64_overflow(lo, w, &next) || !IS_VALID_TIMESTAMP(next))
+	/* floor to a bucket start: off plus a multiple of w (0 <= off < w) */
+	if (pg_sub_s64_overflow(c, off, &d))
+		return NULL;
+	lo = c - ((d % w) + w) % w;
+	if (pg_add_s64_overflow(lo, w, &next) || !IS_VALID_TIMESTAMP(next) ||
+		!IS_VALID_TIMESTAMP(lo))
 		return NULL;
 	hi = (lo == c) ? c : next;
 	switch (cmp)
@@ -1621,7 +1633,9 @@ bucket_cmp(Expr *var, QipcCmp cmp, Timestamp c, int64 w)
  *		- ts::date OP date d: a comparison with day buckets (bucket_cmp);
  *		- date_trunc(unit, ts) OP timestamp c, for the units of one width:
  *		  a comparison with that unit's buckets (the buckets start at
- *		  multiples of the width from 2000-01-01, as date_trunc's do).
+ *		  multiples of the width from 2000-01-01, as date_trunc's do);
+ *		- date_bin(stride, ts, origin) OP c: the buckets of the stride
+ *		  from the origin (timestamp or timestamptz).
  *		Nulls stay unknown on both sides; ts = +-infinity is in no finite
  *		bucket and compares the same way on both sides.  Only constants
  *		(parameters have no value when planning), only finite date and c
@@ -1684,8 +1698,31 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 		FuncExpr   *fe = (FuncExpr *) side;
 		char	   *fname;
 
+		QipcTimeFn	tf;
+
 		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset)
 			return NULL;
+
+		/*
+		 * date_bin(stride, ts, origin) OP c: buckets of the stride from
+		 * the origin (timepart.c); for timestamptz too, as date_bin and
+		 * the comparison both work on the absolute time
+		 */
+		if (qipc_time_fn_parse(side, &tf) && tf.kind == QIPC_TIME_BIN)
+		{
+			Timestamp	t;
+
+			var = get_column_var((Expr *) tf.var, cxt);
+			if (var == NULL || c->consttype != var->vartype ||
+				column_class(cxt, var->varattno, var->vartype) != QC_TS)
+				return NULL;
+			t = DatumGetTimestamp(c->constvalue);
+			if (TIMESTAMP_NOT_FINITE(t))
+				return NULL;
+			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, tf.stride,
+							  tf.offset);
+		}
+
 		fname = get_func_name(fe->funcid);
 		if (fname == NULL)
 			return NULL;
@@ -1706,7 +1743,7 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 											&overflow);
 			if (overflow != 0)
 				return NULL;
-			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, USECS_PER_DAY);
+			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, USECS_PER_DAY, 0);
 		}
 
 		/* date_trunc(unit, ts) OP timestamp */
@@ -1722,10 +1759,146 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 
 			if (w <= 0 || TIMESTAMP_NOT_FINITE(t))
 				return NULL;
-			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, w);
+			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, w, 0);
 		}
 	}
 	return NULL;
+}
+
+/*
+ * integral_const
+ *		The value of an integer-valued numeric, double precision or integer
+ *		constant within +-1e15 in *v; false for any other (a fraction, NaN,
+ *		an infinity), which the comparisons below leave to PostgreSQL.
+ */
+static bool
+integral_const(Const *c, int64 *v)
+{
+	switch (c->consttype)
+	{
+		case INT2OID:
+			*v = DatumGetInt16(c->constvalue);
+			return true;
+		case INT4OID:
+			*v = DatumGetInt32(c->constvalue);
+			return true;
+		case INT8OID:
+			*v = DatumGetInt64(c->constvalue);
+			return *v > -INT64CONST(1000000000000000) &&
+				*v < INT64CONST(1000000000000000);
+		case FLOAT8OID:
+			{
+				double		d = DatumGetFloat8(c->constvalue);
+
+				if (isnan(d) || isinf(d) || rint(d) != d || fabs(d) >= 1e15)
+					return false;
+				*v = (int64) d;
+				return true;
+			}
+		case NUMERICOID:
+			{
+				Numeric		n = DatumGetNumeric(c->constvalue);
+				Datum		t;
+				double		d;
+
+				if (numeric_is_nan(n) || numeric_is_inf(n))
+					return false;
+				t = DirectFunctionCall2(numeric_trunc, c->constvalue,
+										Int32GetDatum(0));
+				if (!DatumGetBool(DirectFunctionCall2(numeric_eq, t,
+													  c->constvalue)))
+					return false;
+				d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, t));
+				if (fabs(d) >= 1e15)
+					return false;
+				*v = DatumGetInt64(DirectFunctionCall1(numeric_int8, t));
+				return true;
+			}
+		default:
+			return false;
+	}
+}
+
+/*
+ * time_part_cond
+ *		extract(field FROM x) OP c or date_part(field, x) OP c for a field
+ *		q computes exactly (timepart.c: a q long, 0W/-0W for the year of
+ *		+-infinity, null for NULL) and an integral constant c, carried as a
+ *		long argument.  The field's value is an integer, as is c, so the
+ *		comparison is exact; q's null is below every value, so <, <= and <>
+ *		get a not-null guard, as for an integer column.  Returns -1 when
+ *		the condition is not of this form, else whether it was written.
+ */
+static int
+time_part_cond(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
+{
+	Expr	   *l;
+	Expr	   *r;
+	Expr	   *side;
+	Const	   *c;
+	char	   *opname;
+	int			cmp;
+	QipcTimeFn	tf;
+	Var		   *var;
+	QipcColClass cls;
+	char		qt;
+	int64		v;
+	char	   *E;
+	char	   *tree = NULL;
+	int			a;
+	static const char *const ops[] = {
+		"(=;%s;a%d)", "(not;(=;%s;a%d))", "(<;%s;a%d)",
+		"(not;(>;%s;a%d))", "(>;%s;a%d)", "(not;(<;%s;a%d))"
+	};
+
+	if (cxt->upper_tlist != NIL || list_length(op->args) != 2 ||
+		op->opno >= FirstGenbkiObjectId)
+		return -1;
+	l = strip_relabel(linitial(op->args));
+	r = strip_relabel(lsecond(op->args));
+	opname = get_opname(op->opno);
+	if (opname == NULL || (cmp = cmp_of_opname(opname)) < 0)
+		return -1;
+	if (r && IsA(r, Const))
+	{
+		side = l;
+		c = (Const *) r;
+	}
+	else if (l && IsA(l, Const))
+	{
+		side = r;
+		c = (Const *) l;
+		cmp = cmp_commute((QipcCmp) cmp);
+	}
+	else
+		return -1;
+	if (side == NULL || !qipc_time_fn_parse(side, &tf) ||
+		tf.kind != QIPC_TIME_PART)
+		return -1;
+	if (c->constisnull || !integral_const(c, &v))
+		return false;
+	var = get_column_var((Expr *) tf.var, cxt);
+	if (var == NULL)
+		return false;
+	cls = column_class(cxt, var->varattno, var->vartype);
+	if (cls != QC_TS && cls != QC_DATE)
+		return false;
+	qt = cxt->qtypes[var->varattno - 1];
+	E = qipc_time_fn_q(&tf, col_sym(cxt, var->varattno), qt);
+	if (E == NULL)
+		return false;
+	add_col(cxt, var->varattno);
+	if (!want_true)
+		cmp = cmp_negate((QipcCmp) cmp);
+	a = add_arg(cxt, (Expr *) makeConst(INT8OID, -1, InvalidOid,
+										sizeof(int64), Int64GetDatum(v),
+										false, FLOAT8PASSBYVAL),
+				QIPC_CONV_LONG);
+	tree = psprintf(ops[cmp], E, a);
+	*conj = with_guard(*conj, tree,
+					   (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE) ?
+					   psprintf("(not;(null;%s))", E) : NULL);
+	return true;
 }
 
 /*
@@ -1750,8 +1923,14 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 				/* through a date or a time bucket: as bounds on the column */
 				Expr	   *rw = time_cond_rewrite((OpExpr *) node, cxt);
 
+				int			tp;
+
 				if (rw != NULL)
 					return deparse_cond(rw, want_true, cxt, conj);
+				/* a field of a timestamp or date column (timepart.c) */
+				tp = time_part_cond((OpExpr *) node, want_true, cxt, conj);
+				if (tp >= 0)
+					return tp == 1;
 			}
 			return deparse_comparison((OpExpr *) node, want_true, cxt, conj);
 

@@ -187,10 +187,19 @@ typedef struct QipcConnInfo
 extern QipcConnection *qipc_get_connection(UserMapping *user);
 
 /*
- * Is a connection for this user mapping open in this backend?  (The
- * planner asks q only over an open one: EXPLAIN alone never connects.)
+ * Is a connection for this user mapping open in this backend, and idle?
+ * (With qipc_fdw.row_count_connect off, the planner asks q for a row count
+ * only over such a connection.)
  */
 extern bool qipc_connection_is_open(UserMapping *user);
+
+/*
+ * qipc_connection_busy
+ *		True if the user mapping's connection is in the middle of a request
+ *		(or has one pending), or was lost and not yet re-established: a
+ *		connection the planner must leave alone.
+ */
+extern bool qipc_connection_busy(UserMapping *user);
 
 /*
  * qipc_release_connection
@@ -685,10 +694,43 @@ extern const QipcRemoteMeta *qipc_relation_meta(Oid relid, Oid serverid,
 												const char *table);
 
 /*
+ * timepart.c: extract/date_part fields and date_bin buckets of a timestamp
+ * or date column, as q parse trees (GROUP BY keys, WHERE comparisons).
+ */
+#define QIPC_TIME_PART	1		/* extract(field, x) or date_part(field, x) */
+#define QIPC_TIME_BIN	2		/* date_bin(stride, x, origin) */
+typedef struct QipcTimeFn
+{
+	int			kind;			/* QIPC_TIME_* */
+	Var		   *var;			/* the column */
+	int			field;			/* QIPC_TIME_PART: DTK_* field */
+	int64		stride;			/* QIPC_TIME_BIN: stride, microseconds */
+	int64		offset;			/* QIPC_TIME_BIN: origin mod stride, in
+								 * [0, stride) */
+} QipcTimeFn;
+
+/*
+ * qipc_time_fn_parse
+ *		True if expr is extract/date_part of a field that q computes
+ *		exactly, or date_bin with constant stride and origin, over a plain
+ *		column (fn->var, whose relation the caller checks); fills *fn.
+ */
+extern bool qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn);
+
+/*
+ * qipc_time_fn_q
+ *		The q parse tree of fn over column X (q symbol text) of meta type
+ *		qt: a long for a field (0W/-0W for +-Infinity, null for NULL), a
+ *		timestamp for a bucket; NULL if q cannot compute it for that type.
+ */
+extern char *qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt);
+
+/*
  * rowcount.c: a q table's row count for the planner, cached per backend
  * for qipc_fdw.row_count_ttl seconds; -1 when not known.
  */
 extern int	qipc_row_count_ttl;
+extern bool qipc_row_count_connect;
 extern void qipc_define_rowcount_guc(void);
 extern double qipc_table_row_count(Oid relid, Oid serverid, Oid userid,
 								   const char *table);

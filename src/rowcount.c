@@ -10,18 +10,26 @@
  * all day.  A count of the table is cheap in q (the length of a column;
  * for a partitioned table the sum of the partitions' counts, which kdb+
  * keeps), so the planner asks for it: ({count get x}; `table), one small
- * request, sent only over a connection this backend already has open
- * (the planner fetching the table's meta for the pushed conditions opens
- * one; EXPLAIN without conditions never connects), so the first query of
- * a session may be planned with the default.  The answer is kept per
- * foreign table and backend for
- * qipc_fdw.row_count_ttl seconds (0: never asked), and forgotten when the
- * foreign table, a server or a user mapping changes, as the table it names
- * may then be another.  A failed count is remembered as unknown for the
- * same time, so that a table q cannot count costs one round trip, and the
- * planner falls back to its own estimates.  use_remote_estimate asks q
- * for more (the rows the pushed conditions keep) at every planning and
- * does not use this count.
+ * request.  The planner opens the connection for it when the backend has
+ * none yet (qipc_fdw.row_count_connect, default on), as postgres_fdw does
+ * at plan time with use_remote_estimate: the count is asked when the
+ * table's size is estimated, before anything else of the plan talks to q,
+ * and without it the first query of a session would be planned for the
+ * default of about a thousand rows.  EXPLAIN without ANALYZE therefore
+ * connects, and a server that cannot be reached fails the plan with the connection error, as postgres_fdw's
+ * use_remote_estimate does (and as the pushed conditions do, whose column
+ * types the planner asks q for).  Dropping that error instead would cost
+ * a query on a server that does not answer two connection timeouts, one
+ * here and one in the scan.  With
+ * qipc_fdw.row_count_connect off the count is asked only over a
+ * connection already open.  The answer is kept per foreign table and
+ * backend for qipc_fdw.row_count_ttl seconds (0: never asked), and
+ * forgotten when the foreign table, a server or a user mapping changes,
+ * as the table it names may then be another.  A failed count is
+ * remembered as unknown for the same time, so that a table q cannot count
+ * costs one round trip, and the planner falls back to its own estimates.
+ * use_remote_estimate asks q for more (the rows the pushed conditions
+ * keep) at every planning and does not use this count.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -53,6 +61,9 @@ typedef struct QipcRowCountEntry
 
 /* seconds a row count is trusted (qipc_fdw.row_count_ttl) */
 int			qipc_row_count_ttl = 60;
+
+/* may the planner connect to ask it (qipc_fdw.row_count_connect) */
+bool		qipc_row_count_connect = true;
 
 static HTAB *rowcount_cache = NULL;
 
@@ -96,6 +107,43 @@ qipc_define_rowcount_guc(void)
 							PGC_USERSET,
 							GUC_UNIT_S,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable("qipc_fdw.row_count_connect",
+							 "Lets the planner connect to q to ask a foreign table's row count.",
+							 "When off, the row count is asked only over a "
+							 "connection the backend already has open.",
+							 &qipc_row_count_connect,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+}
+
+/*
+ * ask_count
+ *		q's count of table over user mapping user (connecting if needed),
+ *		or -1 when q cannot count it.  A connection that cannot be made
+ *		raises its error, as when the scan connects.
+ */
+static double
+ask_count(UserMapping *user, const char *table)
+{
+	QipcConnection *conn;
+	KipcObject *req;
+	KipcMsg    *msg;
+	const char *text = "{count get x}";
+	double		rows = -1;
+
+	conn = qipc_get_connection(user);
+	req = qipc_build_request(qipc_track_object(kipc_new_cstring(text)),
+							 list_make1(qipc_track_object(kipc_new_symbol(table))));
+	msg = qipc_request_ext(conn, req, text,
+						   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
+	if (msg->root->type == -KIPC_T_LONG && msg->root->a.j >= 0)
+		rows = (double) msg->root->a.j;
+	else if (msg->root->type == -KIPC_T_INT && msg->root->a.i >= 0)
+		rows = (double) msg->root->a.i;
+	qipc_release_connection(conn);
+	return rows;
 }
 
 /*
@@ -141,24 +189,12 @@ qipc_table_row_count(Oid relid, Oid serverid, Oid userid, const char *table)
 
 	{
 		UserMapping *user = GetUserMapping(userid, serverid);
-		QipcConnection *conn;
-		KipcObject *req;
-		KipcMsg    *msg;
-		const char *text = "{count get x}";
 
-		/* planning alone never connects (EXPLAIN of an unreachable server) */
-		if (!qipc_connection_is_open(user))
+		/* busy or not allowed to connect: keep what was known */
+		if (!qipc_connection_is_open(user) &&
+			(qipc_connection_busy(user) || !qipc_row_count_connect))
 			return found ? entry->rows : -1;
-		conn = qipc_get_connection(user);
-		req = qipc_build_request(qipc_track_object(kipc_new_cstring(text)),
-								 list_make1(qipc_track_object(kipc_new_symbol(table))));
-		msg = qipc_request_ext(conn, req, text,
-							   QIPC_REQUEST_IDEMPOTENT | QIPC_REQUEST_ALLOW_ERROR);
-		if (msg->root->type == -KIPC_T_LONG && msg->root->a.j >= 0)
-			rows = (double) msg->root->a.j;
-		else if (msg->root->type == -KIPC_T_INT && msg->root->a.i >= 0)
-			rows = (double) msg->root->a.i;
-		qipc_release_connection(conn);
+		rows = ask_count(user, table);
 	}
 
 	/* the request may have invalidated the cache: enter afresh */

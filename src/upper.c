@@ -342,6 +342,54 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 			psprintf("a%d:?[a%d<x%d;first 0#a%d;a%d]", k, k, k, k, k);
 		return true;
 	}
+	else if ((strcmp(name, "stddev") == 0 || strcmp(name, "stddev_samp") == 0 ||
+			  strcmp(name, "stddev_pop") == 0 || strcmp(name, "variance") == 0 ||
+			  strcmp(name, "var_samp") == 0 || strcmp(name, "var_pop") == 0) &&
+			 ((qt == 'f' && argtype == FLOAT8OID) ||
+			  (qt == 'e' && argtype == FLOAT4OID)) && !partitioned)
+	{
+		/*
+		 * Variances of double precision (and of real, which float4_accum
+		 * widens to double first).  PostgreSQL accumulates Youngs-Cramer's
+		 * sum of squared deviations Sxx in row order; q computes the same
+		 * quantity in the numerically sound two-pass form, the sum of the
+		 * squared deviations from the group's mean (sum d*d, d:x-avg x, in
+		 * one select: avg inside the per-group expression), so the two
+		 * agree to the last bits, like float sums (kdb+ cannot combine
+		 * that across partitions: not on a partitioned table unless one
+		 * partition is pinned).  Then Sxx%(n-1) (samples) or Sxx%n
+		 * (population), sqrt for the standard deviations, NULL for fewer
+		 * than two values (samples) or none (population), as
+		 * float8_var_samp and the others give.  A group holding an
+		 * infinity (NaN or, first in row order, the overflow error) or a
+		 * value of 1e140 or more (Sxx may overflow, depending on the row
+		 * order) is marked 3 in fK, and its values are fetched and
+		 * accumulated again in row order by float8_accum's steps
+		 * (recompute_q), which gives PostgreSQL's value, NaN (fK 1) or the
+		 * overflow error (fK 2).
+		 */
+		bool		samp = (strcmp(name, "stddev_pop") != 0 &&
+							strcmp(name, "var_pop") != 0);
+		bool		sd = (strncmp(name, "stddev", 6) == 0);
+		char	   *D;
+
+		if (qt == 'e')
+			X = psprintf("($;\"f\";%s)", X);
+		D = psprintf("(-;%s;(avg;%s))", X, X);
+		out->value = psprintf("(sum;(*;%s;%s))", D, D);
+		out->extra = list_make4(psprintf("x%d", k), psprintf("(max;%s)", X),
+								psprintf("y%d", k), psprintf("(min;%s)", X));
+		out->extra = lappend(lappend(out->extra, psprintf("n%d", k)),
+							 nonnull_count('f', X));
+		out->post = psprintf("f%d:?[n%d<=%d;0x00;?[(x%d=0w)|(y%d=-0w)|1e140<=(abs x%d)|abs y%d;0x03;0x00]],"
+							 "a%d:?[n%d<=%d;0n;%s(a%d%%%s)]",
+							 k, k, samp ? 1 : 0, k, k, k, k,
+							 k, k, samp ? 1 : 0, sd ? "sqrt " : "", k,
+							 samp ? psprintf("-1+n%d", k) : psprintf("n%d", k));
+		out->recompute = (samp ? 4 : 5) + (sd ? 2 : 0);
+		out->fixkind = QIPC_FIX_NAN;
+		return true;
+	}
 	else if ((strcmp(name, "bool_and") == 0 || strcmp(name, "bool_or") == 0) &&
 			 qt == 'b' && grouped && !partitioned)
 	{
@@ -404,10 +452,25 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
  *		float8_accum do with the same double arithmetic; fK becomes 2 where
  *		they would raise the overflow error, 1 for NaN, 0 otherwise.
  *		bigint sum (kind 3), groups marked in uK: the high and low 32-bit
- *		parts are summed apart.  tbl is the table's q symbol, keycols the
+ *		parts are summed apart.  Variances (kinds 4 to 7: var_samp,
+ *		var_pop, stddev_samp, stddev_pop), groups marked 3 in fK: Sxx by
+ *		float8_accum's steps, then the final function.  tbl is the table's q symbol, keycols the
  *		group keys' source columns (q symbol list text, or "()"), keynames
  *		the result's key columns (likewise).
  */
+/*
+ * float8_accum's steps over the float vector y in row order, as a q
+ * expression: (N; Sx; Sxx; overflow) after the last value, or after the
+ * value where float8_accum raises the overflow error (then overflow is 1b).
+ * Sxx is NaN (q's null) once an infinity was accumulated, as there.
+ */
+#define ACCUM_REPLAY \
+	"{[s;v] if[s 3; :s]; n:1f+s 0; sx:v+s 1; sxx:s 2; e:0b; " \
+	"if[0f<s 0; t:(v*n)-sx; sxx:sxx+(t*t)%n*s 0; " \
+	"if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; " \
+	"if[(0f=s 0)&0w=abs v; sxx:0n]; " \
+	"(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]"
+
 static char *
 recompute_q(int k, const char *X, int kind, const char *tbl,
 			const char *keycols, const char *keynames, int ngroup)
@@ -425,18 +488,25 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 	if (kind == 3)
 		appendStringInfoString(&b, "l:sum y mod 4294967296; "
 							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)} each ");
+	else if (kind >= 4)
+	{
+		/* variances: float8_accum's steps, then the final function */
+		appendStringInfo(&b, "y:\"f\"$y; s:%s; n:s 0; "
+						 "$[s 3; (0n;0x02); n<=%d; (0n;0x00); null s 2; (0n;0x01); "
+						 "(%s(s 2)%%n-%d;0x00)]} each ",
+						 ACCUM_REPLAY,
+						 (kind == 4 || kind == 6) ? 1 : 0,
+						 kind >= 6 ? "sqrt " : "",
+						 (kind == 4 || kind == 6) ? 1 : 0);
+	}
 	else
 	{
 		appendStringInfoString(&b, "y:\"f\"$y; s:sums y; p:-1_0f,s; "
 							   "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ");
 		if (kind == 2)
-			appendStringInfoString(&b,
-								   "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
-								   "o:last {[s;v] if[s 3; :s]; n:1f+s 0; sx:v+s 1; sxx:s 2; e:0b; "
-								   "if[0f<s 0; t:(v*n)-sx; sxx:sxx+(t*t)%n*s 0; "
-								   "if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; "
-								   "if[(0f=s 0)&0w=abs v; sxx:0n]; "
-								   "(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]]; ");
+			appendStringInfo(&b,
+							 "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
+							 "o:last %s]; ", ACCUM_REPLAY);
 		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])} each ",
 						 kind == 2 ? "(last s)%count y" : "last s");
 	}
@@ -889,7 +959,9 @@ timestamp_bucket_q(const char *X, int64 ns)
  *		of the types q groups like SQL (nulls form one group in both):
  *		- date_trunc(unit, timestamp column) for the units of one width
  *		  (trunc_unit_ns): an xbar bucket;
- *		- timestamp column::date: the day bucket cast to a date.
+ *		- timestamp column::date: the day bucket cast to a date;
+ *		- extract/date_part of a field q computes exactly, and date_bin
+ *		  (timepart.c).
  *		date_trunc of timestamptz depends on the session's TimeZone, which a
  *		cached plan does not follow: left to PostgreSQL.
  */
@@ -905,6 +977,20 @@ group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
 		FuncExpr   *fe = (FuncExpr *) expr;
 		char	   *fname;
 		char	   *X;
+		QipcTimeFn	tf;
+
+		/* extract/date_part fields and date_bin buckets (timepart.c) */
+		if (qipc_time_fn_parse(expr, &tf))
+		{
+			var = scan_var((Expr *) tf.var, input_rel);
+			if (var == NULL)
+				return NULL;
+			qt = qipc_column_qtype(root, input_rel, var->varattno);
+			if (qt == '\0')
+				return NULL;
+			return qipc_time_fn_q(&tf, column_symbol(relid, var->varattno),
+								  qt);
+		}
 
 		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset ||
 			fe->funcvariadic)
