@@ -326,7 +326,7 @@ column_qtype(QipcExprCxt *cxt, Var *var, char **sym)
  * Longs only while exact (not sent for bigint arithmetic).
  */
 static bool
-as_float(QipcExpr *v)
+as_float_hz(QipcExpr *v, bool hz)
 {
 	const char *inf;
 
@@ -342,17 +342,23 @@ as_float(QipcExpr *v)
 	inf = v->qt == 'h' ? "0Wh" : v->qt == 'i' ? "0Wi" : NULL;
 	if (inf == NULL)
 		return false;
-	if (v->leaf_col)
+	if (v->leaf_col && hz)
 	{
 		v->hazards = lappend(v->hazards,
 							 psprintf("(=;(abs;%s);%s)", v->tree, inf));
 		v->hkinds |= QIPC_HZ_ERROR;
 	}
-	else if (!v->is_const)
+	else if (!v->is_const && !v->leaf_col)
 		return false;
 	v->tree = psprintf("($;\"f\";%s)", v->tree);
 	v->qt = 'f';
 	return true;
+}
+
+static bool
+as_float(QipcExpr *v)
+{
+	return as_float_hz(v, true);
 }
 
 /*
@@ -875,29 +881,48 @@ deparse_compare(QipcExprCxt *cxt, OpExpr *op, bool want_true, QipcExpr *out)
 		{
 			/* a value on the left: typed after the right side */
 			if (!deparse_value(cxt, lsecond(op->args), '\0', &r) ||
-				!deparse_value(cxt, le, r.qt, &l))
+				!deparse_value(cxt, le, IsA(le, Param) ? 'f' : r.qt, &l))
 				return false;
 		}
-		else if (!deparse_value(cxt, le, '\0', &l) ||
-				 !deparse_value(cxt, lsecond(op->args), l.qt, &r))
-			return false;
+		else
+		{
+			Expr	   *re = lsecond(op->args);
+
+			while (IsA(re, RelabelType))
+				re = ((RelabelType *) re)->arg;
+			if (!deparse_value(cxt, le, '\0', &l) ||
+				!deparse_value(cxt, re, IsA(re, Param) ? 'f' : l.qt, &r))
+				return false;
+		}
 		if (l.qt != r.qt || l.qt == 'e' || strchr("hij", l.qt) == NULL)
 		{
 			/* floats (and mixed widths) through the sign of l - r */
 			QipcExpr	d;
 			char	   *D;
 
-			if (l.qt == 'j' || r.qt == 'j' || !as_float(&l) || !as_float(&r))
+			/*
+			 * An integer column is compared as the float of its value; a q
+			 * infinity compares as the integer it stands for, as in a
+			 * plain comparison (no hazard: only arithmetic needs its value).
+			 */
+			if (l.qt == 'j' || r.qt == 'j' || !as_float_hz(&l, false) ||
+				!as_float_hz(&r, false))
 				return false;
 			D = psprintf("(-;%s;%s)", l.tree, r.tree);
 			cmp = psprintf(qops[c], D, "0f");
 			guard = psprintf("(not;(null;%s))", D);
-			/* -inf - -inf, inf - inf: NaN where PostgreSQL compares equal */
-			init_out(&d);
-			d.hazards = list_make1(psprintf("(&;(null;%s);(not;(|;(null;%s);(null;%s))))",
-											D, l.tree, r.tree));
-			d.hkinds = QIPC_HZ_NAN;
-			take_hazards(out, &d, NULL);
+			/*
+			 * -inf - -inf, inf - inf: NaN where PostgreSQL compares equal
+			 * (never against a constant, which is finite)
+			 */
+			if (!l.is_const && !r.is_const)
+			{
+				init_out(&d);
+				d.hazards = list_make1(psprintf("(&;(null;%s);(not;(|;(null;%s);(null;%s))))",
+												D, l.tree, r.tree));
+				d.hkinds = QIPC_HZ_NAN;
+				take_hazards(out, &d, NULL);
+			}
 		}
 		else
 		{

@@ -116,6 +116,15 @@ typedef struct QipcFdwUpperInfo
 	List	   *recomputes;		/* IntList per tlist entry: AggQ.recompute */
 	List	   *colsyms;		/* char * per tlist entry: the aggregated
 								 * column's q symbol, or NULL */
+
+	/*
+	 * Value expressions as keys or aggregate arguments (expr.c): their
+	 * constants are scan arguments numbered after the nwhere arguments of
+	 * the WHERE conditions (deparsed first, the same way at plan time).
+	 */
+	int			nwhere;
+	List	   *xargs;			/* Exprs */
+	List	   *xconvs;			/* IntList: QIPC_CONV_* */
 } QipcFdwUpperInfo;
 
 
@@ -397,12 +406,16 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 		appendStringInfo(&b, "; r:where t`u%d; if[count r; ", k);
 	else
 		appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
-	appendStringInfo(&b, "v:{[c] y:(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
+	/*
+	 * X comes in as the parameter e: a value expression's tree refers to
+	 * the request's arguments, which a nested lambda does not see
+	 */
+	appendStringInfo(&b, "v:{[c;e] y:(?[%s;c;0b;(enlist`y)!enlist e])`y; "
 					 "y:y where not null y; ",
-					 tbl, X);
+					 tbl);
 	if (kind == 3)
 		appendStringInfoString(&b, "l:sum y mod 4294967296; "
-							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)} each ");
+							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)}");
 	else
 	{
 		appendStringInfoString(&b, "y:\"f\"$y; s:sums y; p:-1_0f,s; "
@@ -415,9 +428,10 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 								   "if[(0w=abs sx)|0w=abs sxx; e:(not 0w=abs s 1)&not 0w=abs v; sxx:0n]]; "
 								   "if[(0f=s 0)&0w=abs v; sxx:0n]; "
 								   "(n;sx;sxx;e)}/[(0f;0f;0f;0b);y]]; ");
-		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])} each ",
+		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])}",
 						 kind == 2 ? "(last s)%count y" : "last s");
 	}
+	appendStringInfo(&b, "[;%s] each ", X);
 	if (ngroup == 0)
 		appendStringInfoString(&b, "(count r)#enlist w; ");
 	else
@@ -452,6 +466,77 @@ column_symbol(Oid relid, AttrNumber attnum)
 }
 
 /*
+ * Value expressions (expr.c) as grouping keys and aggregate arguments.
+ * Only expressions without hazard rows are pushed here: their q values are
+ * PostgreSQL's on every row (an expression that raises an error or makes
+ * NaN for some row has no q value there to group or aggregate).  The
+ * partition column never appears inside one.
+ */
+typedef struct UpperExprState
+{
+	PlannerInfo *root;
+	QipcFdwUpperInfo *uinfo;
+	Oid			relid;
+	const char *partcol;
+} UpperExprState;
+
+static char
+upper_expr_column(void *arg, Var *var, char **sym)
+{
+	UpperExprState *st = (UpperExprState *) arg;
+
+	if (st->partcol != NULL &&
+		strcmp(qipc_get_column_name(st->relid, var->varattno), st->partcol) == 0)
+		return '\0';
+	*sym = column_symbol(st->relid, var->varattno);
+	return qipc_column_qtype(st->root, st->uinfo->scanrel, var->varattno);
+}
+
+static int
+upper_expr_add_arg(void *arg, Expr *value, int conv)
+{
+	UpperExprState *st = (UpperExprState *) arg;
+	QipcFdwUpperInfo *uinfo = st->uinfo;
+	int			n = uinfo->nwhere + list_length(uinfo->xargs);
+
+	/* q lambdas take at most 8 parameters */
+	if (n >= 8)
+		return -1;
+	uinfo->xargs = lappend(uinfo->xargs, value);
+	uinfo->xconvs = lappend_int(uinfo->xconvs, conv);
+	return n;
+}
+
+/* expression e as a hazard-free q value, or false (arguments kept only on success) */
+static bool
+upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
+		   QipcExpr *out)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) uinfo->scanrel->fdw_private;
+	UpperExprState st;
+	QipcExprCxt ec;
+	List	   *saved_args = list_copy(uinfo->xargs);
+	List	   *saved_convs = list_copy(uinfo->xconvs);
+
+	st.root = root;
+	st.uinfo = uinfo;
+	st.relid = relid;
+	st.partcol = fpinfo->topts.partition_column;
+	memset(&ec, 0, sizeof(ec));
+	ec.relid = uinfo->scanrel->relid;
+	ec.arg = &st;
+	ec.column = upper_expr_column;
+	ec.add_arg = upper_expr_add_arg;
+	if (qipc_deparse_value(&ec, e, out) && out->hazards == NIL &&
+		out->qt != '\0')
+		return true;
+	uinfo->xargs = saved_args;
+	uinfo->xconvs = saved_convs;
+	return false;
+}
+
+/*
+ * add_aggregate
  * add_aggregate
  *		Add Aggref agg to the upper tlist (once), or return false if it
  *		cannot be pushed.
@@ -482,8 +567,24 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 		Var		   *var = scan_var(tle->expr, uinfo->scanrel);
 
 		if (var == NULL)
-			return false;
-		qt = qipc_column_qtype(root, uinfo->scanrel, var->varattno);
+		{
+			/* sum(price * size), sum(CASE WHEN ... END): a value expression */
+			QipcExpr	xe;
+
+			if (!upper_expr(root, uinfo, relid, tle->expr, &xe))
+				return false;
+			qt = xe.qt;
+			argtype = exprType((Node *) tle->expr);
+			if (!((qt == 'h' && argtype == INT2OID) ||
+				  (qt == 'i' && argtype == INT4OID) ||
+				  (qt == 'j' && argtype == INT8OID) ||
+				  (qt == 'f' && argtype == FLOAT8OID) ||
+				  (qt == 's' && (argtype == TEXTOID || argtype == VARCHAROID))))
+				return false;
+			colsym = xe.tree;
+		}
+		else
+			qt = qipc_column_qtype(root, uinfo->scanrel, var->varattno);
 		if (qt == '\0')
 			return false;
 		argtype = exprType((Node *) tle->expr);
@@ -534,8 +635,11 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 			default:
 				return false;
 		}
-		colsym = column_symbol(relid, var->varattno);
-		colname = get_attname(relid, var->varattno, false);
+		if (var != NULL)
+		{
+			colsym = column_symbol(relid, var->varattno);
+			colname = get_attname(relid, var->varattno, false);
+		}
 	}
 
 	k = list_length(uinfo->qnames) - uinfo->ngroup;
@@ -998,6 +1102,21 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 
 	uinfo = palloc0(sizeof(QipcFdwUpperInfo));
 	uinfo->scanrel = input_rel;
+
+	/* the WHERE's arguments come first (see qipc_get_upper_plan) */
+	{
+		StringInfoData wb;
+		List	   *wexprs = NIL;
+		List	   *wconvs = NIL;
+		List	   *wrejected = NIL;
+
+		initStringInfo(&wb);
+		qipc_deparse_conditions(root, input_rel, fpinfo->remote_conds, &wb,
+								&wexprs, &wconvs, &wrejected);
+		if (wrejected != NIL)
+			return;
+		uinfo->nwhere = list_length(wexprs);
+	}
 	uinfo->partitioned = (fpinfo->topts.partition_column != NULL &&
 						  !pins_one_partition(input_rel, rte->relid,
 											  fpinfo));
@@ -1015,7 +1134,19 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 			char	   *qkey = group_key_q(root, input_rel, rte->relid, expr);
 
 			if (qkey == NULL)
-				return;
+			{
+				/* CASE, COALESCE, upper/lower ...: a value expression */
+				QipcExpr	xe;
+				Oid			t = exprType((Node *) expr);
+
+				if (!upper_expr(root, uinfo, rte->relid, expr, &xe) ||
+					!((xe.qt == 'h' && t == INT2OID) ||
+					  (xe.qt == 'i' && t == INT4OID) ||
+					  (xe.qt == 'j' && t == INT8OID) ||
+					  (xe.qt == 's' && (t == TEXTOID || t == VARCHAROID))))
+					return;
+				qkey = xe.tree;
+			}
 			uinfo->tlist = lappend(uinfo->tlist,
 								   makeTargetEntry(expr, list_length(uinfo->tlist) + 1,
 												   NULL, false));
@@ -1189,6 +1320,11 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							&arg_exprs, &arg_convs, &rejected);
 	if (rejected != NIL)
 		elog(ERROR, "qipc_fdw: a pushed condition of an aggregation could not be deparsed");
+	/* the arguments of the keys' and aggregates' value expressions */
+	if (list_length(arg_exprs) != uinfo->nwhere)
+		elog(ERROR, "qipc_fdw: the conditions of an aggregation changed their arguments");
+	arg_exprs = list_concat(arg_exprs, uinfo->xargs);
+	arg_convs = list_concat(arg_convs, uinfo->xconvs);
 	where_end = buf.len;
 	appendStringInfo(&buf, "; t:0!?[%s;w", tbl.data);
 	by_start = buf.len;
