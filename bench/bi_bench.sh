@@ -2,7 +2,8 @@
 #
 # bench/bi_bench.sh
 #	BI benchmark: the grouping queries BI tools send (time buckets,
-#	timestamp::date, DISTINCT, GROUP BY without aggregates) on a
+#	timestamp::date, DISTINCT, GROUP BY without aggregates, VWAP, CASE and
+#	COALESCE keys) on a
 #	5,000,000-row q table (bench/fdw_trade.q, its times spread over one
 #	day here: 17.28 ms apart), each with qipc_fdw.enable_pushdown on and
 #	off.  Reports the best of RUNS runs (ms), the rows shipped from q (rows
@@ -50,6 +51,8 @@ QUERIES=(
 	"SELECT time::date, count(*) FROM trade GROUP BY 1"
 	"SELECT DISTINCT sym FROM trade"
 	"SELECT sym, date_trunc('hour', time) FROM trade GROUP BY 1, 2"
+	"SELECT sym, sum(price * size) / sum(size) AS vwap FROM trade GROUP BY sym"
+	"SELECT CASE WHEN price > 100 THEN 'high' ELSE 'low' END, COALESCE(sym, '?'), count(*), sum(size) FROM trade GROUP BY 1, 2"
 )
 
 # best time in ms of RUNS runs of query $2 with pushdown $1

@@ -165,11 +165,31 @@ SELECT same($$SELECT sym, sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(
 SELECT same($$SELECT side, sum(CASE WHEN price > 0 THEN price ELSE 0 END), avg(COALESCE(price, 0)) FROM ex_trade GROUP BY side$$,
             $$SELECT side, sum(CASE WHEN price > 0 THEN price ELSE 0 END), avg(COALESCE(price, 0)) FROM l_trade GROUP BY side$$);
 
--- arithmetic may raise errors or make NaN on some row: computed locally
+-- VWAP: a float sum over arithmetic; max of the hazard trees tells the
+-- groups where PostgreSQL raises an error (22003) or sums a NaN
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, sum(price * size) / sum(size) AS vwap FROM ex_trade GROUP BY sym;
-SELECT same($$SELECT sym, sum(price * size) / sum(size) FROM ex_trade WHERE abs(size) < 1000 GROUP BY sym$$,
-            $$SELECT sym, sum(price * size) / sum(size) FROM l_trade WHERE abs(size) < 1000 GROUP BY sym$$);
+SELECT sym, round((sum(price * size) / sum(size))::numeric, 6) AS vwap
+FROM ex_trade GROUP BY sym ORDER BY 1;
+SELECT same($$SELECT sym, sum(price * size) / sum(size), avg(price * lot) FROM ex_trade GROUP BY sym$$,
+            $$SELECT sym, sum(price * size) / sum(size), avg(price * lot) FROM l_trade GROUP BY sym$$);
+SELECT same($$SELECT k > 3, sum(a - b), sum(-a) FROM ex_float WHERE k > 1 GROUP BY 1$$,
+            $$SELECT k > 3, sum(a - b), sum(-a) FROM l_float WHERE k > 1 GROUP BY 1$$);
+SELECT k > 3 AS big, sum(a - b) FROM ex_float WHERE k > 1 GROUP BY 1 ORDER BY 1;
+\set VERBOSITY sqlstate
+SELECT sum(a * b) FROM ex_float;
+SELECT k > 3, sum(a * b) FROM ex_float GROUP BY 1 HAVING count(*) > 100 LIMIT 1;
+SELECT sum(price * qty * qty) FROM ex_trade;
+SET qipc_fdw.enable_pushdown = off;
+SELECT sum(a * b) FROM ex_float;
+SELECT k > 3, sum(a * b) FROM ex_float GROUP BY 1 HAVING count(*) > 100 LIMIT 1;
+SELECT sum(price * qty * qty) FROM ex_trade;
+RESET qipc_fdw.enable_pushdown;
+\set VERBOSITY default
+-- division may raise 22012, whose order against 22003 is the rows' order:
+-- local
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT sum(price / lot) FROM ex_trade;
 
 -- a partitioned table: per-row expressions are evaluated in each
 -- partition, built-in aggregates combined by kdb+

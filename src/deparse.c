@@ -1792,7 +1792,7 @@ deparse_expr_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 	if (!qipc_deparse_condition(&ec, node, want_true, &e))
 		return false;
 	tree = e.tree;
-	if (e.hazards != NIL)
+	if (e.hazards != NIL || e.nan_hazards != NIL)
 	{
 		tree = psprintf("(|;%s;%s)", tree, qipc_expr_hazard_tree(&e));
 		cxt->recheck = true;

@@ -138,6 +138,13 @@ take_hazards(QipcExpr *out, const QipcExpr *sub, const char *mask)
 		out->hazards = lappend(out->hazards,
 							   mask ? psprintf("(&;%s;%s)", mask, h) : h);
 	}
+	foreach(lc, sub->nan_hazards)
+	{
+		char	   *h = (char *) lfirst(lc);
+
+		out->nan_hazards = lappend(out->nan_hazards,
+								   mask ? psprintf("(&;%s;%s)", mask, h) : h);
+	}
 	out->hkinds |= sub->hkinds;
 }
 
@@ -339,7 +346,8 @@ as_float_hz(QipcExpr *v, bool hz)
 		v->qt = 'f';
 		return true;
 	}
-	inf = v->qt == 'h' ? "0Wh" : v->qt == 'i' ? "0Wi" : NULL;
+	inf = v->qt == 'h' ? "0Wh" : v->qt == 'i' ? "0Wi" :
+		(v->qt == 'j' && v->from_int8_cast) ? "0W" : NULL;
 	if (inf == NULL)
 		return false;
 	if (v->leaf_col && hz)
@@ -491,8 +499,8 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 			out->hazards = lappend(out->hazards,
 								   psprintf("(&;(=;%s;0f);(&;(not;(=;%s;0f));(not;(=;0w;(abs;%s)))))",
 											v, L, R));
-		out->hazards = lappend(out->hazards,
-							   psprintf("(&;(null;%s);%s)", v, nonnull));
+		out->nan_hazards = lappend(out->nan_hazards,
+								   psprintf("(&;(null;%s);%s)", v, nonnull));
 		out->hkinds |= QIPC_HZ_ERROR | QIPC_HZ_NAN;
 	}
 	return true;
@@ -766,6 +774,7 @@ deparse_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 				return false;
 			*out = *cxt->casetest;
 			out->hazards = NIL;
+			out->nan_hazards = NIL;
 			out->hkinds = 0;
 			return true;
 		case T_OpExpr:
@@ -788,12 +797,19 @@ deparse_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 				{
 					case F_FLOAT8_INT2:
 					case F_FLOAT8_INT4:
+					case F_FLOAT8_INT8:
 					case F_FLOAT8_FLOAT4:
 						{
 							QipcExpr	v;
 
-							if (!deparse_value(cxt, linitial(f->args), '\0', &v) ||
-								!as_float(&v))
+							/*
+							 * float8(bigint) rounds to nearest, as q's "f"$
+							 * of a long does (both are C's conversion)
+							 */
+							if (!deparse_value(cxt, linitial(f->args), '\0', &v))
+								return false;
+							v.from_int8_cast = (f->funcid == F_FLOAT8_INT8);
+							if (!as_float(&v))
 								return false;
 							*out = v;
 							out->type = FLOAT8OID;
@@ -918,8 +934,8 @@ deparse_compare(QipcExprCxt *cxt, OpExpr *op, bool want_true, QipcExpr *out)
 			if (!l.is_const && !r.is_const)
 			{
 				init_out(&d);
-				d.hazards = list_make1(psprintf("(&;(null;%s);(not;(|;(null;%s);(null;%s))))",
-												D, l.tree, r.tree));
+				d.nan_hazards = list_make1(psprintf("(&;(null;%s);(not;(|;(null;%s);(null;%s))))",
+													D, l.tree, r.tree));
 				d.hkinds = QIPC_HZ_NAN;
 				take_hazards(out, &d, NULL);
 			}
@@ -1038,7 +1054,20 @@ qipc_expr_hazard_tree(const QipcExpr *e)
 	ListCell   *lc;
 	char	   *acc = NULL;
 
-	foreach(lc, e->hazards)
+	foreach(lc, list_concat_copy(e->hazards, e->nan_hazards))
+		acc = acc ? psprintf("(|;%s;%s)", acc, (char *) lfirst(lc)) :
+			(char *) lfirst(lc);
+	return acc ? acc : pstrdup("0b");
+}
+
+/* the error hazards of e only (nan: the NaN ones only) as one tree */
+char *
+qipc_expr_hazard_tree_of(const QipcExpr *e, bool nan)
+{
+	ListCell   *lc;
+	char	   *acc = NULL;
+
+	foreach(lc, nan ? e->nan_hazards : e->hazards)
 		acc = acc ? psprintf("(|;%s;%s)", acc, (char *) lfirst(lc)) :
 			(char *) lfirst(lc);
 	return acc ? acc : pstrdup("0b");

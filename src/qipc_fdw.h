@@ -796,7 +796,11 @@ typedef struct QipcExpr
 	bool		nullable;		/* may be NULL */
 	bool		leaf_col;		/* a plain column */
 	bool		is_const;		/* a constant or parameter */
-	List	   *hazards;		/* boolean trees, see above (char *) */
+	bool		from_int8_cast; /* (expr.c: a bigint under float8()) */
+	List	   *hazards;		/* boolean trees where PostgreSQL raises an
+								 * error (char *) */
+	List	   *nan_hazards;	/* boolean trees where PostgreSQL's value is
+								 * NaN, q's null (char *) */
 	int			hkinds;			/* QIPC_HZ_* of the hazards */
 } QipcExpr;
 
@@ -836,6 +840,8 @@ extern bool qipc_deparse_condition(QipcExprCxt *cxt, Expr *expr,
 
 /* the disjunction of e's hazards as one tree, "0b" when none */
 extern char *qipc_expr_hazard_tree(const QipcExpr *e);
+/* the same for the error hazards only, or (nan) the NaN ones only */
+extern char *qipc_expr_hazard_tree_of(const QipcExpr *e, bool nan);
 
 /* ----------------------------------------------------------------
  * Upper-relation pushdown: aggregates, GROUP BY, HAVING, and ORDER BY

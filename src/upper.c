@@ -123,6 +123,8 @@ typedef struct QipcFdwUpperInfo
 	 * the WHERE conditions (deparsed first, the same way at plan time).
 	 */
 	int			nwhere;
+	bool		hazardous;		/* an aggregate flags error rows: no HAVING
+								 * or LIMIT in q */
 	List	   *xargs;			/* Exprs */
 	List	   *xconvs;			/* IntList: QIPC_CONV_* */
 } QipcFdwUpperInfo;
@@ -507,10 +509,14 @@ upper_expr_add_arg(void *arg, Expr *value, int conv)
 	return n;
 }
 
-/* expression e as a hazard-free q value, or false (arguments kept only on success) */
+/*
+ * expression e as a hazard-free q value, or false (arguments kept only on
+ * success); with hazards_ok, hazard rows other than division by zero are
+ * allowed (the caller handles them)
+ */
 static bool
 upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
-		   QipcExpr *out)
+		   bool hazards_ok, QipcExpr *out)
 {
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) uinfo->scanrel->fdw_private;
 	UpperExprState st;
@@ -527,8 +533,9 @@ upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
 	ec.arg = &st;
 	ec.column = upper_expr_column;
 	ec.add_arg = upper_expr_add_arg;
-	if (qipc_deparse_value(&ec, e, out) && out->hazards == NIL &&
-		out->qt != '\0')
+	if (qipc_deparse_value(&ec, e, out) && out->qt != '\0' &&
+		(hazards_ok ? !(out->hkinds & QIPC_HZ_DIV0) :
+		 (out->hazards == NIL && out->nan_hazards == NIL)))
 		return true;
 	uinfo->xargs = saved_args;
 	uinfo->xconvs = saved_convs;
@@ -552,6 +559,9 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 	AggQ		aq;
 	int			k;
 	ListCell   *lc;
+	QipcExpr	xe;
+	char	   *hz_err = NULL;
+	char	   *hz_nan = NULL;
 
 	foreach(lc, uinfo->tlist)
 	{
@@ -568,11 +578,22 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 
 		if (var == NULL)
 		{
-			/* sum(price * size), sum(CASE WHEN ... END): a value expression */
-			QipcExpr	xe;
+			/*
+			 * sum(price * size), sum(CASE WHEN ... END): a value expression.
+			 * Float sums and averages may have hazard rows: see below.
+			 */
+			char	   *aname = get_func_name(agg->aggfnoid);
+			bool		fsum = aname != NULL &&
+				(strcmp(aname, "sum") == 0 || strcmp(aname, "avg") == 0) &&
+				exprType((Node *) tle->expr) == FLOAT8OID;
 
-			if (!upper_expr(root, uinfo, relid, tle->expr, &xe))
+			if (!upper_expr(root, uinfo, relid, tle->expr, fsum, &xe))
 				return false;
+			if (xe.hazards != NIL || xe.nan_hazards != NIL)
+			{
+				hz_err = qipc_expr_hazard_tree_of(&xe, false);
+				hz_nan = qipc_expr_hazard_tree_of(&xe, true);
+			}
 			qt = xe.qt;
 			argtype = exprType((Node *) tle->expr);
 			if (!((qt == 'h' && argtype == INT2OID) ||
@@ -646,6 +667,32 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 	if (!aggregate_q(agg, colsym, qt, argtype, grouped,
 					 uinfo->partitioned, k, &aq))
 		return false;
+	if (hz_err != NULL)
+	{
+		/*
+		 * A float sum or average over an expression with hazard rows:
+		 * built-in max of the hazard trees tells the groups holding a row
+		 * where PostgreSQL raises 22003 (the row's error: fK 2, the scan
+		 * raises it) or computes NaN (NaN + anything is NaN: fK 1).  Every
+		 * group must reach the scan for its error to be raised, so HAVING
+		 * and LIMIT are then left to PostgreSQL.  The fK formula of
+		 * aggregate_q comes first in its update clauses.
+		 */
+		char	   *fpre = psprintf("f%d:", k);
+		char	   *rest = strstr(aq.post, psprintf(",a%d:", k));
+
+		if (aq.fixkind != QIPC_FIX_NAN || aq.post == NULL || rest == NULL ||
+			strncmp(aq.post, fpre, strlen(fpre)) != 0)
+			return false;
+		aq.extra = lappend(lappend(aq.extra, psprintf("e%d", k)),
+						   psprintf("(max;%s)", hz_err));
+		aq.extra = lappend(lappend(aq.extra, psprintf("z%d", k)),
+						   psprintf("(max;%s)", hz_nan));
+		aq.post = psprintf("f%d:?[e%d;0x02;?[z%d;0x01;%.*s]]%s", k, k, k,
+						   (int) (rest - aq.post - strlen(fpre)),
+						   aq.post + strlen(fpre), rest);
+		uinfo->hazardous = true;
+	}
 	uinfo->fixkinds = lappend_int(uinfo->fixkinds, aq.fixkind);
 	uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
 	uinfo->auxcols = lappend(uinfo->auxcols,
@@ -847,6 +894,8 @@ upper_limit(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Path *path)
 	int64		count;
 	int64		offset = 0;
 
+	if (uinfo->hazardous)
+		return -1;
 	if (parse->limitCount == NULL || parse->limitOption != LIMIT_OPTION_COUNT ||
 		!IsA(parse->limitCount, Const) ||
 		(parse->limitOffset != NULL && !IsA(parse->limitOffset, Const)) ||
@@ -1139,7 +1188,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 				QipcExpr	xe;
 				Oid			t = exprType((Node *) expr);
 
-				if (!upper_expr(root, uinfo, rte->relid, expr, &xe) ||
+				if (!upper_expr(root, uinfo, rte->relid, expr, false, &xe) ||
 					!((xe.qt == 'h' && t == INT2OID) ||
 					  (xe.qt == 'i' && t == INT4OID) ||
 					  (xe.qt == 'j' && t == INT8OID) ||
@@ -1478,7 +1527,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	}
 
 	/* HAVING: the conditions q can evaluate filter the groups in q */
-	if (uinfo->local_conds != NIL)
+	if (uinfo->local_conds != NIL && !uinfo->hazardous)
 	{
 		StringInfoData hb;
 		char	   *qtypes = palloc0(list_length(uinfo->tlist) + 1);
