@@ -30,7 +30,7 @@ CREATE TEMP TABLE l_float AS SELECT * FROM ex_float;
 CREATE TEMP TABLE l_part AS SELECT * FROM ex_part;
 RESET qipc_fdw.enable_pushdown;
 
-CREATE FUNCTION same(q1 text, q2 text) RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE FUNCTION ex_same(q1 text, q2 text) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE n bigint;
 BEGIN
   EXECUTE format('SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d',
@@ -44,15 +44,15 @@ END $$;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, price, size FROM ex_trade WHERE price * size > 1000;
 SELECT sym, price, size FROM ex_trade WHERE price * size > 1000 ORDER BY 1, 2;
-SELECT same($$SELECT * FROM ex_trade WHERE price * size > 1000$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE price * size > 1000$$,
             $$SELECT * FROM l_trade WHERE price * size > 1000$$);
-SELECT same($$SELECT * FROM ex_trade WHERE NOT (price * size > 1000)$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE NOT (price * size > 1000)$$,
             $$SELECT * FROM l_trade WHERE NOT (price * size > 1000)$$);
-SELECT same($$SELECT * FROM ex_trade WHERE price * size > 1000 OR -price >= 12$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE price * size > 1000 OR -price >= 12$$,
             $$SELECT * FROM l_trade WHERE price * size > 1000 OR -price >= 12$$);
-SELECT same($$SELECT * FROM ex_trade WHERE price * size IS NULL$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE price * size IS NULL$$,
             $$SELECT * FROM l_trade WHERE price * size IS NULL$$);
-SELECT same($$SELECT * FROM ex_trade WHERE price / 2 + 1 <= 6.25$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE price / 2 + 1 <= 6.25$$,
             $$SELECT * FROM l_trade WHERE price / 2 + 1 <= 6.25$$);
 
 -- integers are computed in q floats (exact below 2^53) with PostgreSQL's
@@ -60,13 +60,13 @@ SELECT same($$SELECT * FROM ex_trade WHERE price / 2 + 1 <= 6.25$$,
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, size, lot FROM ex_trade WHERE lot <> 0 AND size / lot > 80;
 SELECT sym, size, lot, size / lot FROM ex_trade WHERE lot <> 0 AND size / lot > 80 ORDER BY 1, 2;
-SELECT same($$SELECT * FROM ex_trade WHERE lot <> 0 AND size / lot = -85$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE lot <> 0 AND size / lot = -85$$,
             $$SELECT * FROM l_trade WHERE lot <> 0 AND size / lot = -85$$);
-SELECT same($$SELECT * FROM ex_trade WHERE lot <> 0 AND -7 / lot = -2$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE lot <> 0 AND -7 / lot = -2$$,
             $$SELECT * FROM l_trade WHERE lot <> 0 AND -7 / lot = -2$$);
-SELECT same($$SELECT * FROM ex_trade WHERE qty + lot > 5 AND qty - lot < 100$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE qty + lot > 5 AND qty - lot < 100$$,
             $$SELECT * FROM l_trade WHERE qty + lot > 5 AND qty - lot < 100$$);
-SELECT same($$SELECT * FROM ex_trade WHERE size + 1 > 0$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE size + 1 > 0$$,
             $$SELECT * FROM l_trade WHERE size + 1 > 0$$);
 
 -- errors: the rows where PostgreSQL raises are sent back and checked
@@ -89,11 +89,11 @@ RESET qipc_fdw.enable_pushdown;
 \set VERBOSITY default
 
 -- NaN from infinities (q's null) and infinities themselves
-SELECT same($$SELECT * FROM ex_float WHERE a - b > 0$$,
+SELECT ex_same($$SELECT * FROM ex_float WHERE a - b > 0$$,
             $$SELECT * FROM l_float WHERE a - b > 0$$);
-SELECT same($$SELECT * FROM ex_float WHERE a + b = b + a$$,
+SELECT ex_same($$SELECT * FROM ex_float WHERE a + b = b + a$$,
             $$SELECT * FROM l_float WHERE a + b = b + a$$);
-SELECT same($$SELECT * FROM ex_float WHERE k > 4 AND a * b < 1$$,
+SELECT ex_same($$SELECT * FROM ex_float WHERE k > 4 AND a * b < 1$$,
             $$SELECT * FROM l_float WHERE k > 4 AND a * b < 1$$);
 
 -- ===================================================================
@@ -101,22 +101,22 @@ SELECT same($$SELECT * FROM ex_float WHERE k > 4 AND a * b < 1$$,
 -- ===================================================================
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym FROM ex_trade WHERE COALESCE(sym, 'none') = 'none';
-SELECT same($$SELECT * FROM ex_trade WHERE COALESCE(sym, 'none') = 'none'$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE COALESCE(sym, 'none') = 'none'$$,
             $$SELECT * FROM l_trade WHERE COALESCE(sym, 'none') = 'none'$$);
-SELECT same($$SELECT * FROM ex_trade WHERE COALESCE(size, lot, 0) > 5$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE COALESCE(size, lot, 0) > 5$$,
             $$SELECT * FROM l_trade WHERE COALESCE(size, lot, 0) > 5$$);
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym FROM ex_trade WHERE CASE WHEN side = 'B' THEN size ELSE -size END > 0;
-SELECT same($$SELECT * FROM ex_trade WHERE CASE WHEN side = 'B' THEN size ELSE -size END > 0$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE CASE WHEN side = 'B' THEN size ELSE -size END > 0$$,
             $$SELECT * FROM l_trade WHERE CASE WHEN side = 'B' THEN size ELSE -size END > 0$$);
-SELECT same($$SELECT * FROM ex_trade WHERE CASE side WHEN 'B' THEN 'buy' WHEN 'S' THEN 'sell' END = 'sell'$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE CASE side WHEN 'B' THEN 'buy' WHEN 'S' THEN 'sell' END = 'sell'$$,
             $$SELECT * FROM l_trade WHERE CASE side WHEN 'B' THEN 'buy' WHEN 'S' THEN 'sell' END = 'sell'$$);
-SELECT same($$SELECT * FROM ex_trade WHERE CASE WHEN price > 20 THEN 1 WHEN price IS NULL THEN NULL ELSE 0 END = 0$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE CASE WHEN price > 20 THEN 1 WHEN price IS NULL THEN NULL ELSE 0 END = 0$$,
             $$SELECT * FROM l_trade WHERE CASE WHEN price > 20 THEN 1 WHEN price IS NULL THEN NULL ELSE 0 END = 0$$);
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym FROM ex_trade WHERE upper(sym) = 'AAPL';
 SELECT sym, count(*) FROM ex_trade WHERE upper(sym) = 'AAPL' GROUP BY 1 ORDER BY 1;
-SELECT same($$SELECT * FROM ex_trade WHERE lower(sym) <> 'ibm'$$,
+SELECT ex_same($$SELECT * FROM ex_trade WHERE lower(sym) <> 'ibm'$$,
             $$SELECT * FROM l_trade WHERE lower(sym) <> 'ibm'$$);
 -- an empty text constant is not q's null symbol: local
 EXPLAIN (VERBOSE, COSTS OFF)
@@ -142,16 +142,16 @@ DEALLOCATE p1;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT CASE WHEN price > 20 THEN 'high' ELSE 'low' END AS band, count(*), sum(size)
 FROM ex_trade GROUP BY 1;
-SELECT same($$SELECT CASE WHEN price > 20 THEN 'high' ELSE 'low' END, count(*), sum(size), max(price) FROM ex_trade GROUP BY 1$$,
+SELECT ex_same($$SELECT CASE WHEN price > 20 THEN 'high' ELSE 'low' END, count(*), sum(size), max(price) FROM ex_trade GROUP BY 1$$,
             $$SELECT CASE WHEN price > 20 THEN 'high' ELSE 'low' END, count(*), sum(size), max(price) FROM l_trade GROUP BY 1$$);
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT COALESCE(sym, 'none') AS s, count(*) FROM ex_trade GROUP BY 1 ORDER BY 1;
 SELECT COALESCE(sym, 'none') AS s, count(*) FROM ex_trade GROUP BY 1 ORDER BY 1;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT DISTINCT upper(sym) FROM ex_trade;
-SELECT same($$SELECT DISTINCT upper(sym) FROM ex_trade$$,
+SELECT ex_same($$SELECT DISTINCT upper(sym) FROM ex_trade$$,
             $$SELECT DISTINCT upper(sym) FROM l_trade$$);
-SELECT same($$SELECT DISTINCT COALESCE(size, lot) FROM ex_trade$$,
+SELECT ex_same($$SELECT DISTINCT COALESCE(size, lot) FROM ex_trade$$,
             $$SELECT DISTINCT COALESCE(size, lot) FROM l_trade$$);
 
 -- buy volume per symbol: sum over a CASE (integer, bigint result)
@@ -159,10 +159,10 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, sum(CASE WHEN side = 'B' THEN size ELSE 0 END) AS buys,
   count(CASE WHEN side = 'S' THEN 1 END) AS sells
 FROM ex_trade GROUP BY sym;
-SELECT same($$SELECT sym, sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(CASE WHEN side = 'S' THEN 1 END), min(COALESCE(lot, qty)), max(CASE WHEN side = 'B' THEN lot END) FROM ex_trade GROUP BY sym$$,
+SELECT ex_same($$SELECT sym, sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(CASE WHEN side = 'S' THEN 1 END), min(COALESCE(lot, qty)), max(CASE WHEN side = 'B' THEN lot END) FROM ex_trade GROUP BY sym$$,
             $$SELECT sym, sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(CASE WHEN side = 'S' THEN 1 END), min(COALESCE(lot, qty)), max(CASE WHEN side = 'B' THEN lot END) FROM l_trade GROUP BY sym$$);
 -- float sums over a CASE: the float sum's checks apply to the expression
-SELECT same($$SELECT side, sum(CASE WHEN price > 0 THEN price ELSE 0 END), avg(COALESCE(price, 0)) FROM ex_trade GROUP BY side$$,
+SELECT ex_same($$SELECT side, sum(CASE WHEN price > 0 THEN price ELSE 0 END), avg(COALESCE(price, 0)) FROM ex_trade GROUP BY side$$,
             $$SELECT side, sum(CASE WHEN price > 0 THEN price ELSE 0 END), avg(COALESCE(price, 0)) FROM l_trade GROUP BY side$$);
 
 -- VWAP: a float sum over arithmetic; max of the hazard trees tells the
@@ -171,9 +171,9 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, sum(price * size) / sum(size) AS vwap FROM ex_trade GROUP BY sym;
 SELECT sym, round((sum(price * size) / sum(size))::numeric, 6) AS vwap
 FROM ex_trade GROUP BY sym ORDER BY 1;
-SELECT same($$SELECT sym, sum(price * size) / sum(size), avg(price * lot) FROM ex_trade GROUP BY sym$$,
+SELECT ex_same($$SELECT sym, sum(price * size) / sum(size), avg(price * lot) FROM ex_trade GROUP BY sym$$,
             $$SELECT sym, sum(price * size) / sum(size), avg(price * lot) FROM l_trade GROUP BY sym$$);
-SELECT same($$SELECT k > 3, sum(a - b), sum(-a) FROM ex_float WHERE k > 1 GROUP BY 1$$,
+SELECT ex_same($$SELECT k > 3, sum(a - b), sum(-a) FROM ex_float WHERE k > 1 GROUP BY 1$$,
             $$SELECT k > 3, sum(a - b), sum(-a) FROM l_float WHERE k > 1 GROUP BY 1$$);
 SELECT k > 3 AS big, sum(a - b) FROM ex_float WHERE k > 1 GROUP BY 1 ORDER BY 1;
 \set VERBOSITY sqlstate
@@ -196,9 +196,9 @@ SELECT sum(price / lot) FROM ex_trade;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT COALESCE(sym, '?') AS s, sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(*)
 FROM ex_part GROUP BY 1;
-SELECT same($$SELECT COALESCE(sym, '?'), sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(*) FROM ex_part GROUP BY 1$$,
+SELECT ex_same($$SELECT COALESCE(sym, '?'), sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(*) FROM ex_part GROUP BY 1$$,
             $$SELECT COALESCE(sym, '?'), sum(CASE WHEN side = 'B' THEN size ELSE 0 END), count(*) FROM l_part GROUP BY 1$$);
-SELECT same($$SELECT * FROM ex_part WHERE price * size > 50$$,
+SELECT ex_same($$SELECT * FROM ex_part WHERE price * size > 50$$,
             $$SELECT * FROM l_part WHERE price * size > 50$$);
 -- the partition column is never inside an expression
 EXPLAIN (VERBOSE, COSTS OFF)

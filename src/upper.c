@@ -409,12 +409,18 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 	else
 		appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
 	/*
-	 * X comes in as the parameter e: a value expression's tree refers to
-	 * the request's arguments, which a nested lambda does not see
+	 * A value expression's tree (not a plain column) comes in as the
+	 * parameter e: it may refer to the request's arguments, which a nested
+	 * lambda does not see
 	 */
-	appendStringInfo(&b, "v:{[c;e] y:(?[%s;c;0b;(enlist`y)!enlist e])`y; "
-					 "y:y where not null y; ",
-					 tbl);
+	if (strchr(X, '(') != NULL)
+		appendStringInfo(&b, "v:{[c;e] y:(?[%s;c;0b;(enlist`y)!enlist e])`y; "
+						 "y:y where not null y; ",
+						 tbl);
+	else
+		appendStringInfo(&b, "v:{[c] y:(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
+						 "y:y where not null y; ",
+						 tbl, X);
 	if (kind == 3)
 		appendStringInfoString(&b, "l:sum y mod 4294967296; "
 							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)}");
@@ -433,7 +439,9 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])}",
 						 kind == 2 ? "(last s)%count y" : "last s");
 	}
-	appendStringInfo(&b, "[;%s] each ", X);
+	if (strchr(X, '(') != NULL)
+		appendStringInfo(&b, "[;%s]", X);
+	appendStringInfoString(&b, " each ");
 	if (ngroup == 0)
 		appendStringInfoString(&b, "(count r)#enlist w; ");
 	else
