@@ -213,3 +213,7 @@ EXECUTE p2(100);
 EXECUTE p2(0);
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE p2(0);
 DEALLOCATE p2;
+
+-- an aggregate over a constant is one q atom, not a value per row: local
+SELECT ex_same($$SELECT sym, sum(2), sum(-2147) FROM ex_trade GROUP BY sym$$,
+               $$SELECT sym, sum(2), sum(-2147) FROM l_trade GROUP BY sym$$);

@@ -1782,7 +1782,8 @@ deparse_expr_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 	QipcExpr	e;
 	char	   *tree;
 
-	if (cxt->upper_tlist != NIL)
+	/* a tree without a column is an atom in q, not a value per row */
+	if (cxt->upper_tlist != NIL || !contain_var_clause((Node *) node))
 		return false;
 	memset(&ec, 0, sizeof(ec));
 	ec.relid = cxt->relid;

@@ -532,6 +532,9 @@ upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
 	List	   *saved_args = list_copy(uinfo->xargs);
 	List	   *saved_convs = list_copy(uinfo->xconvs);
 
+	/* a tree without a column is an atom in q, not a value per row */
+	if (!contain_var_clause((Node *) e))
+		return false;
 	st.root = root;
 	st.uinfo = uinfo;
 	st.relid = relid;
