@@ -51,7 +51,7 @@ QUERIES=(
 	"SELECT time::date, count(*) FROM trade GROUP BY 1"
 	"SELECT DISTINCT sym FROM trade"
 	"SELECT sym, date_trunc('hour', time) FROM trade GROUP BY 1, 2"
-	"SELECT sym, sum(price * size) / sum(size) AS vwap FROM trade GROUP BY sym"
+	"SELECT sym, round((sum(price * size) / sum(size))::numeric, 6) AS vwap FROM trade GROUP BY sym"
 	"SELECT CASE WHEN price > 100 THEN 'high' ELSE 'low' END, COALESCE(sym, '?'), count(*), sum(size) FROM trade GROUP BY 1, 2"
 )
 
