@@ -2,7 +2,8 @@
 #
 # bench/bi_bench.sh
 #	BI benchmark: the grouping queries BI tools send (time buckets,
-#	timestamp::date, DISTINCT, GROUP BY without aggregates) on a
+#	timestamp::date, DISTINCT, GROUP BY without aggregates, VWAP, CASE and
+#	COALESCE keys) on a
 #	5,000,000-row q table (bench/fdw_trade.q, its times spread over one
 #	day here: 17.28 ms apart), each with qipc_fdw.enable_pushdown on and
 #	off.  Reports the best of RUNS runs (ms), the rows shipped from q (rows
@@ -53,6 +54,8 @@ QUERIES=(
 	"SELECT extract(hour FROM time), count(*), sum(size) FROM trade GROUP BY 1"
 	"SELECT date_bin('15 minutes', time, TIMESTAMP '2024-01-01 00:05'), sym, count(*), max(price) FROM trade GROUP BY 1, 2"
 	"SELECT sym, round(stddev(price)::numeric, 8), count(*) FROM trade WHERE extract(hour FROM time) BETWEEN 9 AND 16 GROUP BY 1"
+	"SELECT sym, round((sum(price * size) / sum(size))::numeric, 6) AS vwap FROM trade GROUP BY sym"
+	"SELECT CASE WHEN price > 100 THEN 'high' ELSE 'low' END, COALESCE(sym, '?'), count(*), sum(size) FROM trade GROUP BY 1, 2"
 )
 
 # best time in ms of RUNS runs of query $2 with pushdown $1

@@ -188,6 +188,16 @@ typedef struct DeparseCxt
 	 */
 	List	   *upper_tlist;	/* TargetEntries */
 	List	   *upper_names;	/* String per entry */
+
+	/*
+	 * Value expressions (expr.c): the condition being checked used one
+	 * (exprcond), and its pushed form is a superset of the rows that must
+	 * be checked again by PostgreSQL (recheck: it has hazard rows).  The
+	 * partition column is never inside an expression.
+	 */
+	bool		exprcond;
+	bool		recheck;
+	AttrNumber	partattno;
 } DeparseCxt;
 
 static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt,
@@ -1765,6 +1775,71 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 	return NULL;
 }
 
+/* ----------------------------------------------------------------
+ * Conditions over value expressions (expr.c)
+ * ----------------------------------------------------------------
+ */
+
+/* QipcExprCxt.column: a column of the scanned table, never the partition column */
+static char
+expr_column(void *arg, Var *var, char **sym)
+{
+	DeparseCxt *cxt = (DeparseCxt *) arg;
+
+	if (cxt->upper_tlist != NIL || cxt->qtypes == NULL ||
+		var->varattno <= 0 || var->varattno > cxt->natts ||
+		var->varattno == cxt->partattno)
+		return '\0';
+	add_col(cxt, var->varattno);
+	*sym = col_sym(cxt, var->varattno);
+	return cxt->qtypes[var->varattno - 1];
+}
+
+/* QipcExprCxt.add_arg */
+static int
+expr_add_arg(void *arg, Expr *value, int conv)
+{
+	return add_arg((DeparseCxt *) arg, value, conv);
+}
+
+/*
+ * deparse_expr_cond
+ *		A condition over value expressions (price * size > 1e6,
+ *		COALESCE(sym, 'x') = 'x', upper(sym) = 'A' ...), T or F as in
+ *		deparse_cond.  Where expr.c reports hazard rows (PostgreSQL raises
+ *		an error or computes NaN there), the where subphrase selects them
+ *		too and the condition is marked for a recheck: PostgreSQL
+ *		evaluates it again on the rows q returns, so it raises the error
+ *		or decides the row itself.
+ */
+static bool
+deparse_expr_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
+{
+	QipcExprCxt ec;
+	QipcExpr	e;
+	char	   *tree;
+
+	/* a tree without a column is an atom in q, not a value per row */
+	if (cxt->upper_tlist != NIL || !contain_var_clause((Node *) node))
+		return false;
+	memset(&ec, 0, sizeof(ec));
+	ec.relid = cxt->relid;
+	ec.arg = cxt;
+	ec.column = expr_column;
+	ec.add_arg = expr_add_arg;
+	if (!qipc_deparse_condition(&ec, node, want_true, &e))
+		return false;
+	tree = e.tree;
+	if (e.hazards != NIL || e.nan_hazards != NIL)
+	{
+		tree = psprintf("(|;%s;%s)", tree, qipc_expr_hazard_tree(&e));
+		cxt->recheck = true;
+	}
+	cxt->exprcond = true;
+	*conj = lappend(*conj, tree);
+	return true;
+}
+
 /*
  * integral_const
  *		The value of an integer-valued numeric, double precision or integer
@@ -1932,7 +2007,9 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 				if (tp >= 0)
 					return tp == 1;
 			}
-			return deparse_comparison((OpExpr *) node, want_true, cxt, conj);
+			if (deparse_comparison((OpExpr *) node, want_true, cxt, conj))
+				return true;
+			return deparse_expr_cond(node, want_true, cxt, conj);
 
 		case T_ScalarArrayOpExpr:
 			return deparse_in((ScalarArrayOpExpr *) node, want_true, cxt,
@@ -1947,6 +2024,8 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 				char	   *X;
 				char	   *tree;
 
+				if (var == NULL && !nt->argisrow)
+					return deparse_expr_cond(node, want_true, cxt, conj);
 				if (var == NULL || nt->argisrow)
 					return false;
 				cls = column_class(cxt, var->varattno, var->vartype);
@@ -2049,6 +2128,18 @@ init_cxt(DeparseCxt *cxt, PlannerInfo *root, RelOptInfo *baserel)
 								 &attrs);
 		cxt->qattrs = attrs;
 	}
+	if (cxt->qtypes != NULL && fpinfo->topts.partition_column != NULL)
+	{
+		int			i;
+
+		for (i = 1; i <= cxt->natts; i++)
+		{
+			if (cxt->qtypes[i - 1] != '\0' &&
+				strcmp(qipc_get_column_name(rte->relid, i),
+					   fpinfo->topts.partition_column) == 0)
+				cxt->partattno = i;
+		}
+	}
 }
 
 /*
@@ -2072,6 +2163,8 @@ check_cond(DeparseCxt *cxt, Expr *clause, List **conj)
 	cxt->leaf_cols = NIL;
 	cxt->too_many = false;
 	cxt->buf = NULL;
+	cxt->exprcond = false;
+	cxt->recheck = false;
 	if (deparse_cond(clause, true, cxt, &c) && !cxt->too_many &&
 		list_length(cxt->arg_exprs) <= QIPC_MAX_LAMBDA_ARGS)
 	{
@@ -2110,7 +2203,12 @@ qipc_classify_conditions(PlannerInfo *root, RelOptInfo *baserel,
 
 		if (cxt.qtypes != NULL && !ri->pseudoconstant &&
 			check_cond(&cxt, ri->clause, NULL))
+		{
+			/* a superset in q, checked again by PostgreSQL: both lists */
 			*remote_conds = lappend(*remote_conds, ri);
+			if (cxt.recheck)
+				*local_conds = lappend(*local_conds, ri);
+		}
 		else
 			*local_conds = lappend(*local_conds, ri);
 	}
@@ -2129,7 +2227,8 @@ qipc_is_foreign_expr(PlannerInfo *root, RelOptInfo *baserel, Expr *expr)
 	init_cxt(&cxt, root, baserel);
 	if (cxt.qtypes == NULL)
 		return false;
-	return check_cond(&cxt, expr, NULL);
+	/* join clauses have no local recheck: exact ones only */
+	return check_cond(&cxt, expr, NULL) && !cxt.recheck;
 }
 
 /*
@@ -2290,7 +2389,9 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			*rejected = lappend(*rejected, n1);
 			continue;
 		}
-		if (list_length(cxt.cond_cols) == 1 &&
+		if (cxt.exprcond)
+			r = 2;				/* evaluated over whole columns anyway */
+		else if (list_length(cxt.cond_cols) == 1 &&
 			linitial_int(cxt.cond_cols) == partattno)
 			r = 0;
 		else if (list_length(cxt.cond_cols) == 1 && cxt.qattrs != NULL &&

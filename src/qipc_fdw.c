@@ -339,6 +339,9 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 			 qipc_is_foreign_expr(root, baserel, rinfo->clause)))
 		{
 			remote_list = lappend(remote_list, rinfo);
+			/* q selects a superset: checked again here (deparse.c) */
+			if (list_member_ptr(fpinfo->local_conds, rinfo))
+				local_exprs = lappend(local_exprs, rinfo->clause);
 			continue;
 		}
 		local_exprs = lappend(local_exprs, rinfo->clause);
@@ -363,7 +366,8 @@ qipcGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 
 			pull_varattnos((Node *) rinfo->clause, baserel->relid,
 						   &fpinfo->attrs_used);
-			local_exprs = lappend(local_exprs, rinfo->clause);
+			if (!list_member_ptr(local_exprs, rinfo->clause))
+				local_exprs = lappend(local_exprs, rinfo->clause);
 			remote_list = list_delete_ptr(remote_list, rinfo);
 		}
 	}

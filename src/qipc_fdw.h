@@ -823,6 +823,86 @@ extern bool qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel,
 						  PathKey *pk, AttrNumber *attnum, char *qt);
 
 /* ----------------------------------------------------------------
+ * Value expressions as q parse trees (expr.c)
+ * ----------------------------------------------------------------
+ *
+ * Arithmetic (+ - * / and unary minus on smallint, integer, double
+ * precision), COALESCE, CASE, upper/lower (C collation), and comparisons
+ * between such values, over the columns of one foreign table, as q parse
+ * trees of built-ins whose constants are scan arguments.  The caller
+ * supplies its columns and arguments through QipcExprCxt; the result's
+ * tree is evaluated by q per row (a where subphrase, a by key, the
+ * argument of a built-in aggregate).  Its values are exactly PostgreSQL's,
+ * SQL NULL being the q null of qt, except on the rows of "hazards": there
+ * PostgreSQL raises an error (22003, 22012) or computes a value q holds as
+ * null (NaN).  A caller that cannot let PostgreSQL evaluate those rows
+ * itself (as a rechecked WHERE condition does) must not push an
+ * expression that has hazards.  Nothing is written in the caller's buffer;
+ * palloc'd strings in the current context.
+ */
+
+/* kinds of hazard rows (QipcExpr.hkinds) */
+#define QIPC_HZ_ERROR	0x01	/* PostgreSQL raises 22003 (out of range) */
+#define QIPC_HZ_DIV0	0x02	/* PostgreSQL raises 22012 (division by zero) */
+#define QIPC_HZ_NAN		0x04	/* PostgreSQL's value is NaN, q's is null */
+
+typedef struct QipcExpr
+{
+	char	   *tree;			/* q parse tree (q text building it) */
+	char		qt;				/* q type letter of its values: h i j e f s,
+								 * b for a condition */
+	Oid			type;			/* PostgreSQL type of the value */
+	bool		nullable;		/* may be NULL */
+	bool		leaf_col;		/* a plain column */
+	bool		is_const;		/* a constant or parameter */
+	bool		from_int8_cast; /* (expr.c: a bigint under float8()) */
+	List	   *hazards;		/* boolean trees where PostgreSQL raises an
+								 * error (char *) */
+	List	   *nan_hazards;	/* boolean trees where PostgreSQL's value is
+								 * NaN, q's null (char *) */
+	int			hkinds;			/* QIPC_HZ_* of the hazards */
+} QipcExpr;
+
+typedef struct QipcExprCxt
+{
+	Index		relid;			/* range table index of the foreign table */
+	void	   *arg;			/* the caller's state, passed back */
+
+	/*
+	 * Column var of the table: its q type letter ('\0': not pushable) and
+	 * q symbol tree in *sym; registers the column with the caller.
+	 */
+	char		(*column) (void *arg, Var *var, char **sym);
+
+	/*
+	 * Register a scan argument (a value evaluated by PostgreSQL when the
+	 * scan starts, converted by conv, QIPC_CONV_*): its number N, written
+	 * aN in the tree, or -1 when no more fit.
+	 */
+	int			(*add_arg) (void *arg, Expr *value, int conv);
+
+	/* private to expr.c */
+	int			dry;
+	QipcExpr   *casetest;
+} QipcExprCxt;
+
+/* a value expression; false if it has no exact q translation */
+extern bool qipc_deparse_value(QipcExprCxt *cxt, Expr *expr, QipcExpr *out);
+
+/*
+ * A condition: where it is TRUE (want_true) or FALSE, never where it is
+ * NULL, as one boolean tree (comparisons of value expressions, IS [NOT]
+ * NULL, AND/OR/NOT).
+ */
+extern bool qipc_deparse_condition(QipcExprCxt *cxt, Expr *expr,
+								   bool want_true, QipcExpr *out);
+
+/* the disjunction of e's hazards as one tree, "0b" when none */
+extern char *qipc_expr_hazard_tree(const QipcExpr *e);
+/* the same for the error hazards only, or (nan) the NaN ones only */
+extern char *qipc_expr_hazard_tree_of(const QipcExpr *e, bool nan);
+
+/* ----------------------------------------------------------------
  * Upper-relation pushdown: aggregates, GROUP BY, HAVING, and ORDER BY
  * and LIMIT over the groups (upper.c)
  * ----------------------------------------------------------------

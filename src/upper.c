@@ -119,6 +119,17 @@ typedef struct QipcFdwUpperInfo
 	List	   *recomputes;		/* IntList per tlist entry: AggQ.recompute */
 	List	   *colsyms;		/* char * per tlist entry: the aggregated
 								 * column's q symbol, or NULL */
+
+	/*
+	 * Value expressions as keys or aggregate arguments (expr.c): their
+	 * constants are scan arguments numbered after the nwhere arguments of
+	 * the WHERE conditions (deparsed first, the same way at plan time).
+	 */
+	int			nwhere;
+	bool		hazardous;		/* an aggregate flags error rows: no HAVING
+								 * or LIMIT in q */
+	List	   *xargs;			/* Exprs */
+	List	   *xconvs;			/* IntList: QIPC_CONV_* */
 } QipcFdwUpperInfo;
 
 
@@ -482,18 +493,28 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 		appendStringInfo(&b, "; r:where t`u%d; if[count r; ", k);
 	else
 		appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
-	appendStringInfo(&b, "v:{[c] y:(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
-					 "y:y where not null y; ",
-					 tbl, X);
+	/*
+	 * A value expression's tree (not a plain column) comes in as the
+	 * parameter e: it may refer to the request's arguments, which a nested
+	 * lambda does not see
+	 */
+	if (strchr(X, '(') != NULL)
+		appendStringInfo(&b, "v:{[c;e] y:(?[%s;c;0b;(enlist`y)!enlist e])`y; "
+						 "y:y where not null y; ",
+						 tbl);
+	else
+		appendStringInfo(&b, "v:{[c] y:(?[%s;c;0b;(enlist`y)!enlist %s])`y; "
+						 "y:y where not null y; ",
+						 tbl, X);
 	if (kind == 3)
 		appendStringInfoString(&b, "l:sum y mod 4294967296; "
-							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)} each ");
+							   "((sum y div 4294967296)+l div 4294967296; l mod 4294967296)}");
 	else if (kind >= 4)
 	{
 		/* variances: float8_accum's steps, then the final function */
 		appendStringInfo(&b, "y:\"f\"$y; s:%s; n:s 0; "
 						 "$[s 3; (0n;0x02); n<=%d; (0n;0x00); null s 2; (0n;0x01); "
-						 "(%s(s 2)%%n-%d;0x00)]} each ",
+						 "(%s(s 2)%%n-%d;0x00)]}",
 						 ACCUM_REPLAY,
 						 (kind == 4 || kind == 6) ? 1 : 0,
 						 kind >= 6 ? "sqrt " : "",
@@ -507,9 +528,12 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 			appendStringInfo(&b,
 							 "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
 							 "o:last %s]; ", ACCUM_REPLAY);
-		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])} each ",
+		appendStringInfo(&b, "(%s; $[o; 0x02; (any y=0w)&any y=-0w; 0x01; 0x00])}",
 						 kind == 2 ? "(last s)%count y" : "last s");
 	}
+	if (strchr(X, '(') != NULL)
+		appendStringInfo(&b, "[;%s]", X);
+	appendStringInfoString(&b, " each ");
 	if (ngroup == 0)
 		appendStringInfoString(&b, "(count r)#enlist w; ");
 	else
@@ -544,6 +568,85 @@ column_symbol(Oid relid, AttrNumber attnum)
 }
 
 /*
+ * Value expressions (expr.c) as grouping keys and aggregate arguments.
+ * Only expressions without hazard rows are pushed here: their q values are
+ * PostgreSQL's on every row (an expression that raises an error or makes
+ * NaN for some row has no q value there to group or aggregate).  The
+ * partition column never appears inside one.
+ */
+typedef struct UpperExprState
+{
+	PlannerInfo *root;
+	QipcFdwUpperInfo *uinfo;
+	Oid			relid;
+	const char *partcol;
+} UpperExprState;
+
+static char
+upper_expr_column(void *arg, Var *var, char **sym)
+{
+	UpperExprState *st = (UpperExprState *) arg;
+
+	if (st->partcol != NULL &&
+		strcmp(qipc_get_column_name(st->relid, var->varattno), st->partcol) == 0)
+		return '\0';
+	*sym = column_symbol(st->relid, var->varattno);
+	return qipc_column_qtype(st->root, st->uinfo->scanrel, var->varattno);
+}
+
+static int
+upper_expr_add_arg(void *arg, Expr *value, int conv)
+{
+	UpperExprState *st = (UpperExprState *) arg;
+	QipcFdwUpperInfo *uinfo = st->uinfo;
+	int			n = uinfo->nwhere + list_length(uinfo->xargs);
+
+	/* q lambdas take at most 8 parameters */
+	if (n >= 8)
+		return -1;
+	uinfo->xargs = lappend(uinfo->xargs, value);
+	uinfo->xconvs = lappend_int(uinfo->xconvs, conv);
+	return n;
+}
+
+/*
+ * expression e as a hazard-free q value, or false (arguments kept only on
+ * success); with hazards_ok, hazard rows other than division by zero are
+ * allowed (the caller handles them)
+ */
+static bool
+upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
+		   bool hazards_ok, QipcExpr *out)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) uinfo->scanrel->fdw_private;
+	UpperExprState st;
+	QipcExprCxt ec;
+	List	   *saved_args = list_copy(uinfo->xargs);
+	List	   *saved_convs = list_copy(uinfo->xconvs);
+
+	/* a tree without a column is an atom in q, not a value per row */
+	if (!contain_var_clause((Node *) e))
+		return false;
+	st.root = root;
+	st.uinfo = uinfo;
+	st.relid = relid;
+	st.partcol = fpinfo->topts.partition_column;
+	memset(&ec, 0, sizeof(ec));
+	ec.relid = uinfo->scanrel->relid;
+	ec.arg = &st;
+	ec.column = upper_expr_column;
+	ec.add_arg = upper_expr_add_arg;
+	if (qipc_deparse_value(&ec, e, out) && out->qt != '\0' &&
+		(hazards_ok ? !(out->hkinds & QIPC_HZ_DIV0) :
+		 (out->hazards == NIL && out->nan_hazards == NIL)))
+		return true;
+	uinfo->xargs = saved_args;
+	uinfo->xconvs = saved_convs;
+	return false;
+}
+
+/*
+ * add_aggregate
  * add_aggregate
  *		Add Aggref agg to the upper tlist (once), or return false if it
  *		cannot be pushed.
@@ -559,6 +662,9 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 	AggQ		aq;
 	int			k;
 	ListCell   *lc;
+	QipcExpr	xe;
+	char	   *hz_err = NULL;
+	char	   *hz_nan = NULL;
 
 	foreach(lc, uinfo->tlist)
 	{
@@ -574,8 +680,35 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 		Var		   *var = scan_var(tle->expr, uinfo->scanrel);
 
 		if (var == NULL)
-			return false;
-		qt = qipc_column_qtype(root, uinfo->scanrel, var->varattno);
+		{
+			/*
+			 * sum(price * size), sum(CASE WHEN ... END): a value expression.
+			 * Float sums and averages may have hazard rows: see below.
+			 */
+			char	   *aname = get_func_name(agg->aggfnoid);
+			bool		fsum = aname != NULL &&
+				(strcmp(aname, "sum") == 0 || strcmp(aname, "avg") == 0) &&
+				exprType((Node *) tle->expr) == FLOAT8OID;
+
+			if (!upper_expr(root, uinfo, relid, tle->expr, fsum, &xe))
+				return false;
+			if (xe.hazards != NIL || xe.nan_hazards != NIL)
+			{
+				hz_err = qipc_expr_hazard_tree_of(&xe, false);
+				hz_nan = qipc_expr_hazard_tree_of(&xe, true);
+			}
+			qt = xe.qt;
+			argtype = exprType((Node *) tle->expr);
+			if (!((qt == 'h' && argtype == INT2OID) ||
+				  (qt == 'i' && argtype == INT4OID) ||
+				  (qt == 'j' && argtype == INT8OID) ||
+				  (qt == 'f' && argtype == FLOAT8OID) ||
+				  (qt == 's' && (argtype == TEXTOID || argtype == VARCHAROID))))
+				return false;
+			colsym = xe.tree;
+		}
+		else
+			qt = qipc_column_qtype(root, uinfo->scanrel, var->varattno);
 		if (qt == '\0')
 			return false;
 		argtype = exprType((Node *) tle->expr);
@@ -626,14 +759,43 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 			default:
 				return false;
 		}
-		colsym = column_symbol(relid, var->varattno);
-		colname = get_attname(relid, var->varattno, false);
+		if (var != NULL)
+		{
+			colsym = column_symbol(relid, var->varattno);
+			colname = get_attname(relid, var->varattno, false);
+		}
 	}
 
 	k = list_length(uinfo->qnames) - uinfo->ngroup;
 	if (!aggregate_q(agg, colsym, qt, argtype, grouped,
 					 uinfo->partitioned, k, &aq))
 		return false;
+	if (hz_err != NULL)
+	{
+		/*
+		 * A float sum or average over an expression with hazard rows:
+		 * built-in max of the hazard trees tells the groups holding a row
+		 * where PostgreSQL raises 22003 (the row's error: fK 2, the scan
+		 * raises it) or computes NaN (NaN + anything is NaN: fK 1).  Every
+		 * group must reach the scan for its error to be raised, so HAVING
+		 * and LIMIT are then left to PostgreSQL.  The fK formula of
+		 * aggregate_q comes first in its update clauses.
+		 */
+		char	   *fpre = psprintf("f%d:", k);
+		char	   *rest = strstr(aq.post, psprintf(",a%d:", k));
+
+		if (aq.fixkind != QIPC_FIX_NAN || aq.post == NULL || rest == NULL ||
+			strncmp(aq.post, fpre, strlen(fpre)) != 0)
+			return false;
+		aq.extra = lappend(lappend(aq.extra, psprintf("e%d", k)),
+						   psprintf("(max;%s)", hz_err));
+		aq.extra = lappend(lappend(aq.extra, psprintf("z%d", k)),
+						   psprintf("(max;%s)", hz_nan));
+		aq.post = psprintf("f%d:?[e%d;0x02;?[z%d;0x01;%.*s]]%s", k, k, k,
+						   (int) (rest - aq.post - strlen(fpre)),
+						   aq.post + strlen(fpre), rest);
+		uinfo->hazardous = true;
+	}
 	uinfo->fixkinds = lappend_int(uinfo->fixkinds, aq.fixkind);
 	uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
 	uinfo->auxcols = lappend(uinfo->auxcols,
@@ -835,6 +997,8 @@ upper_limit(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Path *path)
 	int64		count;
 	int64		offset = 0;
 
+	if (uinfo->hazardous)
+		return -1;
 	if (parse->limitCount == NULL || parse->limitOption != LIMIT_OPTION_COUNT ||
 		!IsA(parse->limitCount, Const) ||
 		(parse->limitOffset != NULL && !IsA(parse->limitOffset, Const)) ||
@@ -1110,6 +1274,21 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	uinfo = palloc0(sizeof(QipcFdwUpperInfo));
 	uinfo->scanrel = input_rel;
 	uinfo->partial = partial;
+
+	/* the WHERE's arguments come first (see qipc_get_upper_plan) */
+	{
+		StringInfoData wb;
+		List	   *wexprs = NIL;
+		List	   *wconvs = NIL;
+		List	   *wrejected = NIL;
+
+		initStringInfo(&wb);
+		qipc_deparse_conditions(root, input_rel, fpinfo->remote_conds, &wb,
+								&wexprs, &wconvs, &wrejected);
+		if (wrejected != NIL)
+			return;
+		uinfo->nwhere = list_length(wexprs);
+	}
 	uinfo->partitioned = (fpinfo->topts.partition_column != NULL &&
 						  !pins_one_partition(input_rel, rte->relid,
 											  fpinfo));
@@ -1127,7 +1306,19 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 			char	   *qkey = group_key_q(root, input_rel, rte->relid, expr);
 
 			if (qkey == NULL)
-				return;
+			{
+				/* CASE, COALESCE, upper/lower ...: a value expression */
+				QipcExpr	xe;
+				Oid			t = exprType((Node *) expr);
+
+				if (!upper_expr(root, uinfo, rte->relid, expr, false, &xe) ||
+					!((xe.qt == 'h' && t == INT2OID) ||
+					  (xe.qt == 'i' && t == INT4OID) ||
+					  (xe.qt == 'j' && t == INT8OID) ||
+					  (xe.qt == 's' && (t == TEXTOID || t == VARCHAROID))))
+					return;
+				qkey = xe.tree;
+			}
 			uinfo->tlist = lappend(uinfo->tlist,
 								   makeTargetEntry(expr, list_length(uinfo->tlist) + 1,
 												   NULL, false));
@@ -1304,6 +1495,11 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 							&arg_exprs, &arg_convs, &rejected);
 	if (rejected != NIL)
 		elog(ERROR, "qipc_fdw: a pushed condition of an aggregation could not be deparsed");
+	/* the arguments of the keys' and aggregates' value expressions */
+	if (list_length(arg_exprs) != uinfo->nwhere)
+		elog(ERROR, "qipc_fdw: the conditions of an aggregation changed their arguments");
+	arg_exprs = list_concat(arg_exprs, uinfo->xargs);
+	arg_convs = list_concat(arg_convs, uinfo->xconvs);
 	where_end = buf.len;
 	appendStringInfo(&buf, "; t:0!?[%s;w", tbl.data);
 	by_start = buf.len;
@@ -1457,7 +1653,7 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	}
 
 	/* HAVING: the conditions q can evaluate filter the groups in q */
-	if (uinfo->local_conds != NIL)
+	if (uinfo->local_conds != NIL && !uinfo->hazardous)
 	{
 		StringInfoData hb;
 		char	   *qtypes = palloc0(list_length(uinfo->tlist) + 1);

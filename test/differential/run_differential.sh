@@ -113,6 +113,7 @@ timeout 300 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/setup.sql" ||
 	fail_setup "setup.sql failed"
 timeout 60 "${PSQL[@]}" -f "$HERE/bi_gen.sql" || fail_setup "bi_gen.sql failed"
 timeout 60 "${PSQL[@]}" -f "$HERE/bi_time_gen.sql" || fail_setup "bi_time_gen.sql failed"
+timeout 60 "${PSQL[@]}" -f "$HERE/expr_gen.sql" || fail_setup "expr_gen.sql failed"
 # DIFF_PARTITIONED=1: table pair 1 becomes a partitioned table of async
 # foreign partitions (partitioned.sql)
 if [ "${DIFF_PARTITIONED:-0}" = 1 ]; then

@@ -603,6 +603,8 @@ BEGIN
 	ELSIF r < 0.95 THEN
 		RETURN diff_pick(ARRAY['b', 'NOT b', 'b = true', 'b <> false', 'b IS TRUE',
 							   'b IS NOT FALSE', 'NOT (b = false)', 'b = (h > 0)']);
+	ELSIF r < 0.965 THEN
+		RETURN diff_expr_atom();	-- expr_gen.sql
 	ELSIF r < 0.98 THEN
 		RETURN diff_time_atom();	-- bi_gen.sql
 	ELSE
@@ -775,6 +777,8 @@ BEGIN
 							 'avg(h)::numeric(20,3)', 'count(*) + 1', '-sum(i)',
 							 'sum(h) FILTER (WHERE h > 0)', 'count(DISTINCT (h, i))']);
 		f := NULL;
+	ELSIF r < 0.23 THEN
+		SELECT x.a, x.f INTO a, f FROM diff_expr_agg() x;	-- expr_gen.sql
 	END IF;
 	IF f IS NOT NULL THEN
 		ordok := false;
@@ -831,6 +835,8 @@ BEGIN
 		-- an expression key, sometimes
 		IF diff_chance(0.05) THEN
 			keys[x] := diff_time_key();	-- bi_gen.sql
+		ELSIF diff_chance(0.06) THEN
+			keys[x] := diff_expr_key();	-- expr_gen.sql
 		ELSIF diff_chance(0.1) THEN
 			keys[x] := diff_pick(ARRAY['h % 3', 'lower(s)', $q$date_trunc('month', p)$q$,
 									   '(i > 0)', 'length(str)', 'd + 0',
@@ -890,6 +896,8 @@ BEGIN
 	keys := diff_subset(keys, 1 + diff_rnd(2));
 	IF diff_chance(0.15) THEN
 		keys[1] := diff_time_key();	-- bi_gen.sql
+	ELSIF diff_chance(0.1) THEN
+		keys[1] := diff_expr_key();	-- expr_gen.sql
 	END IF;
 	q.sql := 'SELECT DISTINCT ' || array_to_string(keys, ', ') || ' FROM @T@';
 	IF diff_chance(0.6) THEN
