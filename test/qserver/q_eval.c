@@ -960,6 +960,22 @@ q_apply(K *f, K **args, int n)
 						return r;
 					}
 				}
+				/*
+				 * No rows: the result is still a vector of the branches'
+				 * type (0#y), as kdb+ gives, so that a comparison with an
+				 * atom of that type works on it; q_collapse cannot type an
+				 * empty list
+				 */
+				if (cnt == 0)
+				{
+					int			tx = args[1]->type < 0 ? -args[1]->type : args[1]->type;
+					int			ty = args[2]->type < 0 ? -args[2]->type : args[2]->type;
+
+					if (tx == ty && tx >= 1 && tx <= 19 &&
+						(args[1]->type < 0 || args[1]->n == 0) &&
+						(args[2]->type < 0 || args[2]->n == 0))
+						return kipc_new_vector(tx, 0);
+				}
 				r = kipc_new_list(cnt);
 				for (k = 0; k < cnt; k++)
 					r->v.objs[k] = q_item(kipc_get_g(c, k) ? args[1] : args[2], args[1]->type < 0 && kipc_get_g(c, k) ? -1 : (args[2]->type < 0 && !kipc_get_g(c, k) ? -1 : k));
