@@ -217,3 +217,41 @@ DEALLOCATE p2;
 -- an aggregate over a constant is one q atom, not a value per row: local
 SELECT ex_same($$SELECT sym, sum(2), sum(-2147) FROM ex_trade GROUP BY sym$$,
                $$SELECT sym, sum(2), sum(-2147) FROM l_trade GROUP BY sym$$);
+
+-- ===================================================================
+-- ILIKE: pushed as (like;(lower;`x);pattern) only under the C collation,
+-- where PostgreSQL folds ASCII letters only, as q's lower does
+-- ===================================================================
+CREATE FOREIGN TABLE ex_text (id bigint, s text COLLATE "C", t text COLLATE "C")
+  SERVER regress_expr OPTIONS (table 'ex_text');
+CREATE FOREIGN TABLE ex_text_d (id bigint, s text, t text)
+  SERVER regress_expr OPTIONS (table 'ex_text');
+SET qipc_fdw.enable_pushdown = off;
+CREATE TEMP TABLE l_text AS SELECT * FROM ex_text;
+RESET qipc_fdw.enable_pushdown;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id FROM ex_text WHERE s ILIKE 'a%B';
+SELECT id, s FROM ex_text WHERE s ILIKE 'a%B' ORDER BY id;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id FROM ex_text WHERE t NOT ILIKE 'APP%';
+SELECT id, t FROM ex_text WHERE t NOT ILIKE 'APP%' ORDER BY id;
+-- the default collation (not C) folds more than ASCII: local
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id FROM ex_text_d WHERE s ILIKE 'a%B';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id FROM ex_text WHERE s COLLATE "default" ILIKE 'a%B';
+-- non-ASCII patterns stay local
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id FROM ex_text WHERE s ILIKE 'é%';
+SELECT q, ex_same(q, replace(q, 'ex_text', 'l_text')) FROM (VALUES
+ ('SELECT id FROM ex_text WHERE s ILIKE ''apple'''), ('SELECT id FROM ex_text WHERE t ILIKE ''APPLE'''),
+ ('SELECT id FROM ex_text WHERE s NOT ILIKE ''apple'''), ('SELECT id FROM ex_text WHERE t NOT ILIKE ''a%'''),
+ ('SELECT id FROM ex_text WHERE s ILIKE ''A\_B'''), ('SELECT id FROM ex_text WHERE t ILIKE ''a\%b'''),
+ ('SELECT id FROM ex_text WHERE s ILIKE ''a_b'''), ('SELECT id FROM ex_text WHERE t ILIKE ''_b'''),
+ ('SELECT id FROM ex_text WHERE s ILIKE ''%c'''), ('SELECT id FROM ex_text WHERE t ILIKE ''a*%'''),
+ ('SELECT id FROM ex_text WHERE s ILIKE ''[a]'''), ('SELECT id FROM ex_text WHERE t ILIKE ''[A%'''),
+ ('SELECT id FROM ex_text WHERE s ILIKE ''%'''), ('SELECT id FROM ex_text WHERE t ILIKE '''''),
+ ('SELECT id FROM ex_text WHERE s NOT ILIKE ''%'''), ('SELECT id FROM ex_text WHERE s ILIKE ''X y'''),
+ ('SELECT id FROM ex_text WHERE t ILIKE ''%%p%%'''), ('SELECT id FROM ex_text WHERE NOT (s ILIKE ''ab%'')'),
+ ('SELECT id FROM ex_text WHERE s ILIKE ''\A%'''), ('SELECT id FROM ex_text WHERE s ILIKE ''a%'' OR t ILIKE ''x%''')
+) v(q);

@@ -38,7 +38,11 @@
  *	  q's * ? [ ] escaped in brackets); since q's ? matches one byte,
  *	  patterns with _ are pushed only in single-byte database encodings;
  *	  only constant patterns within the limits of q's like on * are pushed
- *	  (like_within_q_limits), parameters' patterns stay local.
+ *	  (like_within_q_limits), parameters' patterns stay local;
+ *	- ILIKE only under the C (or POSIX) collation, where PostgreSQL folds
+ *	  ASCII letters only, as q's lower does: (like;(lower;`x);a) with the
+ *	  pattern's letters lowered here; patterns with non-ASCII bytes stay
+ *	  local.
  *
  * Each remote condition becomes where subphrases of the functional select
  * written the way a kdb+ programmer writes them: plain parse trees such as
@@ -851,11 +855,14 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 	left = linitial(op->args);
 	right = lsecond(op->args);
 
-	/* LIKE and NOT LIKE */
-	if (strcmp(opname, "~~") == 0 || strcmp(opname, "!~~") == 0)
+	/* LIKE and NOT LIKE; ILIKE and NOT ILIKE */
+	if (strcmp(opname, "~~") == 0 || strcmp(opname, "!~~") == 0 ||
+		strcmp(opname, "~~*") == 0 || strcmp(opname, "!~~*") == 0)
 	{
 		bool		positive = (opname[0] == '~');
+		bool		icase = (opname[strlen(opname) - 1] == '*');
 		char	   *tree;
+		char	   *colx;
 
 		var = get_column_var(left, cxt);
 		value = get_value(right);
@@ -869,6 +876,18 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 			return false;
 		if (OidIsValid(op->inputcollid) &&
 			!get_collation_isdeterministic(op->inputcollid))
+			return false;
+
+		/*
+		 * ILIKE folds case: under the C collation PostgreSQL lowers ASCII
+		 * letters only, byte by byte, as q's lower does (the rule of
+		 * upper/lower in expr.c); other collations fold other letters too.
+		 * The partition column is never pushed inside an expression.
+		 */
+		if (icase &&
+			(!(op->inputcollid == C_COLLATION_OID ||
+			   op->inputcollid == POSIX_COLLATION_OID) ||
+			 var->varattno == cxt->partattno))
 			return false;
 		if (IsA(value, Const))
 		{
@@ -894,11 +913,30 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 					}
 					else if (pat[i] == '_' && pg_database_encoding_max_length() > 1)
 						return false;	/* q's ? is one byte, _ one character */
+					if (icase && IS_HIGHBIT_SET(pat[i]))
+						return false;	/* only ASCII patterns fold alike */
 				}
 			}
 			/* q's like cannot evaluate every combination of * */
 			if (!like_within_q_limits(qipc_like_pattern(pat, len, false)))
 				return false;
+
+			/*
+			 * ILIKE: the column is lowered in q, the pattern here (its ASCII
+			 * letters; an escaped letter stays literal, so lowering it
+			 * keeps its meaning).  q's specials are never letters.
+			 */
+			if (icase)
+			{
+				int			i;
+
+				for (i = 0; i < len; i++)
+					pat[i] = pg_ascii_tolower((unsigned char) pat[i]);
+				value = (Expr *) makeConst(k->consttype, k->consttypmod,
+										   k->constcollid, -1,
+										   CStringGetTextDatum(pat),
+										   false, false);
+			}
 		}
 		else
 		{
@@ -916,7 +954,10 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 		x = var->varattno;
 		add_col(cxt, x);
 		a = add_arg(cxt, value, QIPC_CONV_LIKE);
-		tree = str_bool(cls, psprintf("(like;%s;a%d)", col_sym(cxt, x), a));
+		colx = col_sym(cxt, x);
+		if (icase)
+			colx = psprintf("(lower;%s)", colx);
+		tree = str_bool(cls, psprintf("(like;%s;a%d)", colx, a));
 		if (!positive)
 			tree = psprintf("(not;%s)", tree);
 		*conj = with_guard(*conj, tree, null_guard(cxt, cls, x));
