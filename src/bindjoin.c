@@ -282,6 +282,25 @@ strip_relabel(Expr *e)
 }
 
 /*
+ * same_column
+ *		Whether a and b read the same column of the same relation.  Above a
+ *		left join (PostgreSQL 16 and later) a grouping key's Var carries the
+ *		join in varnullingrels while the join clause's Var does not; both
+ *		name the same column of the foreign table.
+ */
+static bool
+same_column(Expr *a, Expr *b)
+{
+	a = strip_relabel(a);
+	b = strip_relabel(b);
+	if (IsA(a, Var) && IsA(b, Var))
+		return ((Var *) a)->varno == ((Var *) b)->varno &&
+			((Var *) a)->varattno == ((Var *) b)->varattno &&
+			((Var *) a)->varlevelsup == ((Var *) b)->varlevelsup;
+	return equal(a, b);
+}
+
+/*
  * planned_in_preprocessing
  *		Is this query level (or one it is nested in) a SubLink's or CTE's
  *		subquery, planned while its parent's expressions are preprocessed?
@@ -1647,7 +1666,7 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 
 			i++;
 			if (sgref && get_sortgroupref_clause_noerr(sgref, parse->groupClause) &&
-				equal(lfirst(lc), k))
+				same_column((Expr *) lfirst(lc), k))
 			{
 				pos = i;
 				break;

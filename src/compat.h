@@ -26,6 +26,7 @@
 #include "access/stratnum.h"
 #include "catalog/pg_foreign_server.h"
 #include "commands/explain.h"
+#include "catalog/pg_collation.h"
 #include "commands/vacuum.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -214,6 +215,14 @@ qipc_scan_user(const ForeignScan *fsplan, const RangeTblEntry *rte)
 
 	return OidIsValid(userid) ? userid : GetUserId();
 }
+
+/*
+ * POSIX_COLLATION_OID: 18 dropped the symbol; the "POSIX" collation keeps
+ * its fixed OID 951 (pg_collation.dat), like "C" (950).
+ */
+#ifndef POSIX_COLLATION_OID
+#define POSIX_COLLATION_OID 951
+#endif
 
 /*
  * qipc_result_rel_user
