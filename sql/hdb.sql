@@ -134,4 +134,116 @@ SELECT count(*) FROM hdb_mem WHERE v > 100 AND sym = 'IBM';
 RESET qipc_fdw.enable_pushdown;
 SELECT rows FROM hdb_stats();
 
+-- ===================================================================
+-- prepared statements: the generic plan that the drivers of BI tools
+-- get after five executions sends the same plain subphrases as a custom
+-- plan (a NULL parameter is caught by the FDW when it binds the
+-- parameters: the scan is then empty without asking q), so kdb+ prunes
+-- the partitions and uses the attributes as for constants
+-- ===================================================================
+CREATE FOREIGN TABLE hdb_trade1 (date date, sym text, v bigint,
+  px double precision)
+  SERVER regress_hdb OPTIONS (table 'hdb_trade', partition_column 'date',
+                              fetch_size '0');
+SET qipc_fdw.enable_pushdown = off;
+CREATE TEMP TABLE hdb_local AS SELECT * FROM hdb_trade1;
+RESET qipc_fdw.enable_pushdown;
+PREPARE hdb_p(date, date, text) AS
+  SELECT date, v FROM hdb_trade1 WHERE date >= $1 AND date <= $2 AND sym = $3;
+-- hdb_p's rows, and how many differ from the local copy's (both ways)
+CREATE FUNCTION hdb_run(d1 date, d2 date, s text,
+                        OUT n bigint, OUT differences bigint)
+LANGUAGE plpgsql SET client_min_messages = warning AS $$
+BEGIN
+	DROP TABLE IF EXISTS hdb_r;
+	EXECUTE format('CREATE TEMP TABLE hdb_r AS EXECUTE hdb_p(%L, %L, %L)',
+				   d1, d2, s);
+	SELECT count(*) INTO n FROM hdb_r;
+	SELECT count(*) INTO differences FROM (
+	  (TABLE hdb_r EXCEPT ALL
+	   SELECT date, v FROM hdb_local
+	    WHERE date >= d1 AND date <= d2 AND sym = s)
+	  UNION ALL
+	  (SELECT date, v FROM hdb_local
+	    WHERE date >= d1 AND date <= d2 AND sym = s
+	   EXCEPT ALL TABLE hdb_r)) d;
+END
+$$;
+-- requests sent on the connection so far
+CREATE FUNCTION hdb_requests() RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT requests FROM qipc_fdw_get_connections()
+   WHERE server_name = 'regress_hdb'
+$$;
+-- the custom plan, six executions
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_p('2024-01-02', '2024-01-03', 'AAPL');
+EXECUTE hdb_p('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_stats();
+-- the generic plan: the same subphrases, the same partitions and rows
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_p('2024-01-02', '2024-01-03', 'AAPL');
+EXECUTE hdb_p('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_stats();
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-04', '2024-01-05', 'IBM');
+SELECT parts FROM hdb_stats();
+SELECT * FROM hdb_run('2024-01-02', '2024-01-02', 'GOOG');
+SELECT parts FROM hdb_stats();
+SELECT * FROM hdb_run('2024-01-01', '2024-01-05', 'MSFT');
+SELECT parts FROM hdb_stats();
+SELECT * FROM hdb_run('2024-01-04', '2024-01-03', 'MSFT');
+SELECT parts FROM hdb_stats();
+-- a NULL parameter: no row, as locally, and no request
+SELECT hdb_requests() AS req0 \gset
+SELECT * FROM hdb_run(NULL, '2024-01-03', 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', NULL, 'AAPL');
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', NULL);
+SELECT hdb_requests() - :req0 AS requests;
+SELECT * FROM hdb_run('2024-01-02', '2024-01-03', '');
+-- a lone bound, and <, > (plain comparisons on the partition column)
+PREPARE hdb_b(date) AS SELECT date, v FROM hdb_trade1
+  WHERE date <= $1 AND sym = 'IBM';
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_b('2024-01-02');
+EXECUTE hdb_b('2024-01-02');
+SELECT parts FROM hdb_stats();
+EXECUTE hdb_b(NULL);
+PREPARE hdb_lt(date, date) AS SELECT date, v FROM hdb_trade1
+  WHERE date > $1 AND date < $2 AND sym = 'IBM';
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_lt('2024-01-02', '2024-01-05');
+EXECUTE hdb_lt('2024-01-02', '2024-01-05');
+SELECT parts FROM hdb_stats();
+-- a parameter inside OR keeps its test in q (its NULL leaves the other arm)
+PREPARE hdb_or(date) AS SELECT date, v FROM hdb_trade1
+  WHERE (date = $1 OR v = 1) AND sym = 'AAPL';
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_or('2024-01-05');
+EXECUTE hdb_or('2024-01-05');
+EXECUTE hdb_or(NULL);
+SET qipc_fdw.enable_pushdown = off;
+SELECT date, v FROM hdb_trade1 WHERE (date = NULL OR v = 1) AND sym = 'AAPL';
+RESET qipc_fdw.enable_pushdown;
+-- attributes in memory: s# within, g# = and in, in generic plans
+PREPARE hdb_s(bigint, bigint) AS SELECT id, v FROM hdb_mem
+  WHERE id BETWEEN $1 AND $2;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_s(10, 12);
+EXECUTE hdb_s(10, 12);
+SELECT * FROM hdb_stats();
+EXECUTE hdb_s(398, NULL);
+PREPARE hdb_g(text) AS SELECT id FROM hdb_mem WHERE sym = $1 AND v < 12;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_g('IBM');
+EXECUTE hdb_g('IBM');
+SELECT attrs FROM hdb_stats();
+EXECUTE hdb_g(NULL);
+PREPARE hdb_in(text[]) AS SELECT id FROM hdb_mem
+  WHERE sym = ANY($1) AND v < 12;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_in('{IBM,AMZN}');
+EXECUTE hdb_in('{IBM,AMZN}');
+SELECT attrs FROM hdb_stats();
+RESET plan_cache_mode;
+DEALLOCATE ALL;
+
 DROP SERVER regress_hdb CASCADE;

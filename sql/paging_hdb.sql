@@ -97,6 +97,17 @@ SET plan_cache_mode = force_generic_plan;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE pgh_p('2024-01-04');
 EXECUTE pgh_p('2024-01-04');
 EXECUTE pgh_p('2024-01-05');
+-- the plain (within;`date;(a0;0Wd)) of a custom plan: only the
+-- qualifying partitions are paged (4 rows of 2024-01-04 and 10 of -05)
+SELECT pgh_explain('EXECUTE pgh_p(''2024-01-04'')');
+SELECT * FROM pgh_stats();
+EXECUTE pgh_p('2024-01-06');
+-- NULL: no row, as locally, and no request (the FDW knows it when it
+-- binds the parameters)
+SELECT pgh_requests() AS req0 \gset
+EXECUTE pgh_p(NULL);
+SELECT pgh_requests() - :req0 AS requests;
+SELECT count(*) FROM pgh_small0 WHERE date >= NULL;
 RESET plan_cache_mode;
 DEALLOCATE pgh_p;
 

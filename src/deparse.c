@@ -17,7 +17,10 @@
  *	  WHERE clause;
  *	- comparisons carry explicit "not null" guards wherever q's answer for a
  *	  null column value would be true (x<c, x<=c, x<>c, NOT x=c, ...);
- *	  parameters carry a guard on their own nullness (sent as a boolean);
+ *	  parameters carry a guard on their own nullness (sent as a boolean),
+ *	  except in the top-level conditions of a plain scan, where a NULL
+ *	  parameter makes the scan empty before anything is sent (null_arg),
+ *	  so that a generic plan's subphrases are the custom plan's;
  *	- floats are compared through the sign of x-c (only zero is tolerantly
  *	  equal to zero, so this is exact); NaN and infinite constants stay
  *	  local; parameters (whose value may be NaN or infinite) are branched
@@ -202,6 +205,17 @@ typedef struct DeparseCxt
 	bool		exprcond;
 	bool		recheck;
 	AttrNumber	partattno;
+
+	/*
+	 * Strict values (qipc_deparse_scan_conditions): strict_scan when the
+	 * conditions are those of a base scan's own rows, so that a value whose
+	 * NULL makes a top-level condition false can be marked QIPC_CONV_STRICT
+	 * (the scan is then empty, scan.c) instead of being tested in q; strict
+	 * while the subphrase being written is such a top-level one (not inside
+	 * a disjunction).
+	 */
+	bool		strict_scan;
+	bool		strict;
 } DeparseCxt;
 
 static bool deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt,
@@ -646,7 +660,8 @@ add_arg(DeparseCxt *cxt, Expr *expr, int conv)
 
 	forboth(le, cxt->arg_exprs, lc, cxt->arg_convs)
 	{
-		if (lfirst_int(lc) == conv && equal(lfirst(le), expr))
+		if ((lfirst_int(lc) & ~QIPC_CONV_STRICT) == conv &&
+			equal(lfirst(le), expr))
 			break;
 		k++;
 	}
@@ -658,6 +673,40 @@ add_arg(DeparseCxt *cxt, Expr *expr, int conv)
 	cxt->cond_args = list_append_unique_int(cxt->cond_args, k);
 	cxt->leaf_args = list_append_unique_int(cxt->leaf_args, k);
 	return k;
+}
+
+/*
+ * null_arg
+ *		For a value known only at execution (a Param, or a column of another
+ *		relation), which SQL compares with nothing when it is NULL while q
+ *		would compare a null argument like any other value: where the
+ *		condition being written is a top-level one of a base scan
+ *		(cxt->strict), the value's argument aK is marked QIPC_CONV_STRICT,
+ *		so that a NULL value empties the scan, and -1 is returned: nothing
+ *		to test in q.  Elsewhere the number of the argument "the value is
+ *		NULL" (a boolean), which the caller tests.  A Const (never NULL
+ *		here) needs neither: -1.
+ */
+static int
+null_arg(DeparseCxt *cxt, Expr *value, int k)
+{
+	NullTest   *nt;
+
+	if (!IsA(value, Param) && !IsA(value, Var))
+		return -1;
+	if (cxt->strict)
+	{
+		ListCell   *lc = list_nth_cell(cxt->arg_convs, k);
+
+		lfirst_int(lc) |= QIPC_CONV_STRICT;
+		return -1;
+	}
+	nt = makeNode(NullTest);
+	nt->arg = (Expr *) copyObject(value);
+	nt->nulltesttype = IS_NULL;
+	nt->argisrow = false;
+	nt->location = -1;
+	return add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
 }
 
 /* register a column for the current condition */
@@ -725,27 +774,16 @@ and_of(List *conj)
 
 /*
  * value_guard
- *		For a Param (or an outer column), "(&;(not;aK);tree)" where aK is the
- *		boolean "the value is NULL": SQL compares nothing with NULL, but a q
- *		null argument would compare like any other value.  A Const (never
- *		NULL here) leaves the tree as is.
+ *		The tree "tree" comparing with value, sent as argument a: as it is
+ *		when the value cannot be NULL in q or is strict (null_arg), else
+ *		"(&;(not;aK);tree)" where aK is the boolean "the value is NULL".
  */
 static char *
-value_guard(DeparseCxt *cxt, Expr *value, char *tree)
+value_guard(DeparseCxt *cxt, Expr *value, int a, char *tree)
 {
-	if (IsA(value, Param) || IsA(value, Var))
-	{
-		NullTest   *nt = makeNode(NullTest);
-		int			k;
+	int			k = null_arg(cxt, value, a);
 
-		nt->arg = (Expr *) copyObject(value);
-		nt->nulltesttype = IS_NULL;
-		nt->argisrow = false;
-		nt->location = -1;
-		k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
-		return psprintf("(&;(not;a%d);%s)", k, tree);
-	}
-	return tree;
+	return k < 0 ? tree : psprintf("(&;(not;a%d);%s)", k, tree);
 }
 
 /*
@@ -1104,7 +1142,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 						tree = psprintf("(not;(<;%s;%s))", X, A);
 						break;
 				}
-				*conj = with_guard(*conj, value_guard(cxt, value, tree), guard);
+				*conj = with_guard(*conj, value_guard(cxt, value, a, tree), guard);
 				break;
 			}
 		case QC_FLOAT:
@@ -1157,15 +1195,10 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 					g = add_arg(cxt, value, QIPC_CONV_QTYPE(KIPC_T_FLOAT));
 					initStringInfo(&body);
 					{
-						NullTest   *nt = makeNode(NullTest);
-						int			k;
+						int			k = null_arg(cxt, value, g);
 
-						nt->arg = (Expr *) copyObject(value);
-						nt->nulltesttype = IS_NULL;
-						nt->argisrow = false;
-						nt->location = -1;
-						k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
-						appendStringInfo(&body, "(not a%d)&", k);
+						if (k >= 0)
+							appendStringInfo(&body, "(not a%d)&", k);
 					}
 					appendStringInfo(&body, "(not null x%d)&", x);
 					appendStringInfo(&body, "$[null a%d; %s; a%d in -0w 0w; ",
@@ -1187,7 +1220,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 				tree = str_bool(cls, psprintf("(like;%s;a%d)", X, a));
 				if (cmp != CMP_EQ)
 					tree = psprintf("(not;%s)", tree);
-				*conj = lappend(*conj, value_guard(cxt, value, tree));
+				*conj = lappend(*conj, value_guard(cxt, value, a, tree));
 				break;
 			}
 		case QC_CHAR:
@@ -1205,7 +1238,7 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 				a = add_arg(cxt, value, QIPC_CONV_CHAR);
 				tree = psprintf(cmp == CMP_EQ ? "(=;%s;a%d)" : "(not;(=;%s;a%d))",
 								X, a);
-				*conj = with_guard(*conj, value_guard(cxt, value, tree),
+				*conj = with_guard(*conj, value_guard(cxt, value, a, tree),
 								   null_guard(cxt, cls, x));
 				break;
 			}
@@ -1271,17 +1304,11 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 					StringInfoData body;
 
 					initStringInfo(&body);
-					if (IsA(value, Param) || IsA(value, Var))
 					{
-						NullTest   *nt = makeNode(NullTest);
-						int			k;
+						int			k = null_arg(cxt, value, lo >= 0 ? lo : hi);
 
-						nt->arg = (Expr *) copyObject(value);
-						nt->nulltesttype = IS_NULL;
-						nt->argisrow = false;
-						nt->location = -1;
-						k = add_arg(cxt, (Expr *) nt, QIPC_CONV_NATURAL);
-						appendStringInfo(&body, "(not a%d)&", k);
+						if (k >= 0)
+							appendStringInfo(&body, "(not a%d)&", k);
 					}
 					if (guard)
 						appendStringInfo(&body, "(not null x%d)&", x);
@@ -2121,14 +2148,24 @@ deparse_cond(Expr *node, bool want_true, DeparseCxt *cxt, List **conj)
 					}
 					return true;
 				}
-				foreach(lc, b->args)
+				/* an arm's NULL value leaves the others: not strict */
 				{
-					List	   *arm = NIL;
+					bool		strict = cxt->strict;
 
-					if (!deparse_cond((Expr *) lfirst(lc), want_true, cxt,
-									  &arm))
-						return false;
-					r = r ? psprintf("(|;%s;%s)", r, and_of(arm)) : and_of(arm);
+					cxt->strict = false;
+					foreach(lc, b->args)
+					{
+						List	   *arm = NIL;
+
+						if (!deparse_cond((Expr *) lfirst(lc), want_true, cxt,
+										  &arm))
+						{
+							cxt->strict = strict;
+							return false;
+						}
+						r = r ? psprintf("(|;%s;%s)", r, and_of(arm)) : and_of(arm);
+					}
+					cxt->strict = strict;
 				}
 				*conj = lappend(*conj, r);
 				return true;
@@ -2206,6 +2243,7 @@ check_cond(DeparseCxt *cxt, Expr *clause, List **conj)
 	cxt->buf = NULL;
 	cxt->exprcond = false;
 	cxt->recheck = false;
+	cxt->strict = cxt->strict_scan;
 	if (deparse_cond(clause, true, cxt, &c) && !cxt->too_many &&
 		list_length(cxt->arg_exprs) <= QIPC_MAX_LAMBDA_ARGS)
 	{
@@ -2300,6 +2338,26 @@ qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 }
 
 /*
+ * qipc_deparse_scan_conditions
+ *		See qipc_fdw.h.  A generic plan's "date >= $1" is then written as
+ *		the custom plan's (within;`date;(a0;0Wd)), the plain subphrase that
+ *		kdb+'s partition pruning and attribute lookups need, where a test of
+ *		the parameter's nullness around it would hide the column.
+ */
+void
+qipc_deparse_scan_conditions(PlannerInfo *root, RelOptInfo *baserel,
+							 List *conds, StringInfo buf, List **arg_exprs,
+							 List **arg_convs, List **rejected)
+{
+	DeparseCxt	cxt;
+
+	init_cxt(&cxt, root, baserel);
+	cxt.strict_scan = true;
+	deparse_conditions_cxt(&cxt, baserel, conds, buf, arg_exprs, arg_convs,
+						   rejected);
+}
+
+/*
  * qipc_deparse_upper_conditions
  *		As qipc_deparse_conditions, for HAVING conditions over the result
  *		columns of an aggregation (upper.c): tlist entry k (a grouping
@@ -2327,12 +2385,14 @@ qipc_deparse_upper_conditions(PlannerInfo *root, RelOptInfo *scanrel,
 
 /*
  * bound_of
- *		Is clause "column >= constant" or "column <= constant" on an integer
- *		or date column?  Sets *attnum, *lower (>=) and *k.
+ *		Is clause "column >= value" or "column <= value" on an integer or
+ *		date column, the value a constant, or a strict value
+ *		(cxt->strict_scan: a NULL one empties the scan, see null_arg)?
+ *		Sets *attnum, *lower (>=) and *k.
  */
 static bool
 bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
-		 Const **k)
+		 Expr **k)
 {
 	OpExpr	   *op;
 	char	   *opname;
@@ -2360,8 +2420,9 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
 		value = get_value(linitial(op->args));
 		c = cmp_commute((QipcCmp) c);
 	}
-	if (var == NULL || value == NULL || !IsA(value, Const) ||
-		((Const *) value)->constisnull)
+	if (var == NULL || value == NULL)
+		return false;
+	if (IsA(value, Const) ? ((Const *) value)->constisnull : !cxt->strict_scan)
 		return false;
 	cls = column_class(cxt, var->varattno, var->vartype);
 	if ((cls != QC_INT && cls != QC_DATE) ||
@@ -2369,7 +2430,7 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
 		return false;
 	*attnum = var->varattno;
 	*lower = (c == CMP_GE);
-	*k = (Const *) value;
+	*k = value;
 	return true;
 }
 
@@ -2454,10 +2515,11 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 		List	   *conj = NIL;
 		AttrNumber	attnum;
 		bool		lower;
-		Const	   *k;
+		Expr	   *k;
 
 		if (clause == NULL)
 			continue;			/* merged into a within */
+		cxt.strict = cxt.strict_scan;
 
 		/* a lower bound with an upper bound on a fast-path column: within */
 		if (cxt.upper_tlist == NIL &&
@@ -2471,7 +2533,7 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			{
 				AttrNumber	attnum2;
 				bool		lower2;
-				Const	   *k2;
+				Expr	   *k2;
 
 				if (lfirst(l2) != NULL &&
 					bound_of(&cxt, (Expr *) lfirst(l2), &attnum2, &lower2, &k2) &&
@@ -2482,8 +2544,10 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 					int			alo;
 					int			ahi;
 
-					alo = add_arg(&cxt, (Expr *) (lower ? k : k2), conv);
-					ahi = add_arg(&cxt, (Expr *) (lower ? k2 : k), conv);
+					alo = add_arg(&cxt, lower ? k : k2, conv);
+					(void) null_arg(&cxt, lower ? k : k2, alo);
+					ahi = add_arg(&cxt, lower ? k2 : k, conv);
+					(void) null_arg(&cxt, lower ? k2 : k, ahi);
 					phrases = lappend(phrases,
 									  psprintf("(within;%s;(a%d;a%d))",
 											   col_sym(&cxt, attnum), alo, ahi));
@@ -2505,8 +2569,9 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 				const char *inf = (qt == 'd') ? "0Wd" : "0W";
 				int			ak;
 
-				ak = add_arg(&cxt, (Expr *) k, qt == 'd' ?
+				ak = add_arg(&cxt, k, qt == 'd' ?
 							 QIPC_CONV_NATURAL : QIPC_CONV_LONG);
+				(void) null_arg(&cxt, k, ak);
 				phrases = lappend(phrases,
 								  lower ?
 								  psprintf("(within;%s;(a%d;%s))",
@@ -2642,7 +2707,8 @@ qipc_display_query(const char *query, List *arg_exprs, List *arg_convs)
 		{
 			Const	   *k = (Const *) e;
 			KipcObject *o = qipc_param_to_kipc(k->constvalue, k->constisnull,
-											   k->consttype, lfirst_int(lc));
+											   k->consttype,
+											   lfirst_int(lc) & ~QIPC_CONV_STRICT);
 			char	   *s = qipc_format_value(o);
 
 			appendStringInfoString(&buf, s);
@@ -2789,8 +2855,8 @@ qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 	appendStringInfoString(&buf, "?[");
 	qipc_append_symbol(&buf, fpinfo->topts.table);
 	appendStringInfoChar(&buf, ';');
-	qipc_deparse_conditions(root, baserel, remote_conds, &buf,
-							&arg_exprs, &arg_convs, &rejected);
+	qipc_deparse_scan_conditions(root, baserel, remote_conds, &buf,
+								 &arg_exprs, &arg_convs, &rejected);
 	appendStringInfoString(&buf, ";0b;");
 	if (colnames == NIL)
 		appendStringInfoString(&buf, "()");

@@ -611,6 +611,17 @@ extern char *qipc_format_value(const KipcObject *o);
 											 * joins, typemap.c) */
 
 /*
+ * A flag or'ed into the conversion of an argument of a base scan whose
+ * NULL value makes one of the scan's top-level conditions false (a
+ * comparison with the parameter of a generic plan, a nestloop parameter):
+ * the scan then returns no rows without asking q, which lets deparse.c
+ * write the comparison as the plain subphrase of a custom plan, without a
+ * test of the parameter's nullness in q (scan.c; masked before the
+ * conversion).
+ */
+#define QIPC_CONV_STRICT	0x10000
+
+/*
  * qipc_param_to_kipc
  *		A scan argument as its typed q value (conversion conv, QIPC_CONV_*),
  *		tracked in CurrentMemoryContext.
@@ -803,6 +814,19 @@ extern void qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel,
 									List *conds, StringInfo buf,
 									List **arg_exprs, List **arg_convs,
 									List **rejected);
+
+/*
+ * qipc_deparse_scan_conditions
+ *		As qipc_deparse_conditions, for the rows of a base scan itself
+ *		(its one-result and paged q): a value whose NULL makes a top-level
+ *		condition false is marked QIPC_CONV_STRICT instead of being tested
+ *		in q.  Not for conditions inside joins or aggregations, whose
+ *		result is not empty when one of them is false.
+ */
+extern void qipc_deparse_scan_conditions(PlannerInfo *root,
+										 RelOptInfo *baserel, List *conds,
+										 StringInfo buf, List **arg_exprs,
+										 List **arg_convs, List **rejected);
 extern void qipc_deparse_upper_conditions(PlannerInfo *root,
 										  RelOptInfo *scanrel, List *tlist,
 										  List *qnames, const char *qtypes,

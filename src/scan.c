@@ -285,8 +285,8 @@ qipc_plan_paging(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	if (remote_conds == NIL)
 		appendStringInfoString(&where, "()");
 	else
-		qipc_deparse_conditions(root, baserel, remote_conds, &where,
-								&arg_exprs, &arg_convs, &rejected);
+		qipc_deparse_scan_conditions(root, baserel, remote_conds, &where,
+									 &arg_exprs, &arg_convs, &rejected);
 
 	/*
 	 * Every argument of the one-result scan must be a condition argument: one
@@ -429,8 +429,8 @@ plan_partitioned_paging(PlannerInfo *root, RelOptInfo *baserel,
 	if (part_conds == NIL)
 		appendStringInfoString(&pwhere, "()");
 	else
-		qipc_deparse_conditions(root, baserel, part_conds, &pwhere,
-								&part_args, &part_convs, &rejected);
+		qipc_deparse_scan_conditions(root, baserel, part_conds, &pwhere,
+									 &part_args, &part_convs, &rejected);
 	if (rejected != NIL || list_length(part_args) > nargs)
 		return NIL;
 	for (k = 0; k < list_length(part_args); k++)
@@ -753,6 +753,7 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 {
 	MemoryContext oldcxt;
 	List	   *args = NIL;
+	bool		empty = false;
 
 	MemoryContextReset(fsstate->scan_cxt);
 	MemoryContextReset(fsstate->batch_cxt);
@@ -770,13 +771,20 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 			ExprState  *expr_state = (ExprState *) lfirst(lc);
 			bool		isNull;
 			Datum		value;
+			int			conv = fsstate->arg_convs ?
+				list_nth_int(fsstate->arg_convs, k) : QIPC_CONV_NATURAL;
 
 			value = ExecEvalExpr(expr_state, econtext, &isNull);
+
+			/*
+			 * A NULL strict value: a top-level condition compares with NULL,
+			 * so no row qualifies (deparse.c wrote no test of it in q)
+			 */
+			if (isNull && (conv & QIPC_CONV_STRICT))
+				empty = true;
 			args = lappend(args,
 						   qipc_param_to_kipc(value, isNull, lfirst_oid(lt),
-											  fsstate->arg_convs ?
-											  list_nth_int(fsstate->arg_convs, k) :
-											  QIPC_CONV_NATURAL));
+											  conv & ~QIPC_CONV_STRICT));
 			k++;
 		}
 	}
@@ -791,6 +799,18 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 	fsstate->next_row = 0;
 	fsstate->nrows = 0;
 	fsstate->ncols = 0;
+
+	/* no row qualifies: nothing is asked, the scan ends at once */
+	if (empty)
+	{
+		fsstate->pending = 0;
+		fsstate->total_rows = 0;
+		fsstate->next_start = 0;
+		fsstate->pages = 0;
+		fsstate->nparts = 0;
+		fsstate->single_page = true;
+		return;
+	}
 
 	if (fsstate->fetch_size <= 0)
 	{
