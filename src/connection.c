@@ -1172,7 +1172,7 @@ receive:
 					 errmsg("a page of the q result is larger than max_message_size of server \"%s\"",
 							entry->server_name),
 					 errdetail_internal("%s", entry->stats.last_error),
-					 errhint("Lower the fetch_size option of the foreign table or server, or raise max_message_size."),
+					 errhint("Lower the fetch_size option of the foreign table or server, set the fetch_bytes option to bound pages in bytes, or raise max_message_size."),
 					 qtext ? qipc_error_context_qtext(qtext) : 0));
 		}
 		raise_transport_error(entry, st, qtext);
