@@ -1346,38 +1346,105 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 }
 
 /*
- * deparse_in
- *		x = ANY(constant array) (IN) and x <> ALL(constant array) (NOT IN).
- *		Arrays with NULL elements are not pushed (x IN (1, NULL) is never
- *		FALSE).
+ * in_list_conv
+ *		Can "x in list" be pushed for a list of elemtype elements and the
+ *		column var of class cls, and how is the list sent (*conv)?  For a
+ *		constant array (runtime false) integer elements of any width are
+ *		accepted (deparse_in checks each value) and sent as a vector of the
+ *		column's q type; an array known only at execution (runtime) must
+ *		have elements that fit the column's type, and those that are q
+ *		nulls or infinities of it are dropped when it is sent
+ *		(QIPC_CONV_IN_FINITE).  Char columns take constant lists only (a
+ *		char vector; see deparse_comparison), and then *nullish is set: a
+ *		value longer than one byte is sent as the space, q's null char.
  */
-static bool deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var,
-							   Expr *value, bool positive, DeparseCxt *cxt,
-							   List **conj);
+static bool
+in_list_conv(DeparseCxt *cxt, ScalarArrayOpExpr *saop, Var *var,
+			 QipcColClass cls, Oid elemtype, bool runtime, int *conv,
+			 bool *nullish)
+{
+	*conv = QIPC_CONV_NATURAL;
+	*nullish = false;
+	if (!OidIsValid(elemtype))
+		return false;
+	switch (cls)
+	{
+		case QC_INT:
+			{
+				char		qt = cxt->qtypes[var->varattno - 1];
+				int			t = (qt == 'h') ? KIPC_T_SHORT :
+					(qt == 'i') ? KIPC_T_INT : KIPC_T_LONG;
 
+				if (elemtype != INT2OID && elemtype != INT4OID &&
+					elemtype != INT8OID)
+					return false;
+				if (runtime &&
+					!(elemtype == INT2OID ||
+					  (elemtype == INT4OID && qt != 'h') ||
+					  (elemtype == INT8OID && qt == 'j')))
+					return false;
+				*conv = runtime ? QIPC_CONV_IN_FINITE(t) : QIPC_CONV_QTYPE(t);
+				return true;
+			}
+		case QC_SYM:
+			if (elemtype != TEXTOID && elemtype != VARCHAROID)
+				return false;
+			if (OidIsValid(saop->inputcollid) &&
+				!get_collation_isdeterministic(saop->inputcollid))
+				return false;
+			*conv = QIPC_CONV_SYMBOL;
+			return true;
+		case QC_DATE:
+			return elemtype == DATEOID;
+		case QC_GUID:
+			return elemtype == UUIDOID;
+		case QC_CHAR:
+			if (runtime || !value_type_ok(cls, var->vartype, elemtype))
+				return false;
+			if (OidIsValid(saop->inputcollid) &&
+				!get_collation_isdeterministic(saop->inputcollid))
+				return false;
+			*conv = QIPC_CONV_CHAR;
+			*nullish = true;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * deparse_in
+ *		x = ANY(array) (IN) and x <> ALL(array) (NOT IN), as
+ *		(in;`x;a) with the array sent as a typed q vector of the column's
+ *		type (a symbol vector enlisted once more: a one-item list of it is
+ *		its parse tree).
+ *
+ *		A constant array: arrays with NULL elements are not pushed (x IN
+ *		(1, NULL) is never FALSE), integers must be finite values of the q
+ *		type, and the guard (not;(null;`x)) follows where a null x would
+ *		be "in" the list ('' for symbols, the zero uuid) or for NOT IN.
+ *
+ *		An array known only at execution (a Param: an initplan's
+ *		ARRAY(...), a bind join's batch of keys, $n; or a column of another
+ *		relation): only where the condition must be TRUE, since NULL
+ *		elements can never make it TRUE and the guard excludes them, while
+ *		"not in" would need to know about them.  A NULL array is sent as an
+ *		empty vector, which matches nothing, as in SQL.
+ */
 static bool
 deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 		   List **conj)
 {
 	Var		   *var;
 	Expr	   *value;
-	Const	   *k;
 	char	   *opname;
 	bool		is_in;
 	QipcColClass cls;
-	Oid			elemtype;
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			nelems;
-	int16		elmlen;
-	bool		elmbyval;
-	char		elmalign;
-	int			conv = QIPC_CONV_NATURAL;
-	int			i;
+	int			conv;
 	int			a;
 	int			x;
-	bool		nullish = false;
+	bool		nullish;
+	bool		runtime;
 	char	   *tree;
 
 	if (list_length(saop->args) != 2 || saop->opno >= FirstGenbkiObjectId)
@@ -1396,114 +1463,81 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 	value = get_value(lsecond(saop->args));
 	if (var == NULL || value == NULL)
 		return false;
-	/* ---- bind joins: x = ANY(array known at execution) ---- */
-	if (!IsA(value, Const))
-		return deparse_in_runtime(saop, var, value, is_in && want_true, cxt,
-								  conj);
-	/* ---- end bind joins ---- */
-	k = (Const *) value;
-	if (k->constisnull)
+	runtime = !IsA(value, Const);
+	if (runtime ? !(is_in && want_true) : ((Const *) value)->constisnull)
 		return false;
 
 	cls = column_class(cxt, var->varattno, var->vartype);
-	elemtype = get_element_type(k->consttype);
-	if (!OidIsValid(elemtype))
+	if (!in_list_conv(cxt, saop, var, cls,
+					  get_element_type(exprType((Node *) value)), runtime,
+					  &conv, &nullish))
 		return false;
-	switch (cls)
+
+	if (runtime)
+		nullish = true;			/* the guard keeps q nulls out */
+	else
 	{
-		case QC_INT:
-			if (elemtype != INT2OID && elemtype != INT4OID && elemtype != INT8OID)
-				return false;
-			break;
-		case QC_SYM:
-			if (elemtype != TEXTOID && elemtype != VARCHAROID)
-				return false;
-			if (OidIsValid(saop->inputcollid) &&
-				!get_collation_isdeterministic(saop->inputcollid))
-				return false;
-			conv = QIPC_CONV_SYMBOL;
-			break;
-		case QC_DATE:
-			if (elemtype != DATEOID)
-				return false;
-			break;
-		case QC_GUID:
-			if (elemtype != UUIDOID)
-				return false;
-			break;
-		case QC_CHAR:
-			/* a char vector; see deparse_comparison */
-			if (!value_type_ok(cls, var->vartype, elemtype))
-				return false;
-			if (OidIsValid(saop->inputcollid) &&
-				!get_collation_isdeterministic(saop->inputcollid))
-				return false;
-			conv = QIPC_CONV_CHAR;
-			nullish = true;		/* a longer value is sent as the space */
-			break;
-		default:
+		Oid			elemtype = get_element_type(((Const *) value)->consttype);
+		ArrayType  *arr = DatumGetArrayTypeP(((Const *) value)->constvalue);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+		int16		elmlen;
+		bool		elmbyval;
+		char		elmalign;
+		int			i;
+
+		/*
+		 * One dimension only: = ANY flattens a multi-dimensional array, but
+		 * it would be sent to q nested.  No NULL elements; integers must be
+		 * finite values of the q type.
+		 */
+		if (ARR_NDIM(arr) > 1)
 			return false;
-	}
-
-	/*
-	 * One dimension only: = ANY flattens a multi-dimensional array, but it
-	 * would be sent to q nested.  No NULL elements; integers must be
-	 * finite values of the q type.
-	 */
-	arr = DatumGetArrayTypeP(k->constvalue);
-	if (ARR_NDIM(arr) > 1)
-		return false;
-	get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
-	deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
-					  &elems, &nulls, &nelems);
-	for (i = 0; i < nelems; i++)
-	{
-		if (nulls[i])
-			return false;
-		if (cls == QC_INT)
+		get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+		deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
+						  &elems, &nulls, &nelems);
+		for (i = 0; i < nelems; i++)
 		{
-			int64		v = (elemtype == INT2OID) ? DatumGetInt16(elems[i]) :
-			(elemtype == INT4OID) ? DatumGetInt32(elems[i]) : DatumGetInt64(elems[i]);
-			char		qt = cxt->qtypes[var->varattno - 1];
-			int64		lim = (qt == 'h') ? PG_INT16_MAX : (qt == 'i') ? PG_INT32_MAX : PG_INT64_MAX;
-
-			/* finite q values: -(lim-1) .. lim-1 */
-			if (v >= lim || v <= -lim)
+			if (nulls[i])
 				return false;
-		}
-		else if (cls == QC_SYM)
-		{
-			/* '' is q's null symbol: a null x would be "in" the list */
-			if (TextDatumGetCString(elems[i])[0] == '\0')
-				nullish = true;
-		}
-		else if (cls == QC_GUID)
-		{
-			pg_uuid_t  *u = DatumGetUUIDP(elems[i]);
-			int			b;
-			bool		zero = true;
+			if (cls == QC_INT)
+			{
+				int64		v = (elemtype == INT2OID) ? DatumGetInt16(elems[i]) :
+				(elemtype == INT4OID) ? DatumGetInt32(elems[i]) : DatumGetInt64(elems[i]);
+				char		qt = cxt->qtypes[var->varattno - 1];
+				int64		lim = (qt == 'h') ? PG_INT16_MAX : (qt == 'i') ? PG_INT32_MAX : PG_INT64_MAX;
 
-			for (b = 0; b < UUID_LEN; b++)
-				if (u->data[b] != 0)
-					zero = false;
-			if (zero)
-				nullish = true;
+				/* finite q values: -(lim-1) .. lim-1 */
+				if (v >= lim || v <= -lim)
+					return false;
+			}
+			else if (cls == QC_SYM)
+			{
+				/* '' is q's null symbol: a null x would be "in" the list */
+				if (TextDatumGetCString(elems[i])[0] == '\0')
+					nullish = true;
+			}
+			else if (cls == QC_GUID)
+			{
+				pg_uuid_t  *u = DatumGetUUIDP(elems[i]);
+				int			b;
+				bool		zero = true;
+
+				for (b = 0; b < UUID_LEN; b++)
+					if (u->data[b] != 0)
+						zero = false;
+				if (zero)
+					nullish = true;
+			}
 		}
+		if (!want_true)
+			is_in = !is_in;
 	}
-	if (cls == QC_INT)
-	{
-		char		qt = cxt->qtypes[var->varattno - 1];
 
-		conv = QIPC_CONV_QTYPE(qt == 'h' ? KIPC_T_SHORT :
-							   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
-	}
-
-	if (!want_true)
-		is_in = !is_in;
 	x = var->varattno;
 	add_col(cxt, x);
 	a = add_arg(cxt, value, conv);
-	/* a symbol vector constant is enlisted once more */
 	tree = psprintf(cls == QC_SYM ? "(in;%s;(enlist a%d))" : "(in;%s;a%d)",
 					col_sym(cxt, x), a);
 	if (!is_in)
@@ -1512,85 +1546,6 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
 					   (!is_in || nullish) ? null_guard(cxt, cls, x) : NULL);
 	return true;
 }
-
-/* ---- bind joins: x = ANY(array known at execution) ---- */
-
-/*
- * deparse_in_runtime
- *		x = ANY(array) where the array is a Param (an initplan's ARRAY(...),
- *		a bind join's batch of keys, $n) or a column of another relation:
- *		(in;`x;a) and the guard (not;(null;`x)), the array sent as a typed q vector of the
- *		column's type.  Only where the condition must be TRUE (positive):
- *		NULL elements can never make it TRUE and q's null guard excludes
- *		them, while "not in" would need to know about them.  A NULL array
- *		is sent as an empty vector, which matches nothing, as in SQL.
- *		Integer arrays are pushed only when every element fits the q
- *		column's type; elements that are q nulls or infinities of it are
- *		left out of the vector (they equal no value PostgreSQL reads).
- */
-static bool
-deparse_in_runtime(ScalarArrayOpExpr *saop, Var *var, Expr *value,
-				   bool positive, DeparseCxt *cxt, List **conj)
-{
-	QipcColClass cls;
-	Oid			elemtype;
-	int			conv = QIPC_CONV_NATURAL;
-	int			a;
-	int			x;
-
-	if (!positive)
-		return false;
-	elemtype = get_element_type(exprType((Node *) value));
-	if (!OidIsValid(elemtype))
-		return false;
-	cls = column_class(cxt, var->varattno, var->vartype);
-	switch (cls)
-	{
-		case QC_INT:
-			{
-				char		qt = cxt->qtypes[var->varattno - 1];
-
-				if (!(elemtype == INT2OID ||
-					  (elemtype == INT4OID && qt != 'h') ||
-					  (elemtype == INT8OID && qt == 'j')))
-					return false;
-				/* elements that are q nulls or infinities are dropped */
-				conv = QIPC_CONV_IN_FINITE(qt == 'h' ? KIPC_T_SHORT :
-										   qt == 'i' ? KIPC_T_INT : KIPC_T_LONG);
-			}
-			break;
-		case QC_SYM:
-			if (elemtype != TEXTOID && elemtype != VARCHAROID)
-				return false;
-			if (OidIsValid(saop->inputcollid) &&
-				!get_collation_isdeterministic(saop->inputcollid))
-				return false;
-			conv = QIPC_CONV_SYMBOL;
-			break;
-		case QC_DATE:
-			if (elemtype != DATEOID)
-				return false;
-			break;
-		case QC_GUID:
-			if (elemtype != UUIDOID)
-				return false;
-			break;
-		default:
-			return false;
-	}
-
-	x = var->varattno;
-	add_col(cxt, x);
-	a = add_arg(cxt, value, conv);
-	/* a symbol vector is enlisted once more (see deparse_in) */
-	*conj = with_guard(*conj,
-					   psprintf(cls == QC_SYM ? "(in;%s;(enlist a%d))" : "(in;%s;a%d)",
-								col_sym(cxt, x), a),
-					   null_guard(cxt, cls, x));
-	return true;
-}
-
-/* ---- end bind joins ---- */
 
 /* ----------------------------------------------------------------
  * Comparisons through a date or a time bucket
