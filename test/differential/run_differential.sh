@@ -41,11 +41,8 @@
 #
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source-path=SCRIPTDIR source=../../tools/lib.sh
-. "$HERE/../../tools/lib.sh"
-qipc_install_lock
-cd "$QIPC_ROOT" || exit 2
-export PATH="$PGBIN:$PATH"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 CI_SEEDS="1 2 3 4"
 CI_QUERIES=400
@@ -54,21 +51,27 @@ LONG_QUERIES=1000
 BATCH=25
 DB=qipc_diff
 
-usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
-
 long=0
 show=()
-while [ $# -gt 0 ]; do
+# --long; --show SEED K
+diff_option() {
 	case $1 in
-		--long) long=1 ;;
-		--seeds) DIFF_SEEDS=$2; shift ;;
-		--queries) DIFF_QUERIES=$2; shift ;;
-		--show) show=("$2" "$3"); shift 2 ;;
-		-h|--help) usage 0 ;;
-		*) echo "unknown argument: $1" >&2; usage 2 ;;
+		--long) long=1; DIFF_SHIFT=1 ;;
+		--show) show=("$2" "$3"); DIFF_SHIFT=3 ;;
 	esac
-	shift
-done
+}
+
+# ---------------------------------------------------------------------------
+# services
+# ---------------------------------------------------------------------------
+DIFF_LABEL=differential
+DIFF_DB=$DB
+DIFF_PGPORT=${DIFF_PGPORT:-55435}
+DIFF_QSERVER_ARGS=("$QIPC_ROOT"/test/fixtures/*.q)
+DIFF_USAGE_ON_ERROR=1
+diff_start "$@"
+DIFF_SEEDS=${OPT_SEEDS:-${DIFF_SEEDS:-}}
+DIFF_QUERIES=${OPT_QUERIES:-${DIFF_QUERIES:-}}
 if [ "$long" = 1 ]; then
 	SEEDS=${DIFF_SEEDS:-$LONG_SEEDS}
 	QUERIES=${DIFF_QUERIES:-$LONG_QUERIES}
@@ -77,38 +80,12 @@ else
 	QUERIES=${DIFF_QUERIES:-$CI_QUERIES}
 fi
 JOBS=${DIFF_JOBS:-2}
-
-fail_setup() {
-	echo "differential: $*" >&2
-	echo "0 passed, 1 failed, 0 skipped"
-	exit 2
-}
-
-# ---------------------------------------------------------------------------
-# services
-# ---------------------------------------------------------------------------
-trap qipc_cleanup EXIT
-if [ -n "${PGHOST:-}" ] && [ -n "${PGPORT:-}" ] && [ -n "${QIPC_TEST_PORT:-}" ]; then
-	qipc_log "differential: using PostgreSQL at $PGHOST:$PGPORT, q test server on port $QIPC_TEST_PORT"
-else
-	[ -f "$(pg_config --sharedir)/extension/qipc_fdw.control" ] ||
-		fail_setup "qipc_fdw is not installed: run make && make install first"
-	[ -x test/qserver/qserver ] || fail_setup "test/qserver/qserver is not built: run make first"
-	fixtures=(test/fixtures/*.q)
-	qipc_qserver_start QIPC_TEST_PORT "${fixtures[@]}" || fail_setup "cannot start the q test server"
-	qipc_pg_start "${DIFF_PGPORT:-55435}" || fail_setup "cannot start PostgreSQL"
-fi
-export PGUSER=${PGUSER:-postgres}
-export PGDATABASE=$DB
 # setup.sql holds UTF-8 text; the database is UTF-8 too
 export PGCLIENTENCODING=UTF8
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
 
 # psql_at SQL: run SQL, unaligned tuples only
 psql_at() { timeout 120 "${PSQL[@]}" -At -c "$1"; }
 
-timeout 60 dropdb --if-exists --force "$DB" >/dev/null 2>&1
-timeout 60 createdb -T template0 "$DB" || fail_setup "createdb $DB failed"
 timeout 300 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/setup.sql" ||
 	fail_setup "setup.sql failed"
 timeout 60 "${PSQL[@]}" -f "$HERE/bi_gen.sql" || fail_setup "bi_gen.sql failed"

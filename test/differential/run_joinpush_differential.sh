@@ -24,50 +24,21 @@
 #
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source-path=SCRIPTDIR source=../../tools/lib.sh
-. "$HERE/../../tools/lib.sh"
-qipc_install_lock
-cd "$QIPC_ROOT" || exit 2
-export PATH="$PGBIN:$PATH"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
-SEEDS=${JPDIFF_SEEDS:-"1 2"}
-QUERIES=${JPDIFF_QUERIES:-60}
 DB=qipc_jpdiff
-while [ $# -gt 0 ]; do
-	case $1 in
-		--seeds) SEEDS=$2; shift ;;
-		--queries) QUERIES=$2; shift ;;
-		-h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-		*) echo "unknown argument: $1" >&2; exit 2 ;;
-	esac
-	shift
-done
-
-fail_setup() {
-	echo "join pushdown differential: $*" >&2
-	echo "0 passed, 1 failed, 0 skipped"
-	exit 2
-}
-
-trap qipc_cleanup EXIT
-if [ -n "${PGHOST:-}" ] && [ -n "${PGPORT:-}" ] && [ -n "${QIPC_TEST_PORT:-}" ]; then
-	qipc_log "join pushdown differential: using PostgreSQL at $PGHOST:$PGPORT, q test server on port $QIPC_TEST_PORT"
-else
-	[ -f "$(pg_config --sharedir)/extension/qipc_fdw.control" ] ||
-		fail_setup "qipc_fdw is not installed: run make && make install first"
-	[ -x test/qserver/qserver ] || fail_setup "test/qserver/qserver is not built: run make qserver first"
-	# the tables are made by each query (qipc_exec): no fixture
-	qipc_qserver_start QIPC_TEST_PORT || fail_setup "cannot start the q test server"
-	qipc_pg_start "${JPDIFF_PGPORT:-55437}" || fail_setup "cannot start PostgreSQL"
-fi
-export PGUSER=${PGUSER:-postgres}
-export PGDATABASE=$DB
+DIFF_LABEL="join pushdown differential"
+DIFF_DB=$DB
+DIFF_PGPORT=${JPDIFF_PGPORT:-55437}
+# the tables are made by each query (qipc_exec): no fixture
+DIFF_QSERVER_ARGS=()
+diff_start "$@"
+SEEDS=${OPT_SEEDS:-${JPDIFF_SEEDS:-"1 2"}}
+QUERIES=${OPT_QUERIES:-${JPDIFF_QUERIES:-60}}
 # every query remakes the tables: no cached row count between them
 export PGOPTIONS="${PGOPTIONS:-} -c qipc_fdw.row_count_ttl=0"
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
 
-timeout 60 dropdb --if-exists --force "$DB" >/dev/null 2>&1
-timeout 60 createdb -T template0 "$DB" || fail_setup "createdb $DB failed"
 "${PSQL[@]}" -c "CREATE EXTENSION IF NOT EXISTS qipc_fdw" || fail_setup "CREATE EXTENSION failed"
 timeout 120 "${PSQL[@]}" -v qport="$QIPC_TEST_PORT" -f "$HERE/joinpush.sql" ||
 	fail_setup "joinpush.sql failed"
