@@ -746,7 +746,9 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
  * start_scan
  *		Evaluate the scan's arguments and get the first result: the whole
  *		result, or the first page of a paged scan (whose reply carries the
- *		row count the scan then pages through).
+ *		row count the scan then pages through).  A NULL argument marked
+ *		QIPC_CONV_STRICT (deparse.c) means that no row qualifies: nothing
+ *		is sent and the scan is empty.
  */
 static void
 start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
