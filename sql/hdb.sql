@@ -243,6 +243,19 @@ PREPARE hdb_in(text[]) AS SELECT id FROM hdb_mem
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_in('{IBM,AMZN}');
 EXECUTE hdb_in('{IBM,AMZN}');
 SELECT attrs FROM hdb_stats();
+-- under an Async Append (each scan's request sent when the Append asks):
+-- a NULL parameter ends both scans without a request
+ALTER FOREIGN TABLE hdb_mem OPTIONS (ADD async_capable 'true');
+PREPARE hdb_a(text) AS
+  SELECT id FROM hdb_mem WHERE sym = $1 AND v < 12
+  UNION ALL
+  SELECT id FROM hdb_mem WHERE sym = $1 AND v >= 390;
+EXPLAIN (COSTS OFF) EXECUTE hdb_a('IBM');
+EXECUTE hdb_a('IBM');
+SELECT hdb_requests() AS req0 \gset
+EXECUTE hdb_a(NULL);
+SELECT hdb_requests() - :req0 AS requests;
+ALTER FOREIGN TABLE hdb_mem OPTIONS (DROP async_capable);
 RESET plan_cache_mode;
 DEALLOCATE ALL;
 
