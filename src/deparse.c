@@ -211,8 +211,8 @@ typedef struct DeparseCxt
 	 * conditions are those of a base scan's own rows, so that a value whose
 	 * NULL makes a top-level condition false can be marked QIPC_CONV_STRICT
 	 * (the scan is then empty, scan.c) instead of being tested in q; strict
-	 * while the subphrase being written is such a top-level one (not inside
-	 * a disjunction).
+	 * while the subphrase being written is such a top-level one (not inside a
+	 * disjunction).
 	 */
 	bool		strict_scan;
 	bool		strict;
@@ -1373,7 +1373,7 @@ in_list_conv(DeparseCxt *cxt, ScalarArrayOpExpr *saop, Var *var,
 			{
 				char		qt = cxt->qtypes[var->varattno - 1];
 				int			t = (qt == 'h') ? KIPC_T_SHORT :
-					(qt == 'i') ? KIPC_T_INT : KIPC_T_LONG;
+				(qt == 'i') ? KIPC_T_INT : KIPC_T_LONG;
 
 				if (elemtype != INT2OID && elemtype != INT4OID &&
 					elemtype != INT8OID)

@@ -774,7 +774,7 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 			bool		isNull;
 			Datum		value;
 			int			conv = fsstate->arg_convs ?
-				list_nth_int(fsstate->arg_convs, k) : QIPC_CONV_NATURAL;
+			list_nth_int(fsstate->arg_convs, k) : QIPC_CONV_NATURAL;
 
 			value = ExecEvalExpr(expr_state, econtext, &isNull);
 
