@@ -253,6 +253,39 @@ cast_simple(int T, K *x)
 		}
 		return r;
 	}
+	if (!atom && T == KIPC_T_FLOAT &&
+		(s == KIPC_T_SHORT || s == KIPC_T_INT || s == KIPC_T_LONG))
+	{
+		/*
+		 * integers to floats (the FDW's "f"$ of an integer column) in one
+		 * tight loop, as the general loop below converts them: a null
+		 * becomes 0n, any other value (infinities too) C's conversion
+		 */
+		double	   *R = (double *) r->v.items;
+
+		if (s == KIPC_T_SHORT)
+		{
+			const int16_t *X = (const int16_t *) x->v.items;
+
+			for (k = 0; k < n; k++)
+				R[k] = X[k] == NH ? NAN : (double) X[k];
+		}
+		else if (s == KIPC_T_INT)
+		{
+			const int32_t *X = (const int32_t *) x->v.items;
+
+			for (k = 0; k < n; k++)
+				R[k] = X[k] == NI ? NAN : (double) X[k];
+		}
+		else
+		{
+			const int64_t *X = (const int64_t *) x->v.items;
+
+			for (k = 0; k < n; k++)
+				R[k] = X[k] == NJ ? NAN : (double) X[k];
+		}
+		return r;
+	}
 	for (k = 0; k < n; k++)
 	{
 		int64_t		kk = atom ? -1 : k;

@@ -3349,6 +3349,48 @@ valid_count_col(QExpr *x, K *table)
 }
 
 /*
+ * Are parse trees a and b the same, item for item (constants bit for bit,
+ * names by spelling, primitives by identity)?  Anything else (lambdas,
+ * dictionaries, ...) is never the same: the caller then evaluates both.
+ */
+static bool
+same_tree(const K *a, const K *b)
+{
+	int64_t		k;
+
+	if (a->type != b->type)
+		return false;
+	if (a->type == -KIPC_T_SYMBOL)
+		return strcmp(a->a.s, b->a.s) == 0;
+	if (a->type == KIPC_T_UNARY || a->type == KIPC_T_BINARY)
+		return a->a.g == b->a.g;
+	if (a->type < 0 && a->type >= -19 && a->type != -KIPC_T_GUID)
+		return memcmp(&a->a, &b->a, (size_t) kipc_type_size(-a->type)) == 0;
+	if (a->type == KIPC_T_LIST)
+	{
+		if (a->n != b->n)
+			return false;
+		for (k = 0; k < a->n; k++)
+			if (!same_tree(a->v.objs[k], b->v.objs[k]))
+				return false;
+		return true;
+	}
+	if (a->type == KIPC_T_SYMBOL)
+	{
+		if (a->n != b->n)
+			return false;
+		for (k = 0; k < a->n; k++)
+			if (strcmp(a->v.syms[k], b->v.syms[k]) != 0)
+				return false;
+		return true;
+	}
+	if (a->type >= 1 && a->type <= 19)
+		return a->n == b->n &&
+			memcmp(a->v.items, b->v.items, (size_t) a->n * kipc_type_size(a->type)) == 0;
+	return false;
+}
+
+/*
  * The Select columns of a grouped select by the one-pass aggregates, or
  * NULL when a subphrase's value type is one its aggregate rejects (the
  * general path then signals the error).  Subphrases are evaluated right
@@ -3358,9 +3400,17 @@ static K **
 fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
 {
 	K		  **vc = q_alloc(sizeof(K *) * (Q->ncols + 1));
+	K		  **xv = q_alloc(sizeof(K *) * (Q->ncols + 1));
 	int64_t		n = nrows_of(sc);
 	int			c;
 
+	/*
+	 * xv[c]: the argument vector of subphrase c when it is an expression
+	 * (a parse tree list): another subphrase over the same item-wise
+	 * expression (sum x*y, max x*y) aggregates the same vector, which is
+	 * evaluated once
+	 */
+	memset(xv, 0, sizeof(K *) * (Q->ncols + 1));
 	for (c = Q->ncols - 1; c >= 0; c--)
 	{
 		K		   *v;
@@ -3401,7 +3451,15 @@ fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
 		}
 		else
 		{
-			v = eval_expr(&args[c]);
+			int			d = Q->ncols;
+
+			if (args[c].tree && args[c].tree->type == KIPC_T_LIST)
+				for (d = c + 1; d < Q->ncols; d++)
+					if (xv[d] && same_tree(args[c].tree, args[d].tree))
+						break;
+			v = d < Q->ncols ? kipc_ref(xv[d]) : eval_expr(&args[c]);
+			if (args[c].tree && args[c].tree->type == KIPC_T_LIST)
+				xv[c] = kipc_ref(v);
 			vc[c] = q_group_agg(u[c], v, bg->gid, bg->rank, bg->ngroups, n);
 		}
 		kipc_unref(v);
@@ -3409,10 +3467,16 @@ fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
 		{
 			for (c++; c < Q->ncols; c++)
 				kipc_unref(vc[c]);
+			for (c = 0; c < Q->ncols; c++)
+				kipc_unref(xv[c]);
+			free(xv);
 			free(vc);
 			return NULL;
 		}
 	}
+	for (c = 0; c < Q->ncols; c++)
+		kipc_unref(xv[c]);
+	free(xv);
 	return vc;
 }
 
