@@ -125,6 +125,20 @@ is_text_type(Oid t)
 	return t == TEXTOID || t == VARCHAROID;
 }
 
+/* add group check c to out's (once) */
+static void
+add_gcheck(QipcExpr *out, char *c)
+{
+	ListCell   *lc;
+
+	foreach(lc, out->gchecks)
+	{
+		if (strcmp((char *) lfirst(lc), c) == 0)
+			return;
+	}
+	out->gchecks = lappend(out->gchecks, c);
+}
+
 /* add sub's hazards to out's, each restricted to the rows of mask (or all) */
 static void
 take_hazards(QipcExpr *out, const QipcExpr *sub, const char *mask)
@@ -145,6 +159,16 @@ take_hazards(QipcExpr *out, const QipcExpr *sub, const char *mask)
 		out->nan_hazards = lappend(out->nan_hazards,
 								   mask ? psprintf("(&;%s;%s)", mask, h) : h);
 	}
+	foreach(lc, sub->uf_hazards)
+	{
+		char	   *h = (char *) lfirst(lc);
+
+		out->uf_hazards = lappend(out->uf_hazards,
+								  mask ? psprintf("(&;%s;%s)", mask, h) : h);
+	}
+	/* group checks are not scoped: a check true for more groups is safe */
+	foreach(lc, sub->gchecks)
+		add_gcheck(out, (char *) lfirst(lc));
 	out->hkinds |= sub->hkinds;
 }
 
@@ -152,6 +176,24 @@ static void
 init_out(QipcExpr *out)
 {
 	memset(out, 0, sizeof(*out));
+}
+
+/* a finite double as a q float literal (q reads no "e+") */
+static char *
+float_literal(double d)
+{
+	char		buf[64];
+	char	   *p;
+	StringInfoData b;
+
+	snprintf(buf, sizeof(buf), "%.17g", d);
+	initStringInfo(&b);
+	for (p = buf; *p; p++)
+		if (!(*p == '+' && p > buf && p[-1] == 'e'))
+			appendStringInfoChar(&b, *p);
+	if (strpbrk(b.data, ".e") == NULL)
+		appendStringInfoChar(&b, 'f');
+	return b.data;
 }
 
 /*
@@ -188,6 +230,7 @@ deparse_leaf_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 		out->qt = 'f';
 		out->nullable = true;
 		out->is_const = true;
+		out->no_tiny = true;	/* an integer; its bound is unknown */
 		return a >= 0;
 	}
 
@@ -221,6 +264,8 @@ deparse_leaf_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 			out->qt = qt;
 			out->nullable = true;
 			out->is_const = true;
+			out->bound = pstrdup("0f");
+			out->no_tiny = true;
 			return true;
 		}
 
@@ -297,6 +342,13 @@ deparse_leaf_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 		out->tree = psprintf("a%d", a);
 		out->qt = want;
 		out->is_const = true;
+		out->has_cval = true;
+		out->cval = c->consttype == FLOAT8OID ? DatumGetFloat8(c->constvalue) :
+			c->consttype == INT2OID ? DatumGetInt16(c->constvalue) :
+			c->consttype == INT4OID ? DatumGetInt32(c->constvalue) :
+			(double) DatumGetInt64(c->constvalue);
+		out->bound = float_literal(fabs(out->cval));
+		out->no_tiny = (fabs(out->cval) >= 1.0 || out->cval == 0.0);
 		return true;
 	}
 }
@@ -384,6 +436,7 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 	char	   *v;
 	bool		intres = (rt == INT2OID || rt == INT4OID);
 	char	   *nonnull;
+	char	   *bound;
 
 	if (!intres && rt != FLOAT8OID)
 		return false;
@@ -401,6 +454,8 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 		out->qt = 'f';
 		out->type = rt;
 		out->nullable = l.nullable;
+		out->bound = l.bound;
+		out->no_tiny = l.no_tiny;
 		if (intres)
 		{
 			/* -(-32768) and -(-2147483648) are out of range */
@@ -408,7 +463,13 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 								   psprintf("(>;%s;%s)", out->tree,
 											rt == INT2OID ? "32767f" : "2147483647f"));
 			out->hkinds |= QIPC_HZ_ERROR;
+			if (l.bound)
+				add_gcheck(out, psprintf("(%s<%s)",
+										 rt == INT2OID ? "32767f" : "2147483647f",
+										 l.bound));
 		}
+		if (l.bound == NULL && cxt->dry == 0)
+			cxt->nobound = true;
 		return true;
 	}
 	if (list_length(op->args) != 2)
@@ -440,6 +501,30 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 	R = r.tree;
 	nonnull = psprintf("(not;(|;(null;%s);(null;%s)))", L, R);
 
+	/*
+	 * The bound of the result from the operands' (rounding is monotonic, so
+	 * the rounded bound bounds the rounded result); division only by a
+	 * constant (any other divisor may be zero: such aggregates stay local)
+	 */
+	bound = NULL;
+	if (l.bound && r.bound)
+	{
+		if (name[0] == '+' || name[0] == '-')
+			bound = psprintf("(%s+%s)", l.bound, r.bound);
+		else if (name[0] == '*')
+			bound = psprintf("(%s*%s)", l.bound, r.bound);
+		else if (r.has_cval && r.cval != 0.0)
+			bound = psprintf("(%s%%%s)", l.bound, float_literal(fabs(r.cval)));
+	}
+	if (bound == NULL && cxt->dry == 0)
+		cxt->nobound = true;
+	out->bound = bound;
+	if (bound)
+		add_gcheck(out, intres ?
+				   psprintf("(%s<%s)", rt == INT2OID ? "32767f" : "2147483647f", bound) :
+				   psprintf("(1e300<%s)", bound));
+	out->no_tiny = intres || (name[0] == '*' && l.no_tiny && r.no_tiny);
+
 	switch (name[0])
 	{
 		case '+':
@@ -453,10 +538,16 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 			break;
 		case '/':
 			v = psprintf("(%%;%s;%s)", L, R);
-			/* x/0 raises 22012 (for a float x that is not NaN: never null) */
-			out->hazards = lappend(out->hazards,
-								   psprintf("(&;(not;(null;%s));(=;%s;0f))", L, R));
-			out->hkinds |= QIPC_HZ_DIV0;
+			/*
+			 * x/0 raises 22012 (for a float x that is not NaN: never null);
+			 * never for a non-zero constant divisor
+			 */
+			if (!(r.has_cval && r.cval != 0.0))
+			{
+				out->hazards = lappend(out->hazards,
+									   psprintf("(&;(not;(null;%s));(=;%s;0f))", L, R));
+				out->hkinds |= QIPC_HZ_DIV0;
+			}
 			if (intres)
 			{
 				/* truncate toward zero: t - signum(t) * (abs t) mod 1 */
@@ -491,14 +582,28 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 			fin = psprintf("(not;(=;0w;(abs;%s)))", L);
 		out->hazards = lappend(out->hazards,
 							   psprintf("(&;(=;0w;(abs;%s));%s)", v, fin));
-		if (name[0] == '*')
-			out->hazards = lappend(out->hazards,
-								   psprintf("(&;(=;%s;0f);(&;(not;(=;%s;0f));(not;(=;%s;0f))))",
-											v, L, R));
-		else if (name[0] == '/')
-			out->hazards = lappend(out->hazards,
-								   psprintf("(&;(=;%s;0f);(&;(not;(=;%s;0f));(not;(=;0w;(abs;%s)))))",
-											v, L, R));
+		/*
+		 * Underflow: none when one factor is zero or at least 1 in
+		 * magnitude (an integer: |x * n| >= |x|), nor for a dividend of
+		 * such values and a constant divisor of magnitude at most 1
+		 */
+		if (name[0] == '*' && !l.no_tiny && !r.no_tiny)
+		{
+			char	   *h = psprintf("(&;(=;%s;0f);(&;(not;(=;%s;0f));(not;(=;%s;0f))))",
+									 v, L, R);
+
+			out->hazards = lappend(out->hazards, h);
+			out->uf_hazards = lappend(out->uf_hazards, h);
+		}
+		else if (name[0] == '/' &&
+				 !(l.no_tiny && r.has_cval && fabs(r.cval) <= 1.0))
+		{
+			char	   *h = psprintf("(&;(=;%s;0f);(&;(not;(=;%s;0f));(not;(=;0w;(abs;%s)))))",
+									 v, L, R);
+
+			out->hazards = lappend(out->hazards, h);
+			out->uf_hazards = lappend(out->uf_hazards, h);
+		}
 		out->nan_hazards = lappend(out->nan_hazards,
 								   psprintf("(&;(null;%s);%s)", v, nonnull));
 		out->hkinds |= QIPC_HZ_ERROR | QIPC_HZ_NAN;
@@ -601,11 +706,16 @@ deparse_coalesce(QipcExprCxt *cxt, CoalesceExpr *ce, QipcExpr *out)
 	/* the last argument fills the nulls of those before it: x^y */
 	acc = vs[n - 1].tree;
 	out->nullable = vs[n - 1].nullable;
+	out->bound = vs[n - 1].bound;
+	out->no_tiny = vs[n - 1].no_tiny;
 	for (i = n - 2; i >= 0; i--)
 	{
 		acc = psprintf("(^;%s;%s)", acc, vs[i].tree);
 		if (!vs[i].nullable)
 			out->nullable = false;
+		out->bound = (out->bound && vs[i].bound) ?
+			psprintf("(%s|%s)", out->bound, vs[i].bound) : NULL;
+		out->no_tiny = out->no_tiny && vs[i].no_tiny;
 	}
 	/* argument i is evaluated where all before it are null */
 	for (i = 0; i < n; i++)
@@ -645,6 +755,8 @@ deparse_case(QipcExprCxt *cxt, CaseExpr *ce, QipcExpr *out)
 	out->qt = qt;
 	out->type = ce->casetype;
 	out->nullable = (ce->defresult == NULL);
+	out->bound = pstrdup("0f");
+	out->no_tiny = true;
 
 	/* CASE x WHEN v ...: the WHEN clauses compare a CaseTestExpr with v */
 	if (ce->arg)
@@ -675,6 +787,9 @@ deparse_case(QipcExprCxt *cxt, CaseExpr *ce, QipcExpr *out)
 		results = lappend(results, r.tree);
 		if (r.nullable)
 			out->nullable = true;
+		out->bound = (out->bound && r.bound) ?
+			psprintf("(%s|%s)", out->bound, r.bound) : NULL;
+		out->no_tiny = out->no_tiny && r.no_tiny;
 	}
 	cxt->casetest = saved_test;
 	if (ce->defresult)
@@ -685,6 +800,9 @@ deparse_case(QipcExprCxt *cxt, CaseExpr *ce, QipcExpr *out)
 		acc = elsev.tree;
 		if (elsev.nullable)
 			out->nullable = true;
+		out->bound = (out->bound && elsev.bound) ?
+			psprintf("(%s|%s)", out->bound, elsev.bound) : NULL;
+		out->no_tiny = out->no_tiny && elsev.no_tiny;
 	}
 	else
 	{
@@ -767,6 +885,25 @@ deparse_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 				out->type = var->vartype;
 				out->nullable = true;
 				out->leaf_col = true;
+				out->no_tiny = (strchr("hij", qt) != NULL);
+				if (cxt->leaf_range && strchr("hijef", qt) && cxt->dry == 0)
+				{
+					char	   *mx;
+					char	   *mn;
+					const char *inf = qt == 'h' ? "0Wh" : qt == 'i' ? "0Wi" :
+						qt == 'j' ? "0W" : qt == 'e' ? "0we" : "0w";
+
+					/*
+					 * |x| <= max(|max x|, |min x|) on the group's non-null
+					 * values (none: max x < min x, bound 0); an infinity
+					 * (a float one, or a q integer one that PostgreSQL
+					 * cannot read) makes the group suspect
+					 */
+					cxt->leaf_range(cxt->arg, sym, qt, &mx, &mn);
+					out->bound = psprintf("(?[%s<%s;0f;\"f\"$(abs %s)|abs %s])",
+										  mx, mn, mx, mn);
+					add_gcheck(out, psprintf("((%s=%s)|%s=-%s)", mx, inf, mn, inf));
+				}
 				return true;
 			}
 		case T_CaseTestExpr:
@@ -775,6 +912,8 @@ deparse_value(QipcExprCxt *cxt, Expr *e, char want, QipcExpr *out)
 			*out = *cxt->casetest;
 			out->hazards = NIL;
 			out->nan_hazards = NIL;
+			out->uf_hazards = NIL;
+			out->gchecks = NIL;
 			out->hkinds = 0;
 			return true;
 		case T_OpExpr:
@@ -926,7 +1065,13 @@ deparse_compare(QipcExprCxt *cxt, OpExpr *op, bool want_true, QipcExpr *out)
 				return false;
 			D = psprintf("(-;%s;%s)", l.tree, r.tree);
 			cmp = psprintf(qops[c], D, "0f");
-			guard = psprintf("(not;(null;%s))", D);
+			/*
+			 * D is null where either side is; q's null float compares
+			 * below every value and equal to no value, so =, > and "not <"
+			 * are false there already: only <, <= and <> need the guard
+			 */
+			if (c == 1 || c == 2 || c == 3)
+				guard = psprintf("(not;(null;%s))", D);
 			/*
 			 * -inf - -inf, inf - inf: NaN where PostgreSQL compares equal
 			 * (never against a constant, which is finite)

@@ -885,6 +885,26 @@ typedef struct QipcExpr
 	List	   *nan_hazards;	/* boolean trees where PostgreSQL's value is
 								 * NaN, q's null (char *) */
 	int			hkinds;			/* QIPC_HZ_* of the hazards */
+
+	/*
+	 * Group checks (only when QipcExprCxt.leaf_range is set): instead of
+	 * evaluating the hazard trees row by row, a caller aggregating the
+	 * value may test each group through the built-in max and min of the
+	 * columns it reads (leaf_range names them).  bound is a q expression
+	 * over those per-group columns, an upper bound of |value| on the
+	 * group's rows (NULL when none is known: a parameter); gchecks are q
+	 * boolean expressions over them, true for a group that may hold a
+	 * hazard row of hazards or nan_hazards other than uf_hazards (an
+	 * infinite or out-of-range operand, a result beyond the bounds); the
+	 * uf_hazards (underflow to zero, which no upper bound excludes) are
+	 * still evaluated row by row.
+	 */
+	char	   *bound;
+	List	   *gchecks;		/* char * */
+	List	   *uf_hazards;		/* char *, also in hazards */
+	bool		no_tiny;		/* every non-zero value has |v| >= 1 */
+	bool		has_cval;		/* a constant: its value is cval */
+	double		cval;
 } QipcExpr;
 
 typedef struct QipcExprCxt
@@ -904,6 +924,15 @@ typedef struct QipcExprCxt
 	 * aN in the tree, or -1 when no more fit.
 	 */
 	int			(*add_arg) (void *arg, Expr *value, int conv);
+
+	/*
+	 * Optional (group checks, see QipcExpr.bound): the names of the
+	 * per-group max and min of column sym (q type qt) that the caller
+	 * computes; NULL when the caller makes no group checks.
+	 */
+	void		(*leaf_range) (void *arg, const char *sym, char qt,
+							   char **maxname, char **minname);
+	bool		nobound;		/* out: a value had no bound */
 
 	/* private to expr.c */
 	int			dry;

@@ -119,6 +119,10 @@ typedef struct QipcFdwUpperInfo
 	List	   *recomputes;		/* IntList per tlist entry: AggQ.recompute */
 	List	   *colsyms;		/* char * per tlist entry: the aggregated
 								 * column's q symbol, or NULL */
+	List	   *hzrecs;			/* List per tlist entry: the error and NaN
+								 * hazard trees of a float sum's argument
+								 * checked by group (recompute_hz_q), or
+								 * NIL */
 
 	/*
 	 * Value expressions as keys or aggregate arguments (expr.c): their
@@ -544,6 +548,51 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 	return b.data;
 }
 
+/*
+ * recompute_hz_q
+ *		As recompute_q for a float sum (kind 1) or avg (kind 2) over value
+ *		expression X whose hazards are checked by group (add_aggregate):
+ *		for each group marked 3 in fK, the group's rows are selected with
+ *		X and its hazard trees hz (error, NaN).  A row where PostgreSQL
+ *		raises (22003) marks the group 2; otherwise the values are summed
+ *		in row order up to the first NaN, as float8pl and float8_accum do
+ *		(2 where they overflow), and a NaN row or +inf with -inf marks the
+ *		group 1; else the sum (or average) stands with 0.
+ */
+static char *
+recompute_hz_q(int k, const char *X, List *hz, int kind, const char *tbl,
+			   const char *keycols, const char *keynames, int ngroup)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
+	appendStringInfo(&b, "v:{[c;e;he;hn] r:?[%s;c;0b;`y`h`n!(e;he;hn)]; "
+					 "if[any r`h; :(0n;0x02)]; "
+					 "m:$[any r`n; first where r`n; count r`n]; "
+					 "y:m#r`y; y:\"f\"$y where not null y; "
+					 "s:sums y; p:-1_0f,s; "
+					 "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ",
+					 tbl);
+	if (kind == 2)
+		appendStringInfo(&b,
+						 "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
+						 "o:last %s]; ", ACCUM_REPLAY);
+	appendStringInfo(&b, "$[o; (0n;0x02); m<count r`n; (0n;0x01); "
+					 "0=count y; (0n;0x00); (any y=0w)&any y=-0w; (0n;0x01); "
+					 "(%s;0x00)]}[;%s;%s;%s] each ",
+					 kind == 2 ? "(last s)%count y" : "last s",
+					 X, (char *) linitial(hz), (char *) lsecond(hz));
+	if (ngroup == 0)
+		appendStringInfoString(&b, "(count r)#enlist w; ");
+	else
+		appendStringInfo(&b, "{[w;kc;kv] w,{(=;x;$[-11h=type y;enlist y;y])}'[kc;kv]}[w;%s] each (flip t %s) r; ",
+						 keycols, keynames);
+	appendStringInfo(&b, "x:t`a%d; x[r]:first each v; y:t`f%d; y[r]:last each v; "
+					 "t:update f%d:y, a%d:x from t]", k, k, k, k);
+	return b.data;
+}
+
 /* the Var of scanrel under e (through relabelings), or NULL */
 static Var *
 scan_var(Expr *e, RelOptInfo *scanrel)
@@ -580,6 +629,9 @@ typedef struct UpperExprState
 	QipcFdwUpperInfo *uinfo;
 	Oid			relid;
 	const char *partcol;
+	int			k;				/* group checks for aggregate k, or -1 */
+	List	   *leaves;			/* group checks: column symbol, q type (as a
+								 * one-letter string) per column read */
 } UpperExprState;
 
 static char
@@ -610,13 +662,41 @@ upper_expr_add_arg(void *arg, Expr *value, int conv)
 }
 
 /*
+ * QipcExprCxt.leaf_range: column i read by aggregate k has its per-group
+ * max and min in result columns p<k>_<i> and q<k>_<i>
+ */
+static void
+upper_expr_leaf_range(void *arg, const char *sym, char qt, char **maxname,
+					  char **minname)
+{
+	UpperExprState *st = (UpperExprState *) arg;
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, st->leaves)
+	{
+		if (i % 2 == 0 && strcmp((char *) lfirst(lc), sym) == 0)
+			break;
+		i++;
+	}
+	if (lc == NULL)
+		st->leaves = lappend(lappend(st->leaves, pstrdup(sym)),
+							 psprintf("%c", qt));
+	*maxname = psprintf("p%d_%d", st->k, i / 2);
+	*minname = psprintf("q%d_%d", st->k, i / 2);
+}
+
+/*
  * expression e as a hazard-free q value, or false (arguments kept only on
  * success); with hazards_ok, hazard rows other than division by zero are
- * allowed (the caller handles them)
+ * allowed (the caller handles them).  With gk >= 0 the expression's group
+ * checks for aggregate gk are made too: *leaves gets the columns read
+ * (symbol, type letter) and *bounded whether every value has a bound.
  */
 static bool
 upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
-		   bool hazards_ok, QipcExpr *out)
+		   bool hazards_ok, QipcExpr *out, int gk, List **leaves,
+		   bool *bounded)
 {
 	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) uinfo->scanrel->fdw_private;
 	UpperExprState st;
@@ -631,15 +711,25 @@ upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
 	st.uinfo = uinfo;
 	st.relid = relid;
 	st.partcol = fpinfo->topts.partition_column;
+	st.k = gk;
+	st.leaves = NIL;
 	memset(&ec, 0, sizeof(ec));
 	ec.relid = uinfo->scanrel->relid;
 	ec.arg = &st;
 	ec.column = upper_expr_column;
 	ec.add_arg = upper_expr_add_arg;
+	if (gk >= 0)
+		ec.leaf_range = upper_expr_leaf_range;
 	if (qipc_deparse_value(&ec, e, out) && out->qt != '\0' &&
 		(hazards_ok ? !(out->hkinds & QIPC_HZ_DIV0) :
 		 (out->hazards == NIL && out->nan_hazards == NIL)))
+	{
+		if (leaves)
+			*leaves = st.leaves;
+		if (bounded)
+			*bounded = (gk >= 0 && !ec.nobound && out->bound != NULL);
 		return true;
+	}
 	uinfo->xargs = saved_args;
 	uinfo->xconvs = saved_convs;
 	return false;
@@ -665,6 +755,9 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 	QipcExpr	xe;
 	char	   *hz_err = NULL;
 	char	   *hz_nan = NULL;
+	List	   *leaves = NIL;
+	bool		bounded = false;
+	List	   *hzrec = NIL;
 
 	foreach(lc, uinfo->tlist)
 	{
@@ -690,7 +783,9 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 				(strcmp(aname, "sum") == 0 || strcmp(aname, "avg") == 0) &&
 				exprType((Node *) tle->expr) == FLOAT8OID;
 
-			if (!upper_expr(root, uinfo, relid, tle->expr, fsum, &xe))
+			if (!upper_expr(root, uinfo, relid, tle->expr, fsum, &xe,
+							fsum ? list_length(uinfo->qnames) - uinfo->ngroup : -1,
+							&leaves, &bounded))
 				return false;
 			if (xe.hazards != NIL || xe.nan_hazards != NIL)
 			{
@@ -782,20 +877,85 @@ add_aggregate(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
 		 * aggregate_q comes first in its update clauses.
 		 */
 		char	   *fpre = psprintf("f%d:", k);
-		char	   *rest = strstr(aq.post, psprintf(",a%d:", k));
+		char	   *rest = aq.post ? strstr(aq.post, psprintf(",a%d:", k)) : NULL;
+		char	   *fbody;
 
 		if (aq.fixkind != QIPC_FIX_NAN || aq.post == NULL || rest == NULL ||
 			strncmp(aq.post, fpre, strlen(fpre)) != 0)
 			return false;
-		aq.extra = lappend(lappend(aq.extra, psprintf("e%d", k)),
-						   psprintf("(max;%s)", hz_err));
-		aq.extra = lappend(lappend(aq.extra, psprintf("z%d", k)),
-						   psprintf("(max;%s)", hz_nan));
-		aq.post = psprintf("f%d:?[e%d;0x02;?[z%d;0x01;%.*s]]%s", k, k, k,
-						   (int) (rest - aq.post - strlen(fpre)),
-						   aq.post + strlen(fpre), rest);
+		fbody = pnstrdup(aq.post + strlen(fpre), rest - aq.post - strlen(fpre));
+		if (bounded)
+		{
+			/*
+			 * Checked by group rather than row by row: the built-in max and
+			 * min of every column read bound the expression's values on
+			 * the group (expr.c); a group where an operand may be infinite
+			 * or a value may leave its range (G true) is marked 3 and its
+			 * rows are evaluated again, hazard trees and all, by
+			 * recompute_hz_q.  Only the underflow hazards, which no bound
+			 * excludes, are still evaluated on every row (eK).
+			 */
+			StringInfoData g;
+			ListCell   *l2;
+			int			i = 0;
+
+			if (aq.recompute == 1)
+			{
+				/*
+				 * A sum: max x alone tells a group without a value (-0w:
+				 * an infinite value marks the group 3 anyway), and the
+				 * bound replaces max |x| in the overflow test
+				 */
+				aq.extra = list_make4(psprintf("x%d", k), psprintf("(max;%s)", colsym),
+									  psprintf("n%d", k), pstrdup("(count;`i)"));
+				fbody = psprintf("?[x%d=-0w;0x00;?[9e307<=(\"f\"$n%d)*%s;0x03;0x00]]",
+								 k, k, xe.bound);
+				rest = psprintf(",a%d:?[x%d=-0w;0n;a%d]", k, k, k);
+			}
+			for (l2 = list_head(leaves); l2 != NULL; l2 = lnext(leaves, lnext(leaves, l2)))
+			{
+				char	   *sym = (char *) lfirst(l2);
+
+				aq.extra = lappend(lappend(aq.extra, psprintf("p%d_%d", k, i)),
+								   psprintf("(max;%s)", sym));
+				aq.extra = lappend(lappend(aq.extra, psprintf("q%d_%d", k, i)),
+								   psprintf("(min;%s)", sym));
+				i++;
+			}
+			initStringInfo(&g);
+			foreach(l2, xe.gchecks)
+				appendStringInfo(&g, "%s%s", g.len ? "|" : "", (char *) lfirst(l2));
+			if (g.len == 0)
+				appendStringInfoString(&g, "0b");
+			if (xe.uf_hazards != NIL)
+			{
+				QipcExpr	uf;
+
+				memset(&uf, 0, sizeof(uf));
+				uf.hazards = xe.uf_hazards;
+				aq.extra = lappend(lappend(aq.extra, psprintf("e%d", k)),
+								   psprintf("(max;%s)",
+											qipc_expr_hazard_tree_of(&uf, false)));
+				aq.post = psprintf("f%d:?[e%d;0x02;?[%s;0x03;%s]]%s", k, k,
+								   g.data, fbody, rest);
+			}
+			else
+				aq.post = psprintf("f%d:?[%s;0x03;%s]%s", k, g.data, fbody,
+								   rest);
+			hzrec = list_make2(hz_err, hz_nan);
+		}
+		else
+		{
+			aq.extra = lappend(lappend(aq.extra, psprintf("e%d", k)),
+							   psprintf("(max;%s)", hz_err));
+			aq.extra = lappend(lappend(aq.extra, psprintf("z%d", k)),
+							   psprintf("(max;%s)", hz_nan));
+			aq.post = psprintf("f%d:?[e%d;0x02;?[z%d;0x01;%s]]%s", k, k, k,
+							   fbody, rest);
+		}
 		uinfo->hazardous = true;
 	}
+	uinfo->hzrecs = lappend(uinfo->hzrecs, hzrec);
 	uinfo->fixkinds = lappend_int(uinfo->fixkinds, aq.fixkind);
 	uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
 	uinfo->auxcols = lappend(uinfo->auxcols,
@@ -1311,7 +1471,8 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 				QipcExpr	xe;
 				Oid			t = exprType((Node *) expr);
 
-				if (!upper_expr(root, uinfo, rte->relid, expr, false, &xe) ||
+				if (!upper_expr(root, uinfo, rte->relid, expr, false, &xe,
+								-1, NULL, NULL) ||
 					!((xe.qt == 'h' && t == INT2OID) ||
 					  (xe.qt == 'i' && t == INT4OID) ||
 					  (xe.qt == 'j' && t == INT8OID) ||
@@ -1333,6 +1494,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 			uinfo->posts = lappend(uinfo->posts, NULL);
 			uinfo->recomputes = lappend_int(uinfo->recomputes, 0);
 			uinfo->colsyms = lappend(uinfo->colsyms, NULL);
+			uinfo->hzrecs = lappend(uinfo->hzrecs, NIL);
 			uinfo->ngroup++;
 		}
 	}
@@ -1644,11 +1806,19 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 					kns = lappend(kns, makeString((char *) lfirst(l2)));
 				qipc_append_symbol_list(&kn, kns);
 			}
-			appendStringInfoString(&buf,
-								   recompute_q(pos - uinfo->ngroup,
-											   (char *) list_nth(uinfo->colsyms, pos),
-											   lfirst_int(lc), tbl.data,
-											   kc.data, kn.data, uinfo->ngroup));
+			if (list_nth(uinfo->hzrecs, pos) != NIL)
+				appendStringInfoString(&buf,
+									   recompute_hz_q(pos - uinfo->ngroup,
+													  (char *) list_nth(uinfo->colsyms, pos),
+													  (List *) list_nth(uinfo->hzrecs, pos),
+													  lfirst_int(lc), tbl.data,
+													  kc.data, kn.data, uinfo->ngroup));
+			else
+				appendStringInfoString(&buf,
+									   recompute_q(pos - uinfo->ngroup,
+												   (char *) list_nth(uinfo->colsyms, pos),
+												   lfirst_int(lc), tbl.data,
+												   kc.data, kn.data, uinfo->ngroup));
 		}
 	}
 
