@@ -154,6 +154,26 @@ SELECT ex_same($$SELECT DISTINCT upper(sym) FROM ex_trade$$,
 SELECT ex_same($$SELECT DISTINCT COALESCE(size, lot) FROM ex_trade$$,
             $$SELECT DISTINCT COALESCE(size, lot) FROM l_trade$$);
 
+-- a CASE of distinct text constants is grouped by the branch taken and
+-- COALESCE(column, 'text') by the column, then mapped on the groups; where
+-- the column holds both NULL and the constant (two groups, one key), q
+-- groups by the keys' own trees again
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT CASE WHEN price > 20 THEN 'high' ELSE 'low' END, COALESCE(sym, '?'), count(*)
+FROM ex_trade GROUP BY 1, 2;
+SELECT CASE WHEN price > 20 THEN 'high' ELSE 'low' END AS band, COALESCE(sym, '?') AS s, count(*), sum(size)
+FROM ex_trade GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT COALESCE(sym, 'IBM') AS s, count(*), sum(size) FROM ex_trade GROUP BY 1 ORDER BY 1;
+SELECT q, ex_same(q, replace(q, 'ex_trade', 'l_trade')) FROM (VALUES
+ ('SELECT COALESCE(sym, ''IBM''), count(*), sum(qty) FROM ex_trade GROUP BY 1'),
+ ('SELECT COALESCE(sym, ''IBM''), side, count(*) FROM ex_trade GROUP BY 1, 2'),
+ ('SELECT DISTINCT COALESCE(side, ''B'') FROM ex_trade'),
+ ('SELECT CASE WHEN price > 20 THEN ''a'' WHEN price > 10 THEN ''b'' WHEN price IS NULL THEN ''n'' ELSE ''c'' END, count(*) FROM ex_trade GROUP BY 1'),
+ ('SELECT CASE side WHEN ''B'' THEN ''buy'' WHEN ''S'' THEN ''sell'' ELSE ''none'' END, sum(size) FROM ex_trade GROUP BY 1'),
+ ('SELECT CASE WHEN price > 20 THEN ''x'' WHEN size > 0 THEN ''x'' ELSE ''y'' END, count(*) FROM ex_trade GROUP BY 1'),
+ ('SELECT CASE WHEN qty > 5 THEN ''big'' ELSE ''small'' END, COALESCE(side, ''?''), max(price) FROM ex_trade GROUP BY 1, 2')
+) v(q);
+
 -- buy volume per symbol: sum over a CASE (integer, bigint result)
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sym, sum(CASE WHEN side = 'B' THEN size ELSE 0 END) AS buys,
@@ -190,6 +210,49 @@ RESET qipc_fdw.enable_pushdown;
 -- local
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT sum(price / lot) FROM ex_trade;
+
+-- checked by group: the max and min of each column read (pK_i, qK_i) bound
+-- the argument on the group; only a group that may hold an infinite
+-- operand or a value beyond the bounds is evaluated again row by row.
+-- Division by a constant is pushed; its underflow test stays per row
+-- unless the dividend is an integer and the divisor at most 1 in magnitude.
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT sym, sum(price / 4), avg(price * 0.5) FROM ex_trade GROUP BY sym;
+SELECT ex_same($$SELECT sym, sum(price / 4), avg(price * 0.5), sum(price * size / 2), sum(size / 2 * price) FROM ex_trade GROUP BY sym$$,
+            $$SELECT sym, sum(price / 4), avg(price * 0.5), sum(price * size / 2), sum(size / 2 * price) FROM l_trade GROUP BY sym$$);
+-- one group per row of ex_float: infinities, NaN (inf * 0), overflow and
+-- underflow each in its own group, and the same groups summed together
+SELECT ex_same($$SELECT k, sum(a * k), sum(b * 2), avg(a + b) FROM ex_float WHERE k >= 2 GROUP BY k$$,
+            $$SELECT k, sum(a * k), sum(b * 2), avg(a + b) FROM l_float WHERE k >= 2 GROUP BY k$$);
+SELECT k, sum(a * b), avg(a * b) FROM ex_float WHERE k >= 2 GROUP BY k ORDER BY k;
+SELECT ex_same($$SELECT k, sum(a * b), avg(a * b) FROM ex_float WHERE k >= 2 GROUP BY k$$,
+            $$SELECT k, sum(a * b), avg(a * b) FROM l_float WHERE k >= 2 GROUP BY k$$);
+SELECT k > 4 AS big, sum(a * b), sum(-a * k) FROM ex_float WHERE k >= 2 GROUP BY 1 ORDER BY 1;
+SELECT ex_same($$SELECT k > 4, sum(a * b), sum(-a * k), avg(b / 2) FROM ex_float WHERE k >= 2 GROUP BY 1$$,
+            $$SELECT k > 4, sum(a * b), sum(-a * k), avg(b / 2) FROM l_float WHERE k >= 2 GROUP BY 1$$);
+SELECT ex_same($$SELECT k, sum(CASE WHEN k > 3 THEN a * b ELSE 0 END) FROM ex_float WHERE k >= 2 GROUP BY k$$,
+            $$SELECT k, sum(CASE WHEN k > 3 THEN a * b ELSE 0 END) FROM l_float WHERE k >= 2 GROUP BY k$$);
+\set VERBOSITY sqlstate
+-- overflow (1e200 * 1e200), underflow (1e-200 * 1e-200, 1e-200 / 1e300),
+-- an integer out of range inside a float sum
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT k, sum(a * b) FROM ex_float WHERE k = 1 GROUP BY k;
+SELECT k, sum(a * b) FROM ex_float WHERE k = 0 GROUP BY k;
+SELECT k, sum(a * b) FROM ex_float WHERE k = 1 GROUP BY k;
+SELECT k, sum(a / 1e300) FROM ex_float WHERE k = 1 GROUP BY k;
+SELECT sym, sum(price * (size * 2)) FROM ex_trade GROUP BY sym;
+SELECT sym, sum(price * (qty + qty)) FROM ex_trade GROUP BY sym;
+SET qipc_fdw.enable_pushdown = off;
+SELECT k, sum(a * b) FROM ex_float WHERE k = 0 GROUP BY k;
+SELECT k, sum(a * b) FROM ex_float WHERE k = 1 GROUP BY k;
+SELECT k, sum(a / 1e300) FROM ex_float WHERE k = 1 GROUP BY k;
+SELECT sym, sum(price * (size * 2)) FROM ex_trade GROUP BY sym;
+SELECT sym, sum(price * (qty + qty)) FROM ex_trade GROUP BY sym;
+RESET qipc_fdw.enable_pushdown;
+\set VERBOSITY default
+-- without the rows that raise, the same groups' sums are PostgreSQL's
+SELECT ex_same($$SELECT sym, sum(price * (size * 2)), sum(price * (qty + qty)) FROM ex_trade WHERE size BETWEEN -1000000 AND 1000000 AND qty BETWEEN -1000 AND 1000 GROUP BY sym$$,
+            $$SELECT sym, sum(price * (size * 2)), sum(price * (qty + qty)) FROM l_trade WHERE size BETWEEN -1000000 AND 1000000 AND qty BETWEEN -1000 AND 1000 GROUP BY sym$$);
 
 -- a partitioned table: per-row expressions are evaluated in each
 -- partition, built-in aggregates combined by kdb+

@@ -726,6 +726,15 @@ deparse_coalesce(QipcExprCxt *cxt, CoalesceExpr *ce, QipcExpr *out)
 			null_test(qt, vs[i].tree);
 	}
 	out->tree = acc;
+	/* COALESCE(symbol column, 'text') as a key: by the column, then filled */
+	if (n == 2 && qt == 's' && vs[0].leaf_col && vs[1].is_const &&
+		vs[1].hazards == NIL && vs[0].hazards == NIL)
+	{
+		out->prekey = vs[0].tree;
+		out->keymap = psprintf("(^;%s;%%s)", vs[1].tree);
+		out->keyclash = psprintf("(any (t`%%s)=`$\"\")&any (t`%%s)=first %s",
+								 vs[1].tree);
+	}
 	return true;
 }
 
@@ -814,6 +823,60 @@ deparse_case(QipcExprCxt *cxt, CaseExpr *ce, QipcExpr *out)
 		acc = psprintf("(?;%s;%s;%s)", (char *) list_nth(conds, i),
 					   (char *) list_nth(results, i), acc);
 	out->tree = acc;
+
+	/*
+	 * A key whose results are distinct text constants: by the number of
+	 * the branch taken (the condition itself for one WHEN), then mapped to
+	 * the results
+	 */
+	if (qt == 's' && ce->defresult && out->hazards == NIL &&
+		out->nan_hazards == NIL && cxt->dry == 0)
+	{
+		List	   *texts = NIL;
+		ListCell   *l2;
+		bool		ok = true;
+
+		foreach(lc, arms)
+		{
+			Expr	   *a = (Expr *) lfirst(lc);
+
+			while (a && IsA(a, RelabelType))
+				a = ((RelabelType *) a)->arg;
+			if (!IsA(a, Const) || ((Const *) a)->constisnull)
+			{
+				ok = false;
+				break;
+			}
+			foreach(l2, texts)
+			{
+				if (strcmp((char *) lfirst(l2),
+						   TextDatumGetCString(((Const *) a)->constvalue)) == 0)
+					ok = false;
+			}
+			texts = lappend(texts, TextDatumGetCString(((Const *) a)->constvalue));
+		}
+		if (ok && list_length(conds) == 1)
+		{
+			out->prekey = (char *) linitial(conds);
+			out->keymap = psprintf("(?;%%s;%s;%s)", (char *) linitial(results),
+								   elsev.tree);
+		}
+		else if (ok)
+		{
+			StringInfoData m;
+
+			acc = psprintf("%dj", list_length(conds));
+			for (i = list_length(conds) - 1; i >= 0; i--)
+				acc = psprintf("(?;%s;%dj;%s)", (char *) list_nth(conds, i), i, acc);
+			out->prekey = acc;
+			initStringInfo(&m);
+			appendStringInfoString(&m, "(@;(enlist");
+			foreach(l2, results)
+				appendStringInfo(&m, ";%s", (char *) lfirst(l2));
+			appendStringInfo(&m, ";%s);%%s)", elsev.tree);
+			out->keymap = m.data;
+		}
+	}
 	return true;
 }
 

@@ -905,6 +905,20 @@ typedef struct QipcExpr
 	bool		no_tiny;		/* every non-zero value has |v| >= 1 */
 	bool		has_cval;		/* a constant: its value is cval */
 	double		cval;
+
+	/*
+	 * A text-valued CASE with distinct constant results or COALESCE(column,
+	 * constant), as a grouping key: q may group by prekey (the index of the
+	 * CASE branch taken, or the column), which is cheaper than computing
+	 * the symbol of every row, and then map the few groups' keys with
+	 * keymap (a parse tree with %s for the key column's symbol).  Where
+	 * two groups may map to one key (the column's null and the constant),
+	 * keyclash (q text with two %s for the result table's key column) is
+	 * true on the reduced result, and the grouping must be done by tree.
+	 */
+	char	   *prekey;
+	char	   *keymap;
+	char	   *keyclash;
 } QipcExpr;
 
 typedef struct QipcExprCxt

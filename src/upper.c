@@ -119,6 +119,9 @@ typedef struct QipcFdwUpperInfo
 	List	   *recomputes;		/* IntList per tlist entry: AggQ.recompute */
 	List	   *colsyms;		/* char * per tlist entry: the aggregated
 								 * column's q symbol, or NULL */
+	List	   *keypres;		/* char * per group key: QipcExpr.prekey */
+	List	   *keymaps;		/* char * per group key: QipcExpr.keymap */
+	List	   *keyclashes;		/* char * per group key: QipcExpr.keyclash */
 	List	   *hzrecs;			/* List per tlist entry: the error and NaN
 								 * hazard trees of a float sum's argument
 								 * checked by group (recompute_hz_q), or
@@ -1464,6 +1467,9 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 		if (sgref && get_sortgroupref_clause_noerr(sgref, keyclauses))
 		{
 			char	   *qkey = group_key_q(root, input_rel, rte->relid, expr);
+			char	   *prekey = NULL;
+			char	   *keymap = NULL;
+			char	   *keyclash = NULL;
 
 			if (qkey == NULL)
 			{
@@ -1479,7 +1485,13 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 					  (xe.qt == 's' && (t == TEXTOID || t == VARCHAROID))))
 					return;
 				qkey = xe.tree;
+				prekey = xe.prekey;
+				keymap = xe.keymap;
+				keyclash = xe.keyclash;
 			}
+			uinfo->keypres = lappend(uinfo->keypres, prekey);
+			uinfo->keymaps = lappend(uinfo->keymaps, keymap);
+			uinfo->keyclashes = lappend(uinfo->keyclashes, keyclash);
 			uinfo->tlist = lappend(uinfo->tlist,
 								   makeTargetEntry(expr, list_length(uinfo->tlist) + 1,
 												   NULL, false));
@@ -1616,6 +1628,32 @@ qipc_upper_scan_rel(RelOptInfo *rel)
 		: NULL;
 }
 
+/* the by phrase (names)!(trees) of n keys, or 0b */
+static char *
+by_phrase(int n, List *names, List *trees)
+{
+	StringInfoData b;
+	ListCell   *lc;
+
+	initStringInfo(&b);
+	if (n == 0)
+	{
+		appendStringInfoString(&b, "0b");
+		return b.data;
+	}
+	appendStringInfoChar(&b, '(');
+	foreach(lc, names)
+		appendStringInfo(&b, "%s`%s", n == 1 ? "enlist " : "",
+						 (char *) lfirst(lc));
+	appendStringInfoString(&b, ")!(");
+	foreach(lc, trees)
+		appendStringInfo(&b, "%s%s", lc == list_head(trees) ?
+						 (n == 1 ? "enlist " : "") : ";",
+						 (char *) lfirst(lc));
+	appendStringInfoChar(&b, ')');
+	return b.data;
+}
+
 /*
  * qipc_get_upper_plan
  *		GetForeignPlan for a pushed-down aggregation: the q select with a by
@@ -1645,7 +1683,10 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	char	   *query;
 	int			where_end;
 	int			by_start;
+	int			aggs_start;
 	int			sel_end;
+	bool		keypre = false;
+	char	   *byfull;
 
 	initStringInfo(&tbl);
 	qipc_append_symbol(&tbl, fpinfo->topts.table);
@@ -1671,27 +1712,33 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 	i = 0;
 	forboth(lc, uinfo->qexprs, ln, uinfo->qnames)
 	{
-		if (i++ >= uinfo->ngroup)
+		if (i >= uinfo->ngroup)
 			break;
 		keycols = lappend(keycols, strVal(lfirst(lc)));
 		keynames = lappend(keynames, strVal(lfirst(ln)));
+		if (list_nth(uinfo->keypres, i) != NULL)
+			keypre = true;
+		i++;
 	}
-	if (uinfo->ngroup == 0)
-		appendStringInfoString(&buf, "0b");
-	else
+	byfull = by_phrase(uinfo->ngroup, keynames, keycols);
+	if (keypre)
 	{
-		appendStringInfoChar(&buf, '(');
-		foreach(lc, keynames)
-			appendStringInfo(&buf, "%s`%s", uinfo->ngroup == 1 ? "enlist " : "",
-							 (char *) lfirst(lc));
-		appendStringInfoString(&buf, ")!(");
+		/* by the pre-keys, mapped to the keys on the reduced result */
+		List	   *pres = NIL;
+
+		i = 0;
 		foreach(lc, keycols)
-			appendStringInfo(&buf, "%s%s", lc == list_head(keycols) ?
-							 (uinfo->ngroup == 1 ? "enlist " : "") : ";",
-							 (char *) lfirst(lc));
-		appendStringInfoChar(&buf, ')');
+		{
+			char	   *pk = (char *) list_nth(uinfo->keypres, i++);
+
+			pres = lappend(pres, pk ? pk : lfirst(lc));
+		}
+		appendStringInfoString(&buf, by_phrase(uinfo->ngroup, keynames, pres));
 	}
+	else
+		appendStringInfoString(&buf, byfull);
 	appendStringInfoChar(&buf, ';');
+	aggs_start = buf.len;
 
 	/*
 	 * aggregates: (`a0`n0`m0...)!(tree;tree;...): built-in aggregates only,
@@ -1755,6 +1802,67 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		appendStringInfoString(&buf, ")]");
 	}
 	sel_end = buf.len;
+
+	if (keypre)
+	{
+		/*
+		 * The pre-keys' groups mapped to the keys; where two groups could
+		 * become one key (keyclash), the select is made again by the keys'
+		 * own trees
+		 */
+		StringInfoData mb;
+		StringInfoData cb;
+
+		initStringInfo(&mb);
+		initStringInfo(&cb);
+		i = 0;
+		forboth(lc, uinfo->keymaps, ln, uinfo->keyclashes)
+		{
+			char	   *gname = (char *) list_nth(keynames, i);
+
+			i++;
+			if (list_nth(uinfo->keypres, i - 1) == NULL)
+				continue;
+			appendStringInfo(&mb, "%s`%s", mb.len ? "" : "", gname);
+			if (lfirst(ln) != NULL)
+			{
+				appendStringInfo(&cb, "%s(", cb.len ? "|" : "");
+				appendStringInfo(&cb, (char *) lfirst(ln), gname, gname);
+				appendStringInfoChar(&cb, ')');
+			}
+		}
+		{
+			StringInfoData db;
+			int			nm = 0;
+			bool		firstm = true;
+
+			initStringInfo(&db);
+			i = 0;
+			foreach(lc, uinfo->keymaps)
+			{
+				if (lfirst(lc) != NULL && list_nth(uinfo->keypres, i) != NULL)
+				{
+					char	   *sym = psprintf("`%s", (char *) list_nth(keynames, i));
+
+					appendStringInfo(&db, "%s", firstm ? "" : ";");
+					appendStringInfo(&db, (char *) lfirst(lc), sym);
+					firstm = false;
+					nm++;
+				}
+				i++;
+			}
+			mb.data = psprintf("![t;();0b;(%s%s)!(%s%s)]",
+							   nm == 1 ? "enlist " : "", mb.data,
+							   nm == 1 ? "enlist " : "", db.data);
+		}
+		if (cb.len)
+			appendStringInfo(&buf, "; t:$[%s; 0!?[%s;w;%s;%s; %s]",
+							 cb.data, tbl.data, byfull,
+							 pnstrdup(buf.data + aggs_start, sel_end - aggs_start),
+							 mb.data);
+		else
+			appendStringInfo(&buf, "; t:%s", mb.data);
+	}
 
 	/* combine the built-in aggregates on the reduced result */
 	{
