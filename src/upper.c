@@ -567,25 +567,35 @@ recompute_hz_q(int k, const char *X, List *hz, int kind, const char *tbl,
 			   const char *keycols, const char *keynames, int ngroup)
 {
 	StringInfoData b;
+	const char *he = (const char *) linitial(hz);
+	const char *hn = (const char *) lsecond(hz);
+	bool		has_he = strcmp(he, "0b") != 0;
+	bool		has_hn = strcmp(hn, "0b") != 0;
 
+	/* a hazard tree that is never true is left out (no atom columns) */
 	initStringInfo(&b);
 	appendStringInfo(&b, "; r:where 0x03=t`f%d; if[count r; ", k);
-	appendStringInfo(&b, "v:{[c;e;he;hn] r:?[%s;c;0b;`y`h`n!(e;he;hn)]; "
-					 "if[any r`h; :(0n;0x02)]; "
-					 "m:$[any r`n; first where r`n; count r`n]; "
+	appendStringInfo(&b, "v:{[c;e;he;hn] r:?[%s;c;0b;(%s`y%s%s)!(%se%s%s)]; ",
+					 tbl, has_he || has_hn ? "" : "enlist ",
+					 has_he ? "`h" : "", has_hn ? "`n" : "",
+					 has_he || has_hn ? "" : "enlist ",
+					 has_he ? ";he" : "", has_hn ? ";hn" : "");
+	if (has_he)
+		appendStringInfoString(&b, "if[any r`h; :(0n;0x02)]; ");
+	appendStringInfo(&b, "m:%s; "
 					 "y:m#r`y; y:\"f\"$y where not null y; "
 					 "s:sums y; p:-1_0f,s; "
 					 "o:any (0w=abs s)&(not 0w=abs p)&not 0w=abs y; ",
-					 tbl);
+					 has_hn ? "$[any r`n; first where r`n; count r`y]" : "count r`y");
 	if (kind == 2)
 		appendStringInfo(&b,
 						 "if[(not o)&any 1e140<=abs y where not 0w=abs y; "
 						 "o:last %s]; ", ACCUM_REPLAY);
-	appendStringInfo(&b, "$[o; (0n;0x02); m<count r`n; (0n;0x01); "
+	appendStringInfo(&b, "$[o; (0n;0x02); m<count r`y; (0n;0x01); "
 					 "0=count y; (0n;0x00); (any y=0w)&any y=-0w; (0n;0x01); "
 					 "(%s;0x00)]}[;%s;%s;%s] each ",
 					 kind == 2 ? "(last s)%count y" : "last s",
-					 X, (char *) linitial(hz), (char *) lsecond(hz));
+					 X, he, hn);
 	if (ngroup == 0)
 		appendStringInfoString(&b, "(count r)#enlist w; ");
 	else

@@ -117,7 +117,16 @@ $$;
 -- grouping and DISTINCT keys (diff_gen_agg, diff_gen_distinct)
 CREATE OR REPLACE FUNCTION diff_expr_key() RETURNS text
 LANGUAGE sql VOLATILE AS $$
-	SELECT CASE WHEN random() < 0.6 THEN diff_expr_text()
+	SELECT CASE WHEN random() < 0.45 THEN diff_expr_text()
+				-- text CASE/COALESCE keys grouped by branch or column and
+				-- mapped on the groups (s holds both NULL and 'IBM')
+				WHEN random() < 0.3 THEN diff_pick(ARRAY[
+					$q$CASE WHEN f > 1 THEN 'big' ELSE 'small' END$q$,
+					$q$CASE WHEN i > 0 THEN 'pos' WHEN i < 0 THEN 'neg' ELSE 'zero' END$q$,
+					$q$CASE WHEN finf > 0 THEN 'up' WHEN finf IS NULL THEN 'none' ELSE 'down' END$q$,
+					$q$CASE WHEN h > 0 THEN 'a' WHEN h < 0 THEN 'a' ELSE 'b' END$q$,
+					$q$CASE s WHEN 'IBM' THEN 'x' WHEN 'abc' THEN 'y' ELSE 'z' END$q$,
+					$q$COALESCE(s, 'IBM')$q$, $q$COALESCE(s, 'zz')$q$, $q$COALESCE(g, 'a')$q$])
 				WHEN random() < 0.5 THEN diff_pick(ARRAY['COALESCE(i, 0)', 'COALESCE(h, -1::smallint)',
 														 'CASE WHEN f > 0 THEN i END',
 														 'CASE WHEN h > 0 THEN 1 ELSE 0 END'])
@@ -141,13 +150,24 @@ BEGIN
 		a := format('%s(%s)', diff_pick(ARRAY['min', 'max']),
 					diff_pick(ARRAY['COALESCE(i, -1)', 'CASE WHEN h > 0 THEN h END',
 									'CASE WHEN f > 0 THEN f ELSE 0 END', diff_expr_nodiv(diff_expr_int(1))]));
-	ELSE
+	ELSIF r < 0.85 THEN
 		-- float sums may add in another order (see the checker's float
 		-- classes): terms scaled like f itself, so that the tolerance holds
 		a := format('%s(%s)', diff_pick(ARRAY['sum', 'avg']),
 					diff_pick(ARRAY['CASE WHEN i > 0 THEN f ELSE 0 END', 'COALESCE(f, 0)',
 									'f * 2', '-f', 'f + 0.5', '(f - 1) * 0.25',
-									'finf * 2', 'finf - f']));
+									'finf * 2', 'finf - f', 'f / 4', 'f / -0.5']));
+		f := 'f8';
+	ELSE
+		-- VWAP-like: a float column times an integer one, checked by group
+		-- (infinities, inf * 0 = NaN, +inf with -inf); finf holds +-1,
+		-- 0.5 and infinities only, so its products with integers sum
+		-- exactly in any order
+		a := format('%s(%s)', diff_pick(ARRAY['sum', 'avg', 'sum']),
+					diff_pick(ARRAY['finf * i', 'finf * h', 'finf * i * 0.5', '(finf + 1) * h',
+									'CASE WHEN h > 0 THEN finf * i END', 'COALESCE(finf * h, 0)',
+									'finf * i / 4', '-(finf * h)', 'finf * (h + 1)',
+									'CASE WHEN s = ''IBM'' THEN finf ELSE finf * h END']));
 		f := 'f8';
 	END IF;
 END $$;

@@ -1990,6 +1990,15 @@ tree_to_node(K *t)
 		n->name = q_pstrndup(t->a.s, strlen(t->a.s));
 		return n;
 	}
+	/*
+	 * a one-item list -- general, or a symbol vector like ,`x -- quotes
+	 * its item, as kdb+'s eval does (eval_tree in q_table.c): `s=,`x in a
+	 * partition's aggregate compares with the atom `x
+	 */
+	if (t->type == KIPC_T_LIST && t->n == 1)
+		return q_node_const(kipc_ref(t->v.objs[0]));
+	if (t->type == KIPC_T_SYMBOL && t->n == 1)
+		return q_node_const(kipc_new_symbol(t->v.syms[0]));
 	if (t->type == KIPC_T_LIST && t->n > 0)
 	{
 		QNode	   *n = q_node(N_APPLY, (int) t->n);
