@@ -505,6 +505,13 @@ extern void qipc_foreign_async_notify(AsyncRequest *areq);
  *	  PostgreSQL's avg divides (numeric_div), NULL for no value.
  */
 #define QIPC_FIX_AVG128		4
+/*
+ *	- QIPC_FIX_RANGE (a smallint/integer arithmetic grouping key, computed
+ *	  in q floats): aux is boolean, true when some row's key is out of the
+ *	  type's range (or reads a q integer infinity): PostgreSQL raises
+ *	  22003 evaluating that row's key, so the scan raises it.
+ */
+#define QIPC_FIX_RANGE		5
 
 /* ----------------------------------------------------------------
  * Type mapping (typemap.c): the only file that knows both Oid and kipc

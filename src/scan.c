@@ -1262,6 +1262,14 @@ apply_fixups(QipcFdwScanState *fsstate, int64 row, Datum *values,
 			case QIPC_FIX_INF:
 				infinity = (kipc_get_g(aux, row) != 0);
 				break;
+			case QIPC_FIX_RANGE:
+				if (kipc_get_g(aux, row) != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("%s out of range",
+									strcmp(coltype, "smallint") == 0 ?
+									"smallint" : "integer")));
+				break;
 			case QIPC_FIX_SUM128:
 			case QIPC_FIX_AVG128:
 				if (isnull[a])

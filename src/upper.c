@@ -122,6 +122,9 @@ typedef struct QipcFdwUpperInfo
 	List	   *keypres;		/* char * per group key: QipcExpr.prekey */
 	List	   *keymaps;		/* char * per group key: QipcExpr.keymap */
 	List	   *keyclashes;		/* char * per group key: QipcExpr.keyclash */
+	List	   *keychecks;		/* char * per group key: q statements setting
+								 * the QIPC_FIX_RANGE flag of an arithmetic
+								 * key, or NULL */
 	List	   *hzrecs;			/* List per tlist entry: the error and NaN
 								 * hazard trees of a float sum's argument
 								 * checked by group (recompute_hz_q), or
@@ -645,6 +648,7 @@ typedef struct UpperExprState
 	int			k;				/* group checks for aggregate k, or -1 */
 	List	   *leaves;			/* group checks: column symbol, q type (as a
 								 * one-letter string) per column read */
+	bool		key;			/* k is a grouping key's number */
 } UpperExprState;
 
 static char
@@ -695,16 +699,17 @@ upper_expr_leaf_range(void *arg, const char *sym, char qt, char **maxname,
 	if (lc == NULL)
 		st->leaves = lappend(lappend(st->leaves, pstrdup(sym)),
 							 psprintf("%c", qt));
-	*maxname = psprintf("p%d_%d", st->k, i / 2);
-	*minname = psprintf("q%d_%d", st->k, i / 2);
+	*maxname = psprintf("%s%d_%d", st->key ? "kx" : "p", st->k, i / 2);
+	*minname = psprintf("%s%d_%d", st->key ? "kn" : "q", st->k, i / 2);
 }
 
 /*
  * expression e as a hazard-free q value, or false (arguments kept only on
  * success); with hazards_ok, hazard rows other than division by zero are
  * allowed (the caller handles them).  With gk >= 0 the expression's group
- * checks for aggregate gk are made too: *leaves gets the columns read
- * (symbol, type letter) and *bounded whether every value has a bound.
+ * checks for aggregate gk are made too (for grouping key g: gk = -2 - g):
+ * *leaves gets the columns read (symbol, type letter) and *bounded whether
+ * every value has a bound.
  */
 static bool
 upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
@@ -724,14 +729,15 @@ upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
 	st.uinfo = uinfo;
 	st.relid = relid;
 	st.partcol = fpinfo->topts.partition_column;
-	st.k = gk;
+	st.k = gk >= 0 ? gk : (gk <= -2 ? -2 - gk : -1);
+	st.key = (gk <= -2);
 	st.leaves = NIL;
 	memset(&ec, 0, sizeof(ec));
 	ec.relid = uinfo->scanrel->relid;
 	ec.arg = &st;
 	ec.column = upper_expr_column;
 	ec.add_arg = upper_expr_add_arg;
-	if (gk >= 0)
+	if (gk >= 0 || gk <= -2)
 		ec.leaf_range = upper_expr_leaf_range;
 	if (qipc_deparse_value(&ec, e, out) && out->qt != '\0' &&
 		(hazards_ok ? !(out->hkinds & QIPC_HZ_DIV0) :
@@ -740,7 +746,8 @@ upper_expr(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid, Expr *e,
 		if (leaves)
 			*leaves = st.leaves;
 		if (bounded)
-			*bounded = (gk >= 0 && !ec.nobound && out->bound != NULL);
+			*bounded = ((gk >= 0 || gk <= -2) && !ec.nobound &&
+						out->bound != NULL);
 		return true;
 	}
 	uinfo->xargs = saved_args;
@@ -1385,6 +1392,78 @@ group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
 }
 
 /*
+ * int_arith_key
+ *		A smallint/integer arithmetic grouping key (size / 100, qty * 2),
+ *		computed in q floats (expr.c) and cast to longs by the by phrase,
+ *		where the float values are exact integers.  PostgreSQL
+ *		evaluates the key on every row, so one row out of range (or one q
+ *		integer infinity read) raises 22003 for the whole query: instead of
+ *		testing every row, the built-in max and min of the columns read
+ *		bound the key on each group (*extra, as for float sums); only when
+ *		some group's bound leaves the range are the rows tested with the
+ *		hazard trees, and then the QIPC_FIX_RANGE flag kG (*check: q
+ *		statements) of every result row tells the scan to raise the error.
+ *		Division only by a non-zero constant.
+ */
+static bool
+int_arith_key(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Oid relid,
+			  Expr *expr, QipcExpr *xe, List **extra, char **check)
+{
+	Oid			t = exprType((Node *) expr);
+	int			g = uinfo->ngroup;
+	List	   *leaves = NIL;
+	bool		bounded = false;
+	ListCell   *lc;
+	StringInfoData gb;
+	StringInfoData b;
+	QipcExpr	all;
+	int			i = 0;
+
+	if ((t != INT2OID && t != INT4OID) ||
+		!upper_expr(root, uinfo, relid, expr, true, xe, -2 - g, &leaves,
+					&bounded))
+		return false;
+	if (xe->qt != 'f' || !bounded)
+		return false;			/* (the caller gives up the path) */
+	for (lc = list_head(leaves); lc != NULL; lc = lnext(leaves, lnext(leaves, lc)))
+	{
+		*extra = lappend(lappend(*extra, psprintf("kx%d_%d", g, i)),
+						 psprintf("(max;%s)", (char *) lfirst(lc)));
+		*extra = lappend(lappend(*extra, psprintf("kn%d_%d", g, i)),
+						 psprintf("(min;%s)", (char *) lfirst(lc)));
+		i++;
+	}
+	initStringInfo(&gb);
+	foreach(lc, xe->gchecks)
+		appendStringInfo(&gb, "%s%s", gb.len ? "|" : "", (char *) lfirst(lc));
+	if (gb.len == 0)
+		appendStringInfoString(&gb, "0b");
+	memset(&all, 0, sizeof(all));
+	all.hazards = xe->hazards;
+	all.nan_hazards = xe->nan_hazards;
+	initStringInfo(&b);
+	{
+		QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) uinfo->scanrel->fdw_private;
+		StringInfoData tb;
+
+		initStringInfo(&tb);
+		qipc_append_symbol(&tb, fpinfo->topts.table);
+		appendStringInfo(&b, "; t:update k%d:%s from t; if[any t`k%d; "
+						 "e:any (?[%s;w;0b;(enlist`h)!enlist %s])`h; "
+						 "t:![t;();0b;(enlist`k%d)!enlist e]]",
+						 g, gb.data, g, tb.data, qipc_expr_hazard_tree(&all), g);
+	}
+	*check = b.data;
+	/*
+	 * as longs: the scan reads them into the type (2147483647 and
+	 * -2147483648 are values there, but q's int infinity and null)
+	 */
+	xe->tree = psprintf("($;\"j\";%s)", xe->tree);
+	uinfo->hazardous = true;
+	return true;
+}
+
+/*
  * add_grouping_path
  *		The aggregation of input_rel into grouped_rel, computed by q.  With
  *		extra NULL, grouped_rel is the DISTINCT rel of a query without
@@ -1480,6 +1559,8 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 			char	   *prekey = NULL;
 			char	   *keymap = NULL;
 			char	   *keyclash = NULL;
+			List	   *keyextra = NIL;
+			char	   *keycheck = NULL;
 
 			if (qkey == NULL)
 			{
@@ -1487,12 +1568,17 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 				QipcExpr	xe;
 				Oid			t = exprType((Node *) expr);
 
-				if (!upper_expr(root, uinfo, rte->relid, expr, false, &xe,
-								-1, NULL, NULL) ||
-					!((xe.qt == 'h' && t == INT2OID) ||
-					  (xe.qt == 'i' && t == INT4OID) ||
-					  (xe.qt == 'j' && t == INT8OID) ||
-					  (xe.qt == 's' && (t == TEXTOID || t == VARCHAROID))))
+				if (upper_expr(root, uinfo, rte->relid, expr, false, &xe,
+							   -1, NULL, NULL))
+				{
+					if (!((xe.qt == 'h' && t == INT2OID) ||
+						  (xe.qt == 'i' && t == INT4OID) ||
+						  (xe.qt == 'j' && t == INT8OID) ||
+						  (xe.qt == 's' && (t == TEXTOID || t == VARCHAROID))))
+						return;
+				}
+				else if (!int_arith_key(root, uinfo, rte->relid, expr, &xe,
+										&keyextra, &keycheck))
 					return;
 				qkey = xe.tree;
 				prekey = xe.prekey;
@@ -1502,17 +1588,20 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 			uinfo->keypres = lappend(uinfo->keypres, prekey);
 			uinfo->keymaps = lappend(uinfo->keymaps, keymap);
 			uinfo->keyclashes = lappend(uinfo->keyclashes, keyclash);
+			uinfo->keychecks = lappend(uinfo->keychecks, keycheck);
 			uinfo->tlist = lappend(uinfo->tlist,
 								   makeTargetEntry(expr, list_length(uinfo->tlist) + 1,
 												   NULL, false));
 			uinfo->qexprs = lappend(uinfo->qexprs, makeString(qkey));
 			uinfo->qnames = lappend(uinfo->qnames,
 									makeString(psprintf("g%d", uinfo->ngroup)));
-			uinfo->fixkinds = lappend_int(uinfo->fixkinds, 0);
+			uinfo->fixkinds = lappend_int(uinfo->fixkinds,
+										  keycheck ? QIPC_FIX_RANGE : 0);
 			uinfo->auxexprs = lappend(uinfo->auxexprs, NULL);
 			uinfo->auxcols = lappend(uinfo->auxcols, NULL);
-			uinfo->auxtypes = lappend(uinfo->auxtypes, NULL);
-			uinfo->extras = lappend(uinfo->extras, NIL);
+			uinfo->auxtypes = lappend(uinfo->auxtypes,
+									  keycheck ? makeString(format_type_be(exprType((Node *) expr))) : NULL);
+			uinfo->extras = lappend(uinfo->extras, keyextra);
 			uinfo->posts = lappend(uinfo->posts, NULL);
 			uinfo->recomputes = lappend_int(uinfo->recomputes, 0);
 			uinfo->colsyms = lappend(uinfo->colsyms, NULL);
@@ -1769,7 +1858,22 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 			List	   *fixup;
 
 			if (k < 0)
+			{
+				/* a grouping key's extras (int_arith_key) and flag */
+				for (e = 0; e + 1 < list_length((List *) lfirst(la)); e += 2)
+				{
+					names = lappend(names, list_nth((List *) lfirst(la), e));
+					exprs = lappend(exprs, list_nth((List *) lfirst(la), e + 1));
+				}
+				if (fixkind == QIPC_FIX_RANGE)
+					fixups = lappend(fixups,
+									 list_make5(makeInteger(fixkind),
+												makeInteger(pos + 1),
+												makeString(psprintf("k%d", pos)),
+												makeString("?"),
+												list_nth(uinfo->auxtypes, pos)));
 				continue;
+			}
 			names = lappend(names, psprintf("a%d", k));
 			exprs = lappend(exprs, strVal(lfirst(lc)));
 			for (e = 0; e + 1 < list_length((List *) lfirst(la)); e += 2)
@@ -1888,6 +1992,11 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 		}
 		if (!firstp)
 			appendStringInfoString(&buf, " from t");
+	}
+	foreach(lc, uinfo->keychecks)
+	{
+		if (lfirst(lc) != NULL)
+			appendStringInfoString(&buf, (char *) lfirst(lc));
 	}
 	i = 0;
 	foreach(lc, uinfo->recomputes)
