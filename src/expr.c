@@ -40,8 +40,11 @@
  * taken, a COALESCE argument only after nulls).  The caller decides what to
  * do with them: a WHERE condition is sent as a superset (the condition or a
  * hazard) and checked again by PostgreSQL, which then raises the error or
- * computes the value itself; elsewhere an expression with hazards is not
- * pushed.
+ * computes the value itself.  An aggregation (upper.c) may instead check
+ * them by group (QipcExpr.bound and gchecks: magnitude bounds over the
+ * per-group max and min of the columns read), testing rows only in the
+ * rare groups that may hold a hazard; elsewhere an expression with hazards
+ * is not pushed.
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
