@@ -541,6 +541,7 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 			break;
 		case '/':
 			v = psprintf("(%%;%s;%s)", L, R);
+
 			/*
 			 * x/0 raises 22012 (for a float x that is not NaN: never null);
 			 * never for a non-zero constant divisor
@@ -585,10 +586,11 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 			fin = psprintf("(not;(=;0w;(abs;%s)))", L);
 		out->hazards = lappend(out->hazards,
 							   psprintf("(&;(=;0w;(abs;%s));%s)", v, fin));
+
 		/*
-		 * Underflow: none when one factor is zero or at least 1 in
-		 * magnitude (an integer: |x * n| >= |x|), nor for a dividend of
-		 * such values and a constant divisor of magnitude at most 1
+		 * Underflow: none when one factor is zero or at least 1 in magnitude
+		 * (an integer: |x * n| >= |x|), nor for a dividend of such values and
+		 * a constant divisor of magnitude at most 1
 		 */
 		if (name[0] == '*' && !l.no_tiny && !r.no_tiny)
 		{
