@@ -282,25 +282,6 @@ strip_relabel(Expr *e)
 }
 
 /*
- * same_column
- *		Whether a and b read the same column of the same relation.  Above a
- *		left join (PostgreSQL 16 and later) a grouping key's Var carries the
- *		join in varnullingrels while the join clause's Var does not; both
- *		name the same column of the foreign table.
- */
-static bool
-same_column(Expr *a, Expr *b)
-{
-	a = strip_relabel(a);
-	b = strip_relabel(b);
-	if (IsA(a, Var) && IsA(b, Var))
-		return ((Var *) a)->varno == ((Var *) b)->varno &&
-			((Var *) a)->varattno == ((Var *) b)->varattno &&
-			((Var *) a)->varlevelsup == ((Var *) b)->varlevelsup;
-	return equal(a, b);
-}
-
-/*
  * planned_in_preprocessing
  *		Is this query level (or one it is nested in) a SubLink's or CTE's
  *		subquery, planned while its parent's expressions are preprocessed?
@@ -682,6 +663,31 @@ match_nullingrels_mutator(Node *node, void *context)
 		return node;
 	}
 	return expression_tree_mutator(node, match_nullingrels_mutator, context);
+}
+
+/*
+ * Above a left join the foreign table's Vars in the grouping target are
+ * marked as nulled by the join; q's aggregation reads the table itself,
+ * where nothing has nulled them.  clear_nullingrels_mutator gives a copy
+ * of an expression whose Vars of relation rti carry no marking, as the
+ * foreign scan's own Vars do.
+ */
+static Node *
+clear_nullingrels_mutator(Node *node, void *context)
+{
+	Index		rti = *(Index *) context;
+
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varlevelsup == 0 &&
+		((Var *) node)->varno == rti)
+	{
+		Var		   *v = copyObject((Var *) node);
+
+		v->varnullingrels = NULL;
+		return (Node *) v;
+	}
+	return expression_tree_mutator(node, clear_nullingrels_mutator, context);
 }
 
 /* the Var of tlist for the same column as v (any marking), or v */
@@ -1450,7 +1456,11 @@ bj_explain(CustomScanState *node, List *ancestors, ExplainState *es)
  * foreign row (NULL keys, keys without a group) form one more group whose
  * keys are NULL: count(*) counts those rows, count(x) is 0 and every
  * other aggregate NULL, as PostgreSQL computes them over null-extended
- * rows.
+ * rows.  From PostgreSQL 16 the query's Vars of
+ * the foreign table carry the left join in varnullingrels; q's
+ * aggregation is planned with a copy of the target whose Vars have none,
+ * as the foreign scan's own, and the node's scan tuple names the marked
+ * ones that the plan above it refers to.
  *
  * Shape: every GROUP BY item is an expression of the foreign table that
  * upper.c can group by, the foreign key columns are among them, the
@@ -1593,7 +1603,7 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 	QipcFdwRelationInfo *kfpinfo;
 	RelOptInfo *keyrel;
 	RelOptInfo *aggrel;
-	PathTarget *target = grouped_rel->reltarget;
+	PathTarget *target;
 	Path	   *upath = NULL;
 	CustomPath *cpath;
 	List	   *keypos = NIL;
@@ -1619,6 +1629,19 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 		return;
 	if (other_quals != NIL || list_length(join_quals) != list_length(inner_keys))
 		return;
+
+	/*
+	 * The grouping target as q's aggregation of the foreign table computes
+	 * it: above a left join (from PostgreSQL 16) its Vars carry the join's
+	 * marking, which the table's own columns lack.  The node's output is
+	 * the marked target (grouped_rel's): bja_plan_custom_path matches the
+	 * two by position.
+	 */
+	target = copy_pathtarget(grouped_rel->reltarget);
+#if PG_VERSION_NUM >= 160000
+	target->exprs = (List *) clear_nullingrels_mutator((Node *) target->exprs,
+													   &innerrel->relid);
+#endif
 
 	/* the target: group keys of the foreign table and bare aggregates */
 	i = 0;
@@ -1666,7 +1689,7 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 
 			i++;
 			if (sgref && get_sortgroupref_clause_noerr(sgref, parse->groupClause) &&
-				same_column((Expr *) lfirst(lc), k))
+				equal(lfirst(lc), k))
 			{
 				pos = i;
 				break;
@@ -1750,7 +1773,7 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 	cpath = makeNode(CustomPath);
 	cpath->path.pathtype = T_CustomScan;
 	cpath->path.parent = grouped_rel;
-	cpath->path.pathtarget = target;
+	cpath->path.pathtarget = grouped_rel->reltarget;
 	cpath->path.param_info = NULL;
 	cpath->path.parallel_aware = false;
 	cpath->path.parallel_safe = false;
@@ -1876,12 +1899,19 @@ bja_plan_custom_path(PlannerInfo *root, RelOptInfo *rel,
 	inner_plan->fs_base_relids = inner_relids;
 #endif
 
-	foreach(lc, inner_plan->scan.plan.targetlist)
+	/*
+	 * The scan tuple is the aggregation's output, column for column, named
+	 * by the node's own target: the expressions the plan above refers to,
+	 * with the left join's marking on their Vars (bja_try_path), where the
+	 * aggregation's own target list has the foreign table's unmarked ones.
+	 */
+	if (list_length(best_path->path.pathtarget->exprs) !=
+		list_length(inner_plan->scan.plan.targetlist))
+		elog(ERROR, "bind join aggregate: the aggregation's target list does not match the node's");
+	foreach(lc, best_path->path.pathtarget->exprs)
 	{
-		TargetEntry *tle = lfirst_node(TargetEntry, lc);
-
 		scan_tlist = lappend(scan_tlist,
-							 makeTargetEntry(copyObject(tle->expr), resno++,
+							 makeTargetEntry(copyObject(lfirst(lc)), resno++,
 											 NULL, false));
 	}
 
