@@ -156,6 +156,22 @@ SELECT ja_check('SELECT t.sym, count(*), sum(t.size) FROM ja_watch w LEFT JOIN j
 -- no outer rows: no request, no group
 SELECT ja_check('SELECT t.sym, count(*) FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym WHERE w.note = ''nothing'' GROUP BY 1');
 SELECT ja_check('SELECT t.sym, count(*) FROM ja_watch w JOIN jn_trade t ON t.sym = w.sym WHERE w.note = ''nothing'' GROUP BY 1');
+-- count(x) of a column and count(*) differ only in the unmatched group
+SELECT ja_check('SELECT t.sym, count(t.sym) AS ns, count(*) FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1');
+-- a strict expression is NULL on the null-extended rows too (a float sum:
+-- the outer keys are unique)
+SELECT ja_check('SELECT t.sym, sum(t.size::float8 * 2) AS s2, count(*) FROM ja_uwatch u LEFT JOIN jn_trade t ON t.sym = u.sym GROUP BY 1');
+-- not pushed: an argument that is not NULL on the null-extended rows
+-- (the unmatched group would count or sum them wrongly)
+SELECT ja_check('SELECT t.sym, count(coalesce(t.size, 0)) AS c FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1');
+SELECT ja_check('SELECT t.sym, sum(coalesce(t.size, 1)) AS c FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1');
+SELECT ja_check('SELECT t.sym, sum(CASE WHEN t.size > 250 THEN t.size ELSE 0 END) AS c FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1');
+SELECT ja_check('SELECT t.sym, count(*) FILTER (WHERE t.size IS NULL) AS c FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1');
+-- the node's output under a sort on an aggregate and under another join
+EXPLAIN (COSTS OFF)
+SELECT t.sym, count(*), sum(t.size) FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1 ORDER BY 3 DESC, 1;
+SELECT t.sym, count(*), sum(t.size) FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1 ORDER BY 3 DESC, 1;
+SELECT ja_check('SELECT s.*, x.note FROM (SELECT t.sym, count(*) AS n, sum(t.size) AS s FROM ja_watch w LEFT JOIN jn_trade t ON t.sym = w.sym GROUP BY 1) s LEFT JOIN ja_watch x ON x.sym = s.sym');
 
 -- ===================================================================
 -- composite keys, sums beyond 64 bits, batches

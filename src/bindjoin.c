@@ -66,6 +66,7 @@
 #include "nodes/extensible.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paramassign.h"
@@ -1456,7 +1457,9 @@ bj_explain(CustomScanState *node, List *ancestors, ExplainState *es)
  * foreign row (NULL keys, keys without a group) form one more group whose
  * keys are NULL: count(*) counts those rows, count(x) is 0 and every
  * other aggregate NULL, as PostgreSQL computes them over null-extended
- * rows.  From PostgreSQL 16 the query's Vars of
+ * rows, provided that each aggregate's argument is NULL there too (a
+ * strict expression of the foreign table's columns; not coalesce(x, 0))
+ * and no FILTER picks among them.  From PostgreSQL 16 the query's Vars of
  * the foreign table carry the left join in varnullingrels; q's
  * aggregation is planned with a copy of the target whose Vars have none,
  * as the foreign scan's own, and the node's scan tuple names the marked
@@ -1579,6 +1582,32 @@ classify_aggregate(Aggref *agg, int *action, int *nullval)
 }
 
 /*
+ * null_on_nulled_row
+ *		Whether every argument of aggregate agg (of the foreign table, rti)
+ *		is NULL on a row that the left join null-extended, as the unmatched
+ *		group's values assume (count(x) 0, sum(x) NULL, ...): a strict
+ *		expression of the table's columns is, coalesce(x, 0) or a CASE is
+ *		not.  A FILTER would decide which of those rows count(*) counts.
+ */
+static bool
+null_on_nulled_row(PlannerInfo *root, Aggref *agg, Relids rti)
+{
+	ListCell   *lc;
+
+	if (agg->aggfilter != NULL)
+		return false;
+	foreach(lc, agg->args)
+	{
+		Node	   *arg = (Node *) lfirst_node(TargetEntry, lc)->expr;
+
+		if (!bms_equal(pull_varnos(root, arg), rti) ||
+			contain_nonstrict_functions(arg))
+			return false;
+	}
+	return true;
+}
+
+/*
  * bja_try_path
  *		Offer the aggregate over bind join path bjpath (of input_rel) to
  *		grouped_rel, when the query's shape allows it.
@@ -1668,6 +1697,9 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 			int			action;
 			int			nullval;
 
+			if (jointype == JOIN_LEFT &&
+				!null_on_nulled_row(root, (Aggref *) e, innerrel->relids))
+				return;
 			classify_aggregate((Aggref *) e, &action, &nullval);
 			actions = lappend_int(actions, action);
 			nullvals = lappend_int(nullvals, nullval);
