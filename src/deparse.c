@@ -1920,11 +1920,15 @@ integral_const(Const *c, int64 *v)
 /*
  * time_part_cond
  *		extract(field FROM x) OP c or date_part(field, x) OP c for a field
- *		q computes exactly (timepart.c: a q long, 0W/-0W for the year of
- *		+-infinity, null for NULL) and an integral constant c, carried as a
- *		long argument.  The field's value is an integer, as is c, so the
- *		comparison is exact; q's null is below every value, so <, <= and <>
- *		get a not-null guard, as for an integer column.  Returns -1 when
+ *		q computes exactly and an integral constant c, carried as a long
+ *		argument.  The field's value is an integer, as is c, so the
+ *		comparison is exact.  Fields other than the year are compared as
+ *		computed for finite x, with a guard dropping the rows of a null or
+ *		infinite x, where the field is NULL (qipc_time_part_cmp_q: the
+ *		cheap form, `hh$x and no vector conditional).  The year is the
+ *		whole tree (timepart.c: a q long, 0W/-0W for the year of
+ *		+-infinity, null for NULL); q's null is below every value, so <,
+ *		<= and <> get a not-null guard, as for an integer column.  Returns -1 when
  *		the condition is not of this form, else whether it was written.
  */
 static int
@@ -1942,6 +1946,7 @@ time_part_cond(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 	char		qt;
 	int64		v;
 	char	   *E;
+	char	   *guard;
 	char	   *tree = NULL;
 	int			a;
 	static const char *const ops[] = {
@@ -1982,7 +1987,12 @@ time_part_cond(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 	if (cls != QC_TS && cls != QC_DATE)
 		return false;
 	qt = cxt->qtypes[var->varattno - 1];
-	E = qipc_time_fn_q(&tf, col_sym(cxt, var->varattno), qt);
+	E = qipc_time_part_cmp_q(&tf, col_sym(cxt, var->varattno), qt, &guard);
+	if (E == NULL)
+	{
+		E = qipc_time_fn_q(&tf, col_sym(cxt, var->varattno), qt);
+		guard = NULL;
+	}
 	if (E == NULL)
 		return false;
 	add_col(cxt, var->varattno);
@@ -1993,9 +2003,9 @@ time_part_cond(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 										false, FLOAT8PASSBYVAL),
 				QIPC_CONV_LONG);
 	tree = psprintf(ops[cmp], E, a);
-	*conj = with_guard(*conj, tree,
-					   (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE) ?
-					   psprintf("(not;(null;%s))", E) : NULL);
+	if (guard == NULL && (cmp == CMP_NE || cmp == CMP_LT || cmp == CMP_LE))
+		guard = psprintf("(not;(null;%s))", E);
+	*conj = with_guard(*conj, tree, guard);
 	return true;
 }
 
@@ -2471,6 +2481,7 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 		AttrNumber	attnum;
 		bool		lower;
 		Expr	   *k;
+		ListCell   *lp;
 
 		if (clause == NULL)
 			continue;			/* merged into a within */
@@ -2543,7 +2554,18 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 		cxt.leaf_cols = NIL;
 		if (!deparse_cond(clause, true, &cxt, &conj))
 			elog(ERROR, "qipc_fdw: condition checked as shippable cannot be deparsed");
-		phrases = list_concat(phrases, conj);
+		/* a guard two conditions share (same text, same arguments): once */
+		foreach(lp, conj)
+		{
+			ListCell   *lq;
+			bool		dup = false;
+
+			foreach(lq, phrases)
+				if (strcmp((char *) lfirst(lq), (char *) lfirst(lp)) == 0)
+					dup = true;
+			if (!dup)
+				phrases = lappend(phrases, lfirst(lp));
+		}
 	}
 
 	/* (subphrase;subphrase;...), one is enlisted, none is () */

@@ -744,6 +744,18 @@ extern bool qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn);
 extern char *qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt);
 
 /*
+ * qipc_time_part_cmp_q
+ *		For a comparison of field fn over column X (meta type qt) with a
+ *		non-null integer in a where clause: the field as q computes it for
+ *		finite values (a q int or long) and in *guard a where subphrase that
+ *		drops the rows of a null or infinite X, on which the comparison
+ *		never holds.  NULL when fn is not such a field (the year, whose
+ *		+-Infinity compares).
+ */
+extern char *qipc_time_part_cmp_q(const QipcTimeFn *fn, const char *X,
+								  char qt, char **guard);
+
+/*
  * rowcount.c: a q table's row count for the planner, cached per backend
  * for qipc_fdw.row_count_ttl seconds; -1 when not known.
  */

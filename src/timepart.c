@@ -242,33 +242,19 @@ timespan_lit(int64 us)
 }
 
 /*
- * qipc_time_fn_q
- *		See qipc_fdw.h.
+ * part_raw
+ *		The field of fn over column X (meta type qt) as computed for finite
+ *		values, before the infinity tests: a q int for the casts (`year`mm
+ *		`dd`hh`uu), a long for the others; NULL if q cannot compute it.
+ *		For a null X it is null; for 0Wp or -0Wp (0Wd, -0Wd) it is some
+ *		finite number, which the callers must not use.
  */
-char *
-qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt)
+static char *
+part_raw(const QipcTimeFn *fn, const char *X, char qt)
 {
 	bool		isdate = (qt == 'd');
-	const char *pinf = isdate ? "0Wd" : "0Wp";
-	const char *ninf = isdate ? "-0Wd" : "-0Wp";
 	char	   *D;
 	char	   *e;
-
-	if (fn->kind == QIPC_TIME_BIN)
-	{
-		char	   *S;
-		char	   *R;
-
-		if (qt != 'p')
-			return NULL;
-		S = timespan_lit(fn->stride);
-		R = timespan_lit(fn->offset);
-		if (fn->offset == 0)
-			e = psprintf("(xbar;%s;%s)", S, X);
-		else
-			e = psprintf("(+;%s;(xbar;%s;(-;%s;%s)))", R, S, X, R);
-		return psprintf("(?;(|;(=;%s;0Wp);(=;%s;-0Wp));%s;%s)", X, X, X, e);
-	}
 
 	if (fn->kind != QIPC_TIME_PART)
 		return NULL;
@@ -312,6 +298,42 @@ qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt)
 		default:
 			return NULL;
 	}
+	return e;
+}
+
+/*
+ * qipc_time_fn_q
+ *		See qipc_fdw.h.
+ */
+char *
+qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt)
+{
+	bool		isdate = (qt == 'd');
+	const char *pinf = isdate ? "0Wd" : "0Wp";
+	const char *ninf = isdate ? "-0Wd" : "-0Wp";
+	char	   *e;
+
+	if (fn->kind == QIPC_TIME_BIN)
+	{
+		char	   *S;
+		char	   *R;
+
+		if (qt != 'p')
+			return NULL;
+		S = timespan_lit(fn->stride);
+		R = timespan_lit(fn->offset);
+		if (fn->offset == 0)
+			e = psprintf("(xbar;%s;%s)", S, X);
+		else
+			e = psprintf("(+;%s;(xbar;%s;(-;%s;%s)))", R, S, X, R);
+		return psprintf("(?;(|;(=;%s;0Wp);(=;%s;-0Wp));%s;%s)", X, X, X, e);
+	}
+
+	if (fn->kind != QIPC_TIME_PART)
+		return NULL;
+	e = part_raw(fn, X, qt);
+	if (e == NULL)
+		return NULL;
 	e = psprintf("($;\"j\";%s)", e);
 	/* +-infinity: +-Infinity for the year, NULL otherwise */
 	if (fn->field == DTK_YEAR)
@@ -319,4 +341,30 @@ qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt)
 						X, pinf, X, ninf, e);
 	return psprintf("(?;(|;(=;%s;%s);(=;%s;%s));0N;%s)",
 					X, pinf, X, ninf, e);
+}
+
+/*
+ * qipc_time_part_cmp_q
+ *		See qipc_fdw.h.  For a field other than the year, PostgreSQL's
+ *		value is NULL for a NULL or infinite x, so a comparison of it holds
+ *		on no such row, whatever its operator and constant: the comparison
+ *		can be made on the field as computed for finite values (part_raw:
+ *		`hh$x, no vector conditional), with the rows of a null or infinite
+ *		x dropped by one more where subphrase, x not in 0N -0W 0Wp (which
+ *		kdb+ applies only to the rows the comparison left).  The year of
+ *		+-infinity is +-Infinity, which compares: NULL for the year.
+ */
+char *
+qipc_time_part_cmp_q(const QipcTimeFn *fn, const char *X, char qt,
+					 char **guard)
+{
+	char	   *e;
+
+	if (fn->kind != QIPC_TIME_PART || fn->field == DTK_YEAR)
+		return NULL;
+	e = part_raw(fn, X, qt);
+	if (e == NULL)
+		return NULL;
+	*guard = psprintf("(not;(in;%s;0N -0W 0W%c))", X, qt);
+	return e;
 }

@@ -117,6 +117,11 @@ inf_of(int t, bool neg)
 }
 
 /* q's parts of temporal values: `year`mm`dd`hh`uu`ss */
+enum
+{
+	PART_YEAR, PART_MM, PART_DD, PART_HH, PART_UU, PART_SS
+};
+
 static K *
 cast_part(const char *part, K *x)
 {
@@ -124,18 +129,63 @@ cast_part(const char *part, K *x)
 	int64_t		n = x->type < 0 ? 1 : x->n,
 				k;
 	bool		atom = x->type < 0;
-	K		   *r = mk(KIPC_T_INT, n, atom);
+	bool		has_date = t == KIPC_T_TIMESTAMP || t == KIPC_T_MONTH || t == KIPC_T_DATE;
+	bool		has_time = t != KIPC_T_MONTH && t != KIPC_T_DATE;
+	int			which;
+	K		   *r;
 
 	if (!temporal_t(t) || t == KIPC_T_DATETIME)
 		q_err("nyi");
+	/* the part is decided once for the whole vector */
+	if (strcmp(part, "year") == 0 && has_date)
+		which = PART_YEAR;
+	else if (strcmp(part, "mm") == 0 && has_date)
+		which = PART_MM;
+	else if (strcmp(part, "dd") == 0 && has_date && t != KIPC_T_MONTH)
+		which = PART_DD;
+	else if (strcmp(part, "hh") == 0 && has_time)
+		which = PART_HH;
+	else if (strcmp(part, "uu") == 0 && has_time)
+		which = PART_UU;
+	else if (strcmp(part, "ss") == 0 && has_time)
+		which = PART_SS;
+	else
+		which = -1;				/* nyi, raised at the first non-null item */
+	r = mk(KIPC_T_INT, n, atom);
+	if (!atom && t == KIPC_T_TIMESTAMP && (which == PART_HH || which == PART_UU))
+	{
+		/*
+		 * the clock parts of a timestamp vector, straight off the items (the
+		 * divisors constant in each loop, which compilers make cheap)
+		 */
+		const int64_t *xv = (const int64_t *) x->v.items;
+		int32_t    *rv = (int32_t *) r->v.items;
+
+		if (which == PART_HH)
+			for (k = 0; k < n; k++)
+			{
+				int64_t		tod = xv[k] % NS_DAY;	/* floored below */
+
+				tod += tod < 0 ? NS_DAY : 0;
+				rv[k] = xv[k] == NJ ? NI : (int32_t) (tod / INT64_C(3600000000000));
+			}
+		else
+			for (k = 0; k < n; k++)
+			{
+				int64_t		tod = xv[k] % NS_DAY;
+
+				tod += tod < 0 ? NS_DAY : 0;
+				rv[k] = xv[k] == NJ ? NI :
+					(int32_t) (tod / INT64_C(60000000000) % 60);
+			}
+		return r;
+	}
 	for (k = 0; k < n; k++)
 	{
 		int64_t		v = getJ(x, atom ? -1 : k),
-					res = NJ,
+					res,
 					days = 0,
 					tod = 0;		/* ns of day */
-		bool		has_date = t == KIPC_T_TIMESTAMP || t == KIPC_T_MONTH || t == KIPC_T_DATE;
-		bool		has_time = t != KIPC_T_MONTH && t != KIPC_T_DATE;
 		int64_t		y;
 		int			m,
 					d;
@@ -156,21 +206,26 @@ cast_part(const char *part, K *x)
 			days = month_to_days(v);
 		else
 			tod = v * ns_unit(t);
-		q_civil_from_days(days, &y, &m, &d);
-		if (strcmp(part, "year") == 0 && has_date)
-			res = y;
-		else if (strcmp(part, "mm") == 0 && has_date)
-			res = m;
-		else if (strcmp(part, "dd") == 0 && has_date && t != KIPC_T_MONTH)
-			res = d;
-		else if (strcmp(part, "hh") == 0 && has_time)
-			res = tod / INT64_C(3600000000000);
-		else if (strcmp(part, "uu") == 0 && has_time)
-			res = tod / INT64_C(60000000000) % 60;
-		else if (strcmp(part, "ss") == 0 && has_time)
-			res = tod / INT64_C(1000000000) % 60;
-		else
-			q_err("nyi");
+		switch (which)
+		{
+			case -1:
+				q_err("nyi");
+				break;
+			case PART_HH:
+				res = tod / INT64_C(3600000000000);
+				break;
+			case PART_UU:
+				res = tod / INT64_C(60000000000) % 60;
+				break;
+			case PART_SS:
+				res = tod / INT64_C(1000000000) % 60;
+				break;
+			default:
+				/* the calendar parts only */
+				q_civil_from_days(days, &y, &m, &d);
+				res = which == PART_YEAR ? y : which == PART_MM ? m : d;
+				break;
+		}
 		putJ(r, atom ? -1 : k, res);
 	}
 	return r;
