@@ -338,6 +338,101 @@ SELECT bt_pushed('SELECT stddev(price) FROM bt_part') AS pushed,
            (SELECT stddev(price) FROM l_part WHERE date = '2024-01-02')) AS close;
 
 -- ===================================================================
+-- Q8 of bench/bi_bench.sh: a standard deviation per symbol over the rows
+-- of some hours (one cast per row, one guard for null and infinite times)
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT sym, round(stddev(price)::numeric, 8), count(*) FROM bt_fin
+WHERE extract(hour FROM "time") BETWEEN 7 AND 16 GROUP BY 1;
+SELECT bt_same($$SELECT sym, round(stddev(price)::numeric, 8), count(*) FROM bt_fin WHERE extract(hour FROM "time") BETWEEN 7 AND 16 GROUP BY 1$$,
+            $$SELECT sym, round(stddev(price)::numeric, 8), count(*) FROM l_fin WHERE extract(hour FROM "time") BETWEEN 7 AND 16 GROUP BY 1$$) AS same,
+  bt_pushed($$SELECT sym, round(stddev(price)::numeric, 8), count(*) FROM bt_fin WHERE extract(hour FROM "time") BETWEEN 7 AND 16 GROUP BY 1$$) AS pushed;
+-- the rows of null and infinite times (NULL hours) are in no range
+SELECT h, bt_same(format('SELECT sym, stddev(price), count(*) FROM bt_trade WHERE extract(hour FROM "time") %s GROUP BY 1', h),
+               format('SELECT sym, stddev(price), count(*) FROM l_trade WHERE extract(hour FROM "time") %s GROUP BY 1', h)) AS same
+FROM unnest(ARRAY['BETWEEN 0 AND 23', 'NOT BETWEEN 7 AND 16', '< 1', '<> 23']) AS h;
+
+-- ===================================================================
+-- ORDER BY an expression: q sorts by the expression's values (a hidden
+-- column of the select, dropped after the sort), with PostgreSQL's
+-- places for NULL and NaN; the rows where PostgreSQL raises an error
+-- computing the key come first, so that PostgreSQL raises it
+-- ===================================================================
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT sym, price * size FROM bt_fin ORDER BY price * size DESC LIMIT 5;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "time", size FROM bt_trade ORDER BY extract(hour FROM "time") NULLS FIRST, size LIMIT 4;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT k, v FROM bt_var ORDER BY v * 2 - v LIMIT 3;
+-- bt_ord(q1, q2): the same rows in the same order
+CREATE FUNCTION bt_ord(q1 text, q2 text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE a text[] := '{}'; b text[] := '{}'; r record;
+BEGIN
+  FOR r IN EXECUTE q1 LOOP a := a || r::text; END LOOP;
+  FOR r IN EXECUTE q2 LOOP b := b || r::text; END LOOP;
+  RETURN a = b;
+END $$;
+-- keys: both signs, NULLs, ties, infinities, NaN; every direction and
+-- null placement; the key's values in order (ties may come in any order)
+CREATE TEMP TABLE okeys(t text, e text);
+INSERT INTO okeys VALUES ('fin', 'price * size'), ('fin', '-price'),
+  ('fin', 'price / 4'), ('trade', 'price + 1'), ('trade', 'extract(hour FROM "time")'),
+  ('trade', 'extract(dow FROM d)'), ('trade', 'extract(year FROM "time")'),
+  ('trade', 'date_bin(''15 minutes'', "time", TIMESTAMP ''2000-01-01 00:05'')'),
+  ('trade', 'date_part(''minute'', "time")'), ('var', 'v * 2 - v'), ('var', 'v * 2'),
+  ('var', 'CASE WHEN v > 0 THEN v ELSE -v END');
+CREATE TEMP TABLE odirs(o text);
+INSERT INTO odirs VALUES (''), (' DESC'), (' NULLS FIRST'), (' DESC NULLS LAST');
+-- bt_qsorted(q): sorted by q (no Sort node, no local filter)
+CREATE FUNCTION bt_qsorted(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+    IF l LIKE '%Sort%' OR l LIKE '%Filter:%' THEN RETURN false; END IF;
+  END LOOP;
+  RETURN true;
+END $$;
+SELECT t, e, bool_and(bt_ord(format('SELECT %s FROM bt_%s ORDER BY %s%s LIMIT %s', e, t, e, o, n),
+                             format('SELECT %s FROM l_%s ORDER BY %s%s LIMIT %s', e, t, e, o, n))) AS same,
+  bool_and(bt_qsorted(format('SELECT %s FROM bt_%s ORDER BY %s%s LIMIT %s', e, t, e, o, n))) AS qsorted
+FROM okeys, odirs, (VALUES (3), (100)) AS n(n)
+GROUP BY t, e ORDER BY t, e;
+-- not sorted by q: a bigint product (not computed in q), a sum with a
+-- real, and NaN rows that cannot be told from NULL ones (under COALESCE)
+SELECT bt_qsorted('SELECT size FROM bt_fin ORDER BY size * 2 LIMIT 3') AS bigint_product,
+  bt_qsorted('SELECT r FROM bt_var ORDER BY r + 1 LIMIT 3') AS real_sum,
+  bt_qsorted('SELECT price FROM bt_trade ORDER BY COALESCE(price, 0) * 2 LIMIT 3') AS coalesce_product,
+  bt_ord('SELECT COALESCE(price, 0) * 2 FROM bt_trade ORDER BY 1 LIMIT 30',
+         'SELECT COALESCE(price, 0) * 2 FROM l_trade ORDER BY 1 LIMIT 30') AS same;
+-- with a second key, the rows themselves are in the same order
+SELECT bt_ord($$SELECT sym, "time", price FROM bt_fin ORDER BY extract(hour FROM "time") DESC, price * 2 NULLS FIRST LIMIT 8$$,
+              $$SELECT sym, "time", price FROM l_fin ORDER BY extract(hour FROM "time") DESC, price * 2 NULLS FIRST LIMIT 8$$) AS same;
+-- the key's own errors: overflow, division by zero (the first row in the
+-- table's order that raises one), also past the LIMIT
+SELECT price FROM bt_fin ORDER BY price * 1e300 LIMIT 1;
+SELECT price FROM l_fin ORDER BY price * 1e300 LIMIT 1;
+SELECT price FROM bt_fin ORDER BY 1 / (price - 10.5) DESC LIMIT 1;
+SELECT price FROM l_fin ORDER BY 1 / (price - 10.5) DESC LIMIT 1;
+-- no error where the row is filtered out
+SELECT price FROM bt_fin WHERE price <> 10.5 ORDER BY 1 / (price - 10.5) DESC LIMIT 2;
+SELECT price FROM l_fin WHERE price <> 10.5 ORDER BY 1 / (price - 10.5) DESC LIMIT 2;
+-- text keys: only under the C collation
+SELECT bt_qsorted($$SELECT sym FROM bt_trade ORDER BY COALESCE(sym, 'ZZ') LIMIT 3$$) AS c_sorted,
+  bt_qsorted($$SELECT sym FROM bt_trade ORDER BY COALESCE(sym, 'ZZ') COLLATE "en-x-icu" LIMIT 3$$) AS en_sorted,
+  bt_ord($$SELECT sym FROM bt_trade ORDER BY COALESCE(sym, 'ZZ') DESC LIMIT 20$$,
+         $$SELECT sym FROM l_trade ORDER BY COALESCE(sym, 'ZZ') DESC LIMIT 20$$) AS same;
+-- ORDER BY a grouping expression of a pushed aggregate
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT extract(hour FROM "time"), count(*) FROM bt_trade GROUP BY 1 ORDER BY 1 DESC NULLS LAST;
+SELECT extract(hour FROM "time"), count(*) FROM bt_trade GROUP BY 1 ORDER BY 1 DESC NULLS LAST;
+SELECT o, bt_qsorted(format('SELECT date_trunc(''hour'', "time"), count(*) FROM bt_trade GROUP BY 1 ORDER BY 1%s', o)) AS qsorted,
+  bt_ord(format('SELECT date_trunc(''hour'', "time"), count(*) FROM bt_trade GROUP BY 1 ORDER BY 1%s', o),
+                 format('SELECT date_trunc(''hour'', "time"), count(*) FROM l_trade GROUP BY 1 ORDER BY 1%s', o)) AS trunc,
+  bt_ord(format('SELECT extract(dow FROM d), sum(size) FROM bt_trade GROUP BY 1 ORDER BY 1%s', o),
+         format('SELECT extract(dow FROM d), sum(size) FROM l_trade GROUP BY 1 ORDER BY 1%s', o)) AS dow
+FROM odirs;
+
+-- ===================================================================
 -- server-side prepared statements, as pgjdbc and psqlODBC send them: the
 -- sixth execution may use a generic plan
 -- ===================================================================

@@ -224,8 +224,29 @@ static bool like_within_q_limits(const char *qpat);
 static int64 scan_limit(PlannerInfo *root, RelOptInfo *baserel,
 						ForeignPath *best_path, List *local_exprs);
 static char *append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel,
-								   List *pathkeys, const char *sel,
+								   List *pathkeys, List *keys, List *knames,
+								   List *enames, List *nnames,
+								   const char *keep, const char *sel,
 								   int limit_arg);
+/*
+ * A sort key of a base scan: a plain column (attnum), or an expression q
+ * computes per row (tree): a value expression (expr.c) or an extract /
+ * date_part field or date_bin bucket (timepart.c).  For an expression,
+ * errs (or NULL) is true on the rows where PostgreSQL raises an error
+ * computing the key (expr.c's error hazards), nans (or NULL) on the rows
+ * where its value is NaN, which q holds as null.
+ */
+typedef struct SortKey
+{
+	AttrNumber	attnum;
+	char	   *tree;
+	char		qt;				/* q type letter of the key's values */
+	char	   *errs;
+	char	   *nans;
+} SortKey;
+
+static bool sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk,
+						SortKey *sk);
 
 /* ----------------------------------------------------------------
  * q column types
@@ -2800,6 +2821,32 @@ qipc_append_symbol_list(StringInfo buf, List *names)
 }
 
 /*
+ * hidden_name
+ *		The name of a hidden column of a sorted scan: letter c and key number
+ *		k (k0, e0, n0), made longer with a leading x while a column of the
+ *		scan has that name.  A String node.
+ */
+static String *
+hidden_name(List *colnames, char c, int k)
+{
+	char	   *name = psprintf("%c%d", c, k);
+	bool		clash = true;
+
+	while (clash)
+	{
+		ListCell   *lc;
+
+		clash = false;
+		foreach(lc, colnames)
+			if (strcmp(strVal(lfirst(lc)), name) == 0)
+				clash = true;
+		if (clash)
+			name = psprintf("x%s", name);
+	}
+	return makeString(name);
+}
+
+/*
  * qipc_deparse_scan
  *		Build the q of a base-table scan with the pushed conditions
  *		remote_conds (RestrictInfos or Exprs):
@@ -2826,6 +2873,14 @@ qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 	List	   *rejected = NIL;
 	char	   *query;
 
+	List	   *keys = NIL;
+	List	   *knames = NIL;
+	List	   *enames = NIL;
+	List	   *nnames = NIL;
+	List	   *hnames = NIL;	/* hidden columns: names, */
+	List	   *htrees = NIL;	/* and their trees */
+	ListCell   *lc;
+
 	initStringInfo(&buf);
 	if (colnames == NIL)
 		appendStringInfoString(&buf, "count ");
@@ -2834,14 +2889,82 @@ qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 	appendStringInfoChar(&buf, ';');
 	qipc_deparse_scan_conditions(root, baserel, remote_conds, &buf,
 								 &arg_exprs, &arg_convs, &rejected);
+
+	/*
+	 * Sort keys: an expression's values (and the flags of its error and NaN
+	 * rows) are hidden columns of the select, dropped after the sort
+	 */
+	if (colnames != NIL && best_path->path.pathkeys != NIL)
+	{
+		DeparseCxt	cxt;
+		int			k = 0;
+
+		init_cxt(&cxt, root, baserel);
+		cxt.arg_exprs = arg_exprs;
+		cxt.arg_convs = arg_convs;
+		foreach(lc, best_path->path.pathkeys)
+		{
+			SortKey    *sk = palloc(sizeof(SortKey));
+
+			if (!sort_key_of(&cxt, baserel, (PathKey *) lfirst(lc), sk))
+				elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
+			keys = lappend(keys, sk);
+			knames = lappend(knames, NULL);
+			enames = lappend(enames, NULL);
+			nnames = lappend(nnames, NULL);
+			if (sk->tree != NULL)
+			{
+				llast(knames) = hidden_name(colnames, 'k', k);
+				hnames = lappend(hnames, llast(knames));
+				htrees = lappend(htrees, sk->tree);
+			}
+			if (sk->errs != NULL)
+			{
+				llast(enames) = hidden_name(colnames, 'e', k);
+				hnames = lappend(hnames, llast(enames));
+				htrees = lappend(htrees, sk->errs);
+			}
+			if (sk->nans != NULL)
+			{
+				llast(nnames) = hidden_name(colnames, 'n', k);
+				hnames = lappend(hnames, llast(nnames));
+				htrees = lappend(htrees, sk->nans);
+			}
+			k++;
+		}
+		arg_exprs = cxt.arg_exprs;
+		arg_convs = cxt.arg_convs;
+		if (list_length(arg_exprs) > QIPC_MAX_LAMBDA_ARGS)
+			elog(ERROR, "qipc_fdw: sort keys checked as shippable need too many arguments");
+	}
+
 	appendStringInfoString(&buf, ";0b;");
 	if (colnames == NIL)
 		appendStringInfoString(&buf, "()");
-	else
+	else if (hnames == NIL)
 	{
 		qipc_append_symbol_list(&buf, colnames);
 		appendStringInfoChar(&buf, '!');
 		qipc_append_symbol_list(&buf, colnames);
+	}
+	else
+	{
+		ListCell   *lt;
+
+		qipc_append_symbol_list(&buf, list_concat_copy(colnames, hnames));
+		appendStringInfoString(&buf, "!(");
+		foreach(lc, colnames)
+		{
+			qipc_append_symbol(&buf, strVal(lfirst(lc)));
+			appendStringInfoChar(&buf, ';');
+		}
+		foreach(lt, htrees)
+		{
+			if (lt != list_head(htrees))
+				appendStringInfoChar(&buf, ';');
+			appendStringInfoString(&buf, (char *) lfirst(lt));
+		}
+		appendStringInfoChar(&buf, ')');
 	}
 	appendStringInfoChar(&buf, ']');
 
@@ -2871,8 +2994,23 @@ qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 		}
 		else if (colnames != NIL && (pathkeys != NIL || limit_arg >= 0))
 		{
-			char	   *body = append_sort_and_limit(root, baserel, pathkeys,
-													 buf.data, limit_arg);
+			char	   *keep = NULL;
+			char	   *body;
+
+			/* the result without the hidden columns: (cols)#t */
+			if (hnames != NIL)
+			{
+				StringInfoData b2;
+
+				initStringInfo(&b2);
+				appendStringInfoChar(&b2, '(');
+				qipc_append_symbol_list(&b2, colnames);
+				appendStringInfoString(&b2, ")#");
+				keep = b2.data;
+			}
+			body = append_sort_and_limit(root, baserel, pathkeys, keys,
+										 knames, enames, nnames, keep,
+										 buf.data, limit_arg);
 
 			resetStringInfo(&buf);
 			if (arg_exprs == NIL)
@@ -2894,57 +3032,234 @@ qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 	return query;
 }
 
+
 /*
- * qipc_sort_key
- *		Can q sort by pathkey pk exactly as PostgreSQL would?  It can when
- *		the key is a plain column of baserel whose class q orders like SQL
- *		(integers, floats, dates, timestamps, booleans; text only under the
- *		"C" collation), with the type's default btree ordering.  Sets
- *		*attnum and *qt.
+ * pure_arith
+ *		Is e built of + - * / and unary minus on double precision (and
+ *		smallint/integer), casts to double precision, columns and constants
+ *		only?  Its q value is then null exactly where a column under it is
+ *		null or PostgreSQL's value is NaN (NaN propagates through every
+ *		step, as q's float null does).
  */
-bool
-qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel, PathKey *pk,
-			  AttrNumber *attnum, char *qt)
+static bool
+pure_arith(Node *e)
+{
+	if (e == NULL)
+		return false;
+	if (IsA(e, Var) || IsA(e, Const))
+		return true;
+	if (IsA(e, RelabelType))
+		return pure_arith((Node *) ((RelabelType *) e)->arg);
+	if (IsA(e, OpExpr))
+	{
+		OpExpr	   *op = (OpExpr *) e;
+		char	   *name = get_opname(op->opno);
+		ListCell   *lc;
+
+		if (name == NULL || strlen(name) != 1 || strchr("+-*/", name[0]) == NULL)
+			return false;
+		foreach(lc, op->args)
+			if (!pure_arith((Node *) lfirst(lc)))
+				return false;
+		return true;
+	}
+	if (IsA(e, FuncExpr))
+	{
+		FuncExpr   *fe = (FuncExpr *) e;
+
+		return fe->funcresulttype == FLOAT8OID &&
+			(fe->funcformat == COERCE_IMPLICIT_CAST ||
+			 fe->funcformat == COERCE_EXPLICIT_CAST) &&
+			list_length(fe->args) == 1 &&
+			pure_arith((Node *) linitial(fe->args));
+	}
+	return false;
+}
+
+/* does type typid's default btree ordering serve pathkey pk? */
+static bool
+default_order(Oid typid, PathKey *pk)
+{
+	Oid			opclass = GetDefaultOpClass(typid, BTREE_AM_OID);
+
+	return OidIsValid(opclass) && get_opclass_family(opclass) == pk->pk_opfamily;
+}
+
+/*
+ * sort_key_of
+ *		Can q sort by pathkey pk exactly as PostgreSQL would?  It can when
+ *		the key is a plain column of the scanned table whose class q orders
+ *		like SQL (integers, floats, dates, timestamps, booleans; text only
+ *		under the "C" collation), or an expression over its columns with a
+ *		numeric, date or timestamp value (or a symbol, under "C"), with the
+ *		type's default btree ordering.  An expression's arguments are
+ *		registered in cxt.  Fills *sk.
+ */
+static bool
+sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, SortKey *sk)
 {
 	EquivalenceClass *ec = pk->pk_eclass;
 	ListCell   *lc;
-	DeparseCxt	cxt;
+	bool		ccoll = OidIsValid(ec->ec_collation) &&
+		qipc_collation_is_c(ec->ec_collation);
 
-	if (ec->ec_has_volatile)
-		return false;
-	init_cxt(&cxt, root, baserel);
-	if (cxt.qtypes == NULL)
+	memset(sk, 0, sizeof(*sk));
+	if (ec->ec_has_volatile || cxt->qtypes == NULL ||
+		!qipc_pathkey_is_ordered(pk))
 		return false;
 	foreach(lc, ec->ec_members)
 	{
 		EquivalenceMember *em = (EquivalenceMember *) lfirst(lc);
 		Var		   *var;
 		QipcColClass cls;
-		Oid			opclass;
+		QipcTimeFn	tf;
+		Oid			typid = exprType((Node *) em->em_expr);
 
 		if (em->em_is_const || em->em_is_child ||
 			!bms_equal(em->em_relids, baserel->relids))
 			continue;
-		var = get_column_var(em->em_expr, &cxt);
-		if (var == NULL || !IsA(em->em_expr, Var))
+		if (!default_order(typid, pk))
 			continue;
-		cls = column_class(&cxt, var->varattno, var->vartype);
-		if (!(cls == QC_INT || cls == QC_FLOAT || cls == QC_DATE ||
-			  cls == QC_TS || cls == QC_BOOL || cls == QC_SYM))
-			continue;
-		if (cls == QC_SYM &&
-			!(OidIsValid(ec->ec_collation) && qipc_collation_is_c(ec->ec_collation)))
-			continue;
-		opclass = GetDefaultOpClass(var->vartype, BTREE_AM_OID);
-		if (!OidIsValid(opclass) || get_opclass_family(opclass) != pk->pk_opfamily)
-			continue;
-		if (!qipc_pathkey_is_ordered(pk))
-			continue;
-		*attnum = var->varattno;
-		*qt = cxt.qtypes[var->varattno - 1];
-		return true;
+
+		/* a plain column */
+		var = get_column_var(em->em_expr, cxt);
+		if (var != NULL && IsA(em->em_expr, Var))
+		{
+			cls = column_class(cxt, var->varattno, var->vartype);
+			if (!(cls == QC_INT || cls == QC_FLOAT || cls == QC_DATE ||
+				  cls == QC_TS || cls == QC_BOOL || cls == QC_SYM))
+				continue;
+			if (cls == QC_SYM && !ccoll)
+				continue;
+			sk->attnum = var->varattno;
+			sk->qt = cxt->qtypes[var->varattno - 1];
+			return true;
+		}
+
+		/*
+		 * extract/date_part (a q long: 0W/-0W for the year of +-infinity,
+		 * which sort where PostgreSQL's +-Infinity do) and date_bin (a
+		 * timestamp, +-infinity kept)
+		 */
+		if (qipc_time_fn_parse(em->em_expr, &tf))
+		{
+			char		qt;
+
+			var = get_column_var((Expr *) tf.var, cxt);
+			if (var == NULL || var->varattno == cxt->partattno)
+				continue;
+			cls = column_class(cxt, var->varattno, var->vartype);
+			if (cls != QC_TS && cls != QC_DATE)
+				continue;
+			qt = cxt->qtypes[var->varattno - 1];
+			sk->tree = qipc_time_fn_q(&tf, col_sym(cxt, var->varattno), qt);
+			if (sk->tree == NULL)
+				continue;
+			sk->qt = tf.kind == QIPC_TIME_BIN ? 'p' : 'j';
+			return true;
+		}
+
+		/* a value expression (expr.c) */
+		if (contain_var_clause((Node *) em->em_expr))
+		{
+			QipcExprCxt ecx;
+			QipcExpr	e;
+			List	   *save_args = cxt->arg_exprs;
+			List	   *save_convs = cxt->arg_convs;
+
+			memset(&ecx, 0, sizeof(ecx));
+			ecx.relid = cxt->relid;
+			ecx.arg = cxt;
+			ecx.column = expr_column;
+			ecx.add_arg = expr_add_arg;
+			cxt->arg_exprs = list_copy(cxt->arg_exprs);
+			cxt->arg_convs = list_copy(cxt->arg_convs);
+			if (qipc_deparse_value(&ecx, em->em_expr, &e) &&
+				(strchr("hijef", e.qt) != NULL || (e.qt == 's' && ccoll)) &&
+				(e.nan_hazards == NIL || pure_arith((Node *) em->em_expr)))
+			{
+				sk->tree = e.tree;
+				sk->qt = e.qt;
+				if (e.hazards != NIL)
+					sk->errs = qipc_expr_hazard_tree_of(&e, false);
+				if (e.nan_hazards != NIL)
+				{
+					/* null in q, no column under it null: NaN */
+					List	   *vars = pull_var_clause((Node *) em->em_expr, 0);
+					StringInfoData b;
+					ListCell   *lv;
+
+					initStringInfo(&b);
+					appendStringInfo(&b, "(null;%s)", e.tree);
+					foreach(lv, vars)
+					{
+						Var		   *v = (Var *) lfirst(lv);
+
+						b.data = psprintf("(&;%s;(not;(null;%s)))", b.data,
+										  col_sym(cxt, v->varattno));
+					}
+					sk->nans = b.data;
+				}
+				return true;
+			}
+			cxt->arg_exprs = save_args;
+			cxt->arg_convs = save_convs;
+		}
 	}
 	return false;
+}
+
+/*
+ * qipc_sort_key
+ *		See qipc_fdw.h: sort_key_of for one pathkey; *attnum is 0 for an
+ *		expression.
+ */
+bool
+qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel, PathKey *pk,
+			  AttrNumber *attnum, char *qt)
+{
+	DeparseCxt	cxt;
+	SortKey		sk;
+
+	init_cxt(&cxt, root, baserel);
+	if (!sort_key_of(&cxt, baserel, pk, &sk))
+		return false;
+	*attnum = sk.attnum;
+	*qt = sk.qt;
+	return true;
+}
+
+/*
+ * qipc_sort_keys_fit
+ *		See qipc_fdw.h.  The scan's lambda takes the arguments of the pushed
+ *		conditions and of the sort expressions: at most 8 together.
+ */
+bool
+qipc_sort_keys_fit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	DeparseCxt	cxt;
+	StringInfoData buf;
+	List	   *args = NIL;
+	List	   *convs = NIL;
+	List	   *rejected = NIL;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	if (fpinfo->remote_conds != NIL)
+		qipc_deparse_scan_conditions(root, baserel, fpinfo->remote_conds,
+									 &buf, &args, &convs, &rejected);
+	init_cxt(&cxt, root, baserel);
+	cxt.arg_exprs = args;
+	cxt.arg_convs = convs;
+	foreach(lc, pathkeys)
+	{
+		SortKey		sk;
+
+		if (!sort_key_of(&cxt, baserel, (PathKey *) lfirst(lc), &sk))
+			return false;
+	}
+	return list_length(cxt.arg_exprs) <= QIPC_MAX_LAMBDA_ARGS;
 }
 
 /*
@@ -2997,50 +3312,88 @@ scan_limit(PlannerInfo *root, RelOptInfo *baserel, ForeignPath *best_path,
 /*
  * append_sort_and_limit
  *		Wrap select text "sel" (which yields table t) into q that sorts it by
- *		the path's pathkeys and keeps the first n rows (n < 0: all).  q sorts
+ *		the sort keys (SortKey, for the path's pathkeys) and keeps the first
+ *		n rows (n < 0: all).  A plain column is sorted as it is in t; an
+ *		expression's values are in t's hidden column knames[k].  q sorts
  *		nulls first ascending and last descending; the other placements are
- *		made by a second, stable pass on the null flag.  The passes run from
- *		the least significant key to the most significant.
+ *		made by a second, stable pass on the null flag (a NaN, which q holds
+ *		as null, sorts above every value and below NULLS LAST, as in
+ *		PostgreSQL: a pass on the rank of value, NaN and null).  The passes
+ *		run from the least significant key to the most significant.  Last,
+ *		the rows where PostgreSQL raises an error computing a key (hidden
+ *		column enames[k]) are put first, in the table's order: PostgreSQL
+ *		computes the sort keys of the rows it reads (the scan's
+ *		projection), so the first row read raises the error a local sort
+ *		would have raised at that row, the first such row in the table.
+ *		keep (or NULL) is the take that drops the hidden columns, (cols)#.
  */
 static char *
 append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
-					  const char *sel, int limit_arg)
+					  List *keys, List *knames, List *enames, List *nnames,
+					  const char *keep, const char *sel, int limit_arg)
 {
 	StringInfoData buf;
-	ListCell   *lc;
-	List	   *rev = NIL;
+	int			k;
+	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+	StringInfoData errs;
 
 	initStringInfo(&buf);
+	initStringInfo(&errs);
 	appendStringInfo(&buf, "t:0!%s; i:til count t", sel);
-	foreach(lc, pathkeys)
-		rev = lcons(lfirst(lc), rev);
-	foreach(lc, rev)
+	for (k = list_length(pathkeys) - 1; k >= 0; k--)
 	{
-		PathKey    *pk = (PathKey *) lfirst(lc);
-		AttrNumber	attnum;
-		char		qt;
-		bool		desc;
-		RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+		PathKey    *pk = (PathKey *) list_nth(pathkeys, k);
+		SortKey    *sk = (SortKey *) list_nth(keys, k);
+		bool		desc = qipc_pathkey_is_desc(pk);
 		const char *nulltest;
 
-		if (!qipc_sort_key(root, baserel, pk, &attnum, &qt))
-			elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
-		desc = qipc_pathkey_is_desc(pk);
 		appendStringInfoString(&buf, "; k:t[");
-		qipc_append_symbol(&buf, qipc_get_column_name(rte->relid, attnum));
+		if (sk->tree == NULL)
+			qipc_append_symbol(&buf, qipc_get_column_name(rte->relid, sk->attnum));
+		else
+			qipc_append_symbol(&buf, strVal(list_nth(knames, k)));
 		appendStringInfoString(&buf, "] i");
 		appendStringInfoString(&buf, desc ? "; i:i idesc k" : "; i:i iasc k");
-		nulltest = (qt == 's') ? "(k=`$\"\")" : "(null k)";
-		if (qt == 'b')
+		if (sk->qt == 'b')
 			continue;			/* no nulls */
+		nulltest = (sk->qt == 's') ? "(k=`$\"\")" : "(null k)";
+		if (sk->nans != NULL)
+		{
+			/*
+			 * a stable pass on the rank, in the new order: values 1 and NaN
+			 * 2 ascending, NaN 1 and values 2 descending; NULL 0 with NULLS
+			 * FIRST, 3 with NULLS LAST
+			 */
+			appendStringInfoString(&buf, "; k:t[");
+			qipc_append_symbol(&buf, strVal(list_nth(knames, k)));
+			appendStringInfoString(&buf, "] i; n:t[");
+			qipc_append_symbol(&buf, strVal(list_nth(nnames, k)));
+			appendStringInfo(&buf, "] i; i:i iasc ?[n;%d;?[null k;%d;%d]]",
+							 desc ? 1 : 2, pk->pk_nulls_first ? 0 : 3,
+							 desc ? 2 : 1);
+			continue;
+		}
 		if (!desc && !pk->pk_nulls_first)
 			appendStringInfo(&buf, "; i:i iasc %s iasc k", nulltest);
 		else if (desc && pk->pk_nulls_first)
 			appendStringInfo(&buf, "; i:i iasc not %s idesc k", nulltest);
 	}
+	for (k = 0; k < list_length(pathkeys); k++)
+	{
+		SortKey    *sk = (SortKey *) list_nth(keys, k);
+
+		if (sk->errs == NULL)
+			continue;
+		appendStringInfoString(&errs, errs.len ? "|(t[" : "(t[");
+		qipc_append_symbol(&errs, strVal(list_nth(enames, k)));
+		appendStringInfoString(&errs, "])");
+	}
+	if (errs.len > 0)
+		appendStringInfo(&buf, "; e:%s; if[any e; i:(where e),i where not e i]",
+						 errs.data);
 	if (limit_arg >= 0)
 		appendStringInfo(&buf, "; i:a%d sublist i", limit_arg);
-	appendStringInfoString(&buf, "; t i");
+	appendStringInfo(&buf, "; %st i", keep ? keep : "");
 	return buf.data;
 }
 

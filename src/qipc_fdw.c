@@ -660,6 +660,8 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 		 * table estimated larger than one page (fetch_size) is read page by
 		 * page and sorted by PostgreSQL instead (scan.c).
 		 */
+		if (sortable && !qipc_sort_keys_fit(root, baserel, root->query_pathkeys))
+			sortable = false;
 		if (sortable && root->parse->limitCount == NULL &&
 			fpinfo->topts.fetch_size > 0 &&
 			fpinfo->topts.partition_column == NULL &&

@@ -864,6 +864,13 @@ extern char *qipc_deparse_count_query(PlannerInfo *root, RelOptInfo *baserel,
 									  List **arg_convs, List **rejected);
 extern bool qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel,
 						  PathKey *pk, AttrNumber *attnum, char *qt);
+/*
+ * qipc_sort_keys_fit
+ *		Do the arguments of the pushed conditions and of the sort
+ *		expressions of pathkeys fit the scan's lambda?
+ */
+extern bool qipc_sort_keys_fit(PlannerInfo *root, RelOptInfo *baserel,
+							   List *pathkeys);
 
 /* ----------------------------------------------------------------
  * Value expressions as q parse trees (expr.c)
