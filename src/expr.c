@@ -565,11 +565,14 @@ deparse_arith(QipcExprCxt *cxt, OpExpr *op, const char *name, QipcExpr *out)
 
 	if (intres)
 	{
-		/* out of the result type's range: 22003 */
+		/*
+		 * out of the result type's range: 22003 (q's null is below every
+		 * number, and a NULL result is no error)
+		 */
 		out->hazards = lappend(out->hazards,
 							   rt == INT2OID ?
-							   psprintf("(|;(>;%s;32767f);(<;%s;-32768f))", v, v) :
-							   psprintf("(|;(>;%s;2147483647f);(<;%s;-2147483648f))", v, v));
+							   psprintf("(|;(>;%s;32767f);(&;(not;(null;%s));(<;%s;-32768f)))", v, v, v) :
+							   psprintf("(|;(>;%s;2147483647f);(&;(not;(null;%s));(<;%s;-2147483648f)))", v, v, v));
 		out->hkinds |= QIPC_HZ_ERROR;
 	}
 	else

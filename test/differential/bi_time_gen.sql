@@ -86,3 +86,69 @@ BEGIN
 	END IF;
 	RETURN diff_time_bin();
 END $$;
+
+-- ORDER BY expressions: row queries sorted by a value expression, an
+-- extract/date_part field or a date_bin bucket (one or two of them, in
+-- every direction and null placement), then by id, so that the order is
+-- total, with a LIMIT (and sometimes an OFFSET).  The expressions cover
+-- NULLs, both signs, ties, infinities and NaN; now and then one divides
+-- and may raise an error, which both sides must raise.
+ALTER FUNCTION diff_gen_rows(diff_query) RENAME TO diff_gen_rows_plain;
+
+CREATE FUNCTION diff_sort_expr() RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	r float8 := random();
+	e text;
+BEGIN
+	IF r < 0.3 THEN
+		e := diff_expr_float(1 + diff_rnd(2));
+	ELSIF r < 0.4 THEN
+		e := diff_expr_int(1);
+	ELSIF r < 0.65 THEN
+		RETURN diff_time_field();
+	ELSIF r < 0.8 THEN
+		RETURN diff_time_bin();
+	ELSE
+		RETURN diff_expr_text();
+	END IF;
+	-- a key without a column is dropped by the planner: another one
+	IF e !~ '\m(h|i|f|finf)\M' THEN
+		RETURN diff_sort_expr();
+	END IF;
+	-- errors (both sides) prove little: rarely a division or an overflow
+	IF diff_chance(0.95) THEN
+		e := diff_expr_nodiv(e);
+	END IF;
+	RETURN e;
+END $$;
+
+CREATE FUNCTION diff_gen_rows(q INOUT diff_query) LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	ord text[] := '{}';
+BEGIN
+	IF diff_chance(0.8) THEN
+		q := diff_gen_rows_plain(q);
+		RETURN;
+	END IF;
+	q.kind := 'rows';
+	q.sql := 'SELECT ' || array_to_string(diff_subset(diff_all_cols(), 1 + diff_rnd(4)), ', ')
+		|| ' FROM @T@';
+	-- (a WHERE of diff_pred raises errors now and then: seldom here)
+	IF diff_chance(0.2) THEN
+		q.sql := q.sql || ' WHERE ' || diff_pred(0);
+		q.has_where := true;
+	END IF;
+	ord := ord || diff_order_item(diff_sort_expr());
+	IF diff_chance(0.3) THEN
+		ord := ord || diff_order_item(diff_sort_expr());
+	END IF;
+	ord := ord || diff_order_item('id');
+	q.sql := q.sql || ' ORDER BY ' || array_to_string(ord, ', ')
+		|| ' LIMIT ' || diff_pick(ARRAY['1', '3', '10', '50'])
+		|| CASE WHEN diff_chance(0.3) THEN ' OFFSET ' || diff_pick(ARRAY['1', '5', '100']) ELSE '' END;
+	q.ordered := true;
+	q.has_order := true;
+	q.has_limit := true;
+	RETURN;
+END $$;
