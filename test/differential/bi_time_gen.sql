@@ -118,7 +118,7 @@ BEGIN
 	END IF;
 	-- errors (both sides) prove little: rarely a division, an overflow or
 	-- an underflow
-	IF diff_chance(0.97) THEN
+	IF diff_chance(0.99) THEN
 		e := replace(diff_expr_nodiv(e), '1e-300', '0.001');
 	END IF;
 	RETURN e;
@@ -136,7 +136,7 @@ BEGIN
 	q.sql := 'SELECT ' || array_to_string(diff_subset(diff_all_cols(), 1 + diff_rnd(4)), ', ')
 		|| ' FROM @T@';
 	-- (a WHERE of diff_pred raises errors now and then: seldom here)
-	IF diff_chance(0.1) THEN
+	IF diff_chance(0.05) THEN
 		q.sql := q.sql || ' WHERE ' || diff_pred(0);
 		q.has_where := true;
 	END IF;
