@@ -1949,8 +1949,9 @@ integral_const(Const *c, int64 *v)
  *		cheap form, `hh$x and no vector conditional).  The year is the
  *		whole tree (timepart.c: a q long, 0W/-0W for the year of
  *		+-infinity, null for NULL); q's null is below every value, so <,
- *		<= and <> get a not-null guard, as for an integer column.  Returns -1 when
- *		the condition is not of this form, else whether it was written.
+ *		<= and <> get a not-null guard, as for an integer column.  Returns
+ *		-1 when the condition is not of this form, else whether it was
+ *		written.
  */
 static int
 time_part_cond(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
