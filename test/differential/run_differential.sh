@@ -230,8 +230,10 @@ max_err_pct=${DIFF_MAX_SAME_ERROR_PCT:-2}
 echo "differential: $both_err of $recorded_ok matching results matched as the same error on both sides"
 if [ "$recorded_ok" -gt 0 ] && [ $((both_err * 100)) -gt $((recorded_ok * max_err_pct)) ]; then
 	echo "differential: FAILED: more than ${max_err_pct}% of the matches are errors on both sides:"
-	psql_at "SELECT format('    %s x %s', count(*), left(split_part(sql, ' WHERE', 1), 60))
-	         FROM diff_results WHERE both_err GROUP BY 2 ORDER BY 1 DESC LIMIT 10"
+	psql_at "SELECT format('    %s x %s', count(*), stem)
+	         FROM (SELECT left(split_part(sql, ' WHERE', 1), 60) AS stem
+	                 FROM diff_results WHERE both_err) e
+	         GROUP BY stem ORDER BY count(*) DESC LIMIT 10"
 	failed=$((failed + 1))
 fi
 expected=$(psql_at "SELECT sum(CASE WHEN q.ptypes IS NULL THEN 1 ELSE cardinality(q.pvals) END)
