@@ -153,6 +153,8 @@ typedef enum KipcStatus
  * ----------------------------------------------------------------
  */
 #define KIPC_F_ARENA	0x01	/* lives in a KipcMsg arena */
+#define KIPC_F_INTERNED	0x02	/* symbol atom or vector whose strings come
+								 * from the symbol interner (below) */
 
 typedef struct KipcObject KipcObject;
 
@@ -389,6 +391,28 @@ typedef struct KipcAllocator
 
 /* install an allocator for everything libkipc allocates; NULL = libc */
 extern void kipc_set_allocator(const KipcAllocator *alloc);
+
+/*
+ * Symbol interning, off unless a program installs an interner.  kdb+
+ * interns every symbol for the life of the process: equal symbols are one
+ * pointer into its symbol table, and none is ever freed.  A program that
+ * keeps symbols that way (the q test server) installs fn, which returns
+ * the one lasting copy of the len bytes at s (NUL-terminated; NULL when
+ * out of memory).  From then on the heap symbol atoms and vectors that
+ * the constructors, kipc_set_symbol() and kipc_copy() make carry
+ * KIPC_F_INTERNED and hold only fn's strings or the shared empty symbol
+ * (fn is never asked for ""): two of their items are equal exactly when
+ * the pointers are, and kipc_unref() / kipc_resize() free no string of
+ * theirs.  Message objects (decoded) are never interned: they point into
+ * the message buffer.  Without an interner (NULL, the default) every heap
+ * symbol owns a private copy freed with its object, so memory stays
+ * bounded by the objects alive: a long-lived process that makes symbols
+ * from ever new strings must not install one.  Install it before any
+ * symbol object exists and keep it: once it is removed, kipc_set_symbol()
+ * on an interned vector fails with KIPC_ERR_ARG.
+ */
+typedef const char *(*KipcInternFn) (const char *s, size_t len);
+extern void kipc_set_symbol_interner(KipcInternFn fn);
 
 /* ----------------------------------------------------------------
  * Encoding.  Objects -> bytes, size pass then write pass.  Always emits

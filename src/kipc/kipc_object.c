@@ -29,6 +29,39 @@ static KipcAllocator kipc_allocator = {malloc, realloc, free};
 
 const char	kipc_empty_symbol[1] = "";
 
+/* see kipc_set_symbol_interner(); NULL: every symbol owns its copy */
+static KipcInternFn kipc_interner = NULL;
+
+void
+kipc_set_symbol_interner(KipcInternFn fn)
+{
+	kipc_interner = fn;
+}
+
+/*
+ * The string a symbol of object o (flags say how it keeps them) stores for
+ * the len bytes at s: the shared empty symbol, the interned copy or a
+ * private one; NULL when out of memory (or an interned object without an
+ * interner).
+ */
+static const char *
+sym_store(const KipcObject *o, const char *s, size_t len)
+{
+	if (len == 0)
+		return kipc_empty_symbol;
+	if (o->flags & KIPC_F_INTERNED)
+		return kipc_interner ? kipc_interner(s, len) : NULL;
+	return kipc_strndup(s, len);
+}
+
+/* free a symbol string of object o unless it is shared or interned */
+static void
+sym_release(const KipcObject *o, const char *s)
+{
+	if (s != kipc_empty_symbol && !(o->flags & KIPC_F_INTERNED))
+		kipc_free((void *) s);
+}
+
 void
 kipc_set_allocator(const KipcAllocator *alloc)
 {
@@ -447,6 +480,8 @@ obj_alloc(int type)
 	memset(o, 0, sizeof(KipcObject));
 	o->type = (int8_t) type;
 	o->refcount = 1;
+	if (kipc_interner && (type == KIPC_T_SYMBOL || type == -KIPC_T_SYMBOL))
+		o->flags = KIPC_F_INTERNED;
 	return o;
 }
 
@@ -552,7 +587,7 @@ kipc_new_symbol_len(const char *s, size_t len)
 
 	if (o == NULL)
 		return NULL;
-	o->a.s = kipc_strndup(s, len);
+	o->a.s = sym_store(o, s, len);
 	if (o->a.s == NULL)
 	{
 		kipc_free(o);
@@ -840,18 +875,18 @@ kipc_new_null(int type)
 KipcStatus
 kipc_set_symbol(KipcObject *symvec, int64_t k, const char *s)
 {
-	char	   *copy;
+	const char *copy;
 
 	if (symvec == NULL || symvec->type != KIPC_T_SYMBOL ||
 		(symvec->flags & KIPC_F_ARENA) || k < 0 || k >= symvec->n)
 		return KIPC_ERR_ARG;
 	if (s == NULL)
 		s = "";
-	copy = kipc_strndup(s, strlen(s));
+	copy = sym_store(symvec, s, strlen(s));
 	if (copy == NULL)
-		return KIPC_ERR_NOMEM;
-	if (symvec->v.syms[k] != kipc_empty_symbol)
-		kipc_free((void *) symvec->v.syms[k]);
+		return (symvec->flags & KIPC_F_INTERNED) && !kipc_interner ?
+			KIPC_ERR_ARG : KIPC_ERR_NOMEM;
+	sym_release(symvec, symvec->v.syms[k]);
 	symvec->v.syms[k] = copy;
 	return KIPC_OK;
 }
@@ -881,8 +916,8 @@ kipc_resize(KipcObject *o, int64_t n)
 	{
 		if (o->type == KIPC_T_LIST)
 			kipc_unref(o->v.objs[k]);
-		else if (o->type == KIPC_T_SYMBOL && o->v.syms[k] != kipc_empty_symbol)
-			kipc_free((void *) o->v.syms[k]);
+		else if (o->type == KIPC_T_SYMBOL)
+			sym_release(o, o->v.syms[k]);
 	}
 	if (n == 0)
 	{
@@ -953,17 +988,17 @@ kipc_unref(KipcObject *o)
 	}
 	else if (o->type == KIPC_T_SYMBOL)
 	{
-		for (k = 0; k < o->n; k++)
-			if (o->v.syms[k] != kipc_empty_symbol)
-				kipc_free((void *) o->v.syms[k]);
+		if (!(o->flags & KIPC_F_INTERNED))
+			for (k = 0; k < o->n; k++)
+				sym_release(o, o->v.syms[k]);
 		kipc_free(o->v.syms);
 	}
 	else if (o->type > 0 && o->type <= 19)
 		kipc_free(o->v.items);
 
-	if ((o->type == -KIPC_T_SYMBOL || o->type == KIPC_T_ERROR ||
-		 o->type == KIPC_T_LAMBDA) && o->a.s != kipc_empty_symbol)
-		kipc_free((void *) o->a.s);
+	if (o->type == -KIPC_T_SYMBOL || o->type == KIPC_T_ERROR ||
+		o->type == KIPC_T_LAMBDA)
+		sym_release(o, o->a.s);
 	kipc_free(o);
 }
 
@@ -991,7 +1026,8 @@ kipc_copy(const KipcObject *o)
 		{
 			const char *s = o->a.s ? o->a.s : "";
 
-			c->a.s = kipc_strndup(s, strlen(s));
+			c->a.s = (o->flags & c->flags & KIPC_F_INTERNED) ? s :
+				sym_store(c, s, strlen(s));
 			if (c->a.s == NULL)
 			{
 				kipc_free(c);
@@ -1007,6 +1043,13 @@ kipc_copy(const KipcObject *o)
 		if (c == NULL)
 			return NULL;
 		c->attr = o->attr;
+		if (o->flags & c->flags & KIPC_F_INTERNED)
+		{
+			/* both hold the interner's strings: share them */
+			if (o->n > 0)
+				memcpy(c->v.syms, o->v.syms, (size_t) o->n * sizeof(char *));
+			return c;
+		}
 		for (k = 0; k < o->n; k++)
 		{
 			if (o->v.syms[k] == NULL || o->v.syms[k][0] == '\0')

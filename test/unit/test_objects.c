@@ -491,6 +491,117 @@ test_allocator(void)
 	kipc_set_allocator(NULL);
 }
 
+/*
+ * A tiny symbol table for test_interner: one lasting copy per distinct
+ * string (malloc'd here, never through libkipc's allocator), freed by the
+ * test at its end; a string freed by libkipc would be a double free.
+ */
+static char *itab[16];
+static int	nitab;
+static int	intern_calls;
+
+static const char *
+test_intern(const char *s, size_t len)
+{
+	int			k;
+
+	intern_calls++;
+	for (k = 0; k < nitab; k++)
+		if (strlen(itab[k]) == len && memcmp(itab[k], s, len) == 0)
+			return itab[k];
+	if (nitab == 16)
+		return NULL;
+	itab[nitab] = malloc(len + 1);
+	memcpy(itab[nitab], s, len);
+	itab[nitab][len] = '\0';
+	return itab[nitab++];
+}
+
+static void
+test_interner(void)
+{
+	KipcObject *a,
+			   *b,
+			   *v,
+			   *c,
+			   *plain;
+	KipcMsg    *m = NULL;
+	uint8_t    *enc;
+	size_t		enclen;
+	int			k;
+
+	/* without an interner every symbol owns its copy */
+	a = kipc_new_symbol("ab");
+	b = kipc_new_symbol("ab");
+	CHECK(a->a.s != b->a.s && !(a->flags & KIPC_F_INTERNED));
+	kipc_unref(a);
+	kipc_unref(b);
+	plain = kipc_new_vector(KIPC_T_SYMBOL, 2);
+	CHECK(kipc_set_symbol(plain, 0, "ab") == KIPC_OK && !(plain->flags & KIPC_F_INTERNED));
+
+	kipc_set_symbol_interner(test_intern);
+	intern_calls = 0;
+	a = kipc_new_symbol("ab");
+	b = kipc_new_symbol_len("abc", 2);
+	CHECK((a->flags & KIPC_F_INTERNED) && (b->flags & KIPC_F_INTERNED));
+	CHECK(a->a.s == b->a.s && a->a.s == itab[0] && strcmp(a->a.s, "ab") == 0);
+	v = kipc_new_vector(KIPC_T_SYMBOL, 4);
+	CHECK(v->flags & KIPC_F_INTERNED);
+	CHECK(kipc_set_symbol(v, 0, "ab") == KIPC_OK && v->v.syms[0] == a->a.s);
+	CHECK(kipc_set_symbol(v, 1, "cd") == KIPC_OK && kipc_set_symbol(v, 2, "cd") == KIPC_OK);
+	CHECK(v->v.syms[1] == v->v.syms[2] && strcmp(v->v.syms[1], "cd") == 0);
+	/* the empty symbol is never interned: every `` is one pointer */
+	CHECK(kipc_set_symbol(v, 2, "") == KIPC_OK && v->v.syms[2] == v->v.syms[3]);
+	CHECK(v->v.syms[3][0] == '\0' && nitab == 2 && intern_calls == 5);
+	/* overwriting, shrinking and growing free no interned string */
+	CHECK(kipc_set_symbol(v, 0, "cd") == KIPC_OK && v->v.syms[0] == itab[1]);
+	CHECK(kipc_resize(v, 1) == KIPC_OK && kipc_resize(v, 3) == KIPC_OK);
+	CHECK(v->v.syms[0] == itab[1] && v->v.syms[2][0] == '\0');
+	CHECK(kipc_set_symbol(v, 1, "ab") == KIPC_OK);
+
+	/* a copy shares the strings without asking the interner again */
+	intern_calls = 0;
+	c = kipc_copy(v);
+	CHECK(c && (c->flags & KIPC_F_INTERNED) && intern_calls == 0);
+	for (k = 0; k < 3; k++)
+		CHECK(c->v.syms[k] == v->v.syms[k]);
+	kipc_unref(c);
+	c = kipc_copy(a);
+	CHECK(c && c->a.s == a->a.s && intern_calls == 0);
+	kipc_unref(c);
+
+	/* decoded symbols point into the message; their copy is interned */
+	CHECK(kipc_encode_message(v, KIPC_MSG_SYNC, &enc, &enclen) == KIPC_OK);
+	CHECK(kipc_decode_message(enc, enclen, NULL, &m, NULL, 0) == KIPC_OK);
+	CHECK(m->root->type == KIPC_T_SYMBOL && !(m->root->flags & KIPC_F_INTERNED));
+	CHECK(m->root->v.syms[0] != itab[1] && strcmp(m->root->v.syms[0], "cd") == 0);
+	c = kipc_copy(m->root);
+	CHECK(c && (c->flags & KIPC_F_INTERNED) && c->v.syms[0] == itab[1] &&
+		  c->v.syms[1] == itab[0] && c->v.syms[2][0] == '\0');
+	CHECK(kipc_equal(c, v) && kipc_equal(c, m->root));
+	kipc_unref(c);
+	kipc_msg_free(m);
+	free(enc);
+
+	/* a vector made before keeps its own copies, one made after too */
+	CHECK(kipc_set_symbol(plain, 1, "cd") == KIPC_OK && plain->v.syms[1] != itab[1]);
+	c = kipc_copy(v);
+	kipc_set_symbol_interner(NULL);
+	CHECK(kipc_set_symbol(v, 0, "ef") == KIPC_ERR_ARG && v->v.syms[0] == itab[1]);
+	kipc_unref(a);
+	kipc_unref(b);
+	kipc_unref(v);
+	kipc_unref(c);
+	kipc_unref(plain);
+	a = kipc_new_symbol("ab");
+	CHECK(!(a->flags & KIPC_F_INTERNED) && a->a.s != itab[0]);
+	kipc_unref(a);
+	CHECK(nitab == 2);
+	for (k = 0; k < nitab; k++)
+		free(itab[k]);
+	nitab = 0;
+}
+
 void
 test_objects(void)
 {
@@ -500,4 +611,5 @@ test_objects(void)
 	UT_RUN(test_equal_copy);
 	UT_RUN(test_resize);
 	UT_RUN(test_allocator);
+	UT_RUN(test_interner);
 }
