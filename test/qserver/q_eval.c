@@ -2147,6 +2147,7 @@ q_interp_new(const QServerHooks *hooks)
 		return NULL;
 	if (hooks)
 		q->hooks = *hooks;
+	q_sym_init();
 	q->rng = 0x2545F4914F6CDD1DULL;
 	q_cur = q;
 	q_rand_seed(q->rng);

@@ -10,7 +10,8 @@
  * q's grouping puts them together: integers and temporals by value (their
  * nulls are ordinary values), reals and floats by their bits after
  * folding -0 into 0 and every NaN into one null (q groups nulls
- * together), symbols through a table of their distinct strings.  A key of
+ * together), symbols by their interned pointers (q_sym.c), or through a
+ * table of their distinct strings when not interned.  A key of
  * several columns is grouped column by column: the group number of the
  * columns so far times the count of distinct values of the next column,
  * plus that value's number, is again an exact key.  Numbering in order
@@ -316,6 +317,50 @@ number_column(const K *c, const K *idx, int64_t n, int64_t *ids)
 	int64_t		k,
 				next = 0;
 
+	if (c->type == KIPC_T_SYMBOL && q_sym_interned(c))
+	{
+		/*
+		 * Interned symbols (q_sym.c): equal exactly when their pointers
+		 * are, and each carries its table id, so an array indexed by id
+		 * numbers them (while the table is not much bigger than the
+		 * column; otherwise the pointers are the keys)
+		 */
+		uint32_t	nsym = q_sym_count();
+
+		if ((uint64_t) nsym <= (uint64_t) n * 4 + 4096)
+		{
+			int32_t    *dir = xmalloc(sizeof(int32_t) * ((size_t) nsym + 1));
+
+			memset(dir, 0xff, sizeof(int32_t) * ((size_t) nsym + 1));
+			for (k = 0; k < n; k++)
+			{
+				uint32_t	id = q_sym_id(c->v.syms[row_of(idx, k)]);
+
+				if (dir[id] < 0)
+					dir[id] = (int32_t) next++;
+				ids[k] = dir[id];
+			}
+			free(dir);
+			return next;
+		}
+		else
+		{
+			KeyMap		m;
+
+			km_init(&m);
+			for (k = 0; k < n; k++)
+			{
+				bool		isnew;
+
+				ids[k] = km_get(&m, (uint64_t) (uintptr_t) c->v.syms[row_of(idx, k)], &isnew);
+				if ((k & 0xfffff) == 0xfffff)
+					q_check_deadline();
+			}
+			next = m.n;
+			km_free(&m);
+			return next;
+		}
+	}
 	if (c->type == KIPC_T_SYMBOL)
 	{
 		KeyMap		m;
@@ -508,16 +553,7 @@ q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
 	if (!is_vec(v) || v->n != n)
 		return NULL;
 	if (u == U_COUNT)
-	{
-		int64_t    *R;
-
-		r = mk(KIPC_T_LONG, ng, false);
-		R = r->v.items;
-		memset(R, 0, sizeof(int64_t) * ng);
-		for (k = 0; k < n; k++)
-			R[rank[gid[k]]]++;
-		return r;
-	}
+		return q_group_sizes(gid, rank, ng, n);
 	if (t == KIPC_T_SYMBOL || t == KIPC_T_GUID)
 		return NULL;
 	if ((u == U_SUM && (t == KIPC_T_CHAR || (!numeric_t(t) && !temporal_t(t) && t != KIPC_T_BOOLEAN && t != KIPC_T_BYTE))) ||
@@ -525,42 +561,46 @@ q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
 		return NULL;
 	if ((u == U_SUM && (t == KIPC_T_REAL || t == KIPC_T_FLOAT || t == KIPC_T_DATETIME)) || u == U_AVG)
 	{
-		/* lanes: L[8g + j], items seen per group, non-null count */
+		/*
+		 * per group, side by side: the eight lanes, the items seen (the
+		 * next lane) and the non-null count.  A null adds +0 to its lane,
+		 * which is the same as skipping it: a lane starts at +0 and can
+		 * never hold -0 (x + -x and +0 + -0 are +0 when rounding to
+		 * nearest), the only value adding +0 would change.
+		 */
+		typedef struct Lanes
+		{
+			double		L[8];
+			int64_t		seen;
+			int64_t		cnt;
+		}			Lanes;
 		double	   *f,
 				   *X = load_f(v, 1, &f);
-		double	   *L = xmalloc(sizeof(double) * 8 * (ng ? ng : 1));
-		int64_t    *seen = xmalloc(sizeof(int64_t) * (ng ? ng : 1));
-		int64_t    *cnt = xmalloc(sizeof(int64_t) * (ng ? ng : 1));
+		Lanes	   *G = xmalloc(sizeof(Lanes) * (ng ? ng : 1));
 
-		memset(L, 0, sizeof(double) * 8 * ng);
-		memset(seen, 0, sizeof(int64_t) * ng);
-		memset(cnt, 0, sizeof(int64_t) * ng);
+		memset(G, 0, sizeof(Lanes) * ng);
 		for (k = 0; k < n; k++)
 		{
-			int64_t		gg = gid[k];
-			int64_t		j = seen[gg]++ & 7;
+			Lanes	   *p = &G[gid[k]];
+			double		x = X[k];
+			bool		ok = !isnan(x);
 
-			if (!isnan(X[k]))
-			{
-				L[8 * gg + j] += X[k];
-				cnt[gg]++;
-			}
+			p->L[p->seen++ & 7] += ok ? x : 0.0;
+			p->cnt += ok;
 		}
 		r = u == U_AVG ? mk(KIPC_T_FLOAT, ng, false) : mk(sum_type(t), ng, false);
 		for (g = 0; g < ng; g++)
 		{
-			double		s = L[8 * g];
+			double		s = G[g].L[0];
 			int			j;
 
 			for (j = 1; j < 8; j++)
-				s += L[8 * g + j];
+				s += G[g].L[j];
 			if (u == U_AVG)
-				s = cnt[g] ? s / cnt[g] : NAN;
+				s = G[g].cnt ? s / G[g].cnt : NAN;
 			putF(r, rank[g], s);
 		}
-		free(L);
-		free(seen);
-		free(cnt);
+		free(G);
 		free(f);
 		return r;
 	}
@@ -568,15 +608,23 @@ q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
 	{
 		int64_t    *f,
 				   *X = load_j(v, 1, &f);
-		uint64_t   *S = xmalloc(sizeof(uint64_t) * (ng ? ng : 1));
+		int			sets = ng <= 4096 ? 4 : 1;	/* as in q_group_sizes */
+		uint64_t   *S = xmalloc(sizeof(uint64_t) * sets * (ng ? ng : 1));
 
-		memset(S, 0, sizeof(uint64_t) * ng);
+		/* sums modulo 2^64 (wrapping as q's do) in any grouping agree */
+		memset(S, 0, sizeof(uint64_t) * sets * ng);
 		for (k = 0; k < n; k++)
-			if (X[k] != NJ)
-				S[gid[k]] += (uint64_t) X[k];
+			S[(k & (sets - 1)) * ng + gid[k]] += X[k] != NJ ? (uint64_t) X[k] : 0;
 		r = mk(sum_type(t), ng, false);
 		for (g = 0; g < ng; g++)
-			putJ(r, rank[g], (int64_t) S[g]);
+		{
+			uint64_t	x = S[g];
+			int			j;
+
+			for (j = 1; j < sets; j++)
+				x += S[j * ng + g];
+			putJ(r, rank[g], (int64_t) x);
+		}
 		free(S);
 		free(f);
 		return r;
@@ -585,24 +633,28 @@ q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
 	r = mk(t, ng, false);
 	if (t == KIPC_T_REAL || t == KIPC_T_FLOAT || t == KIPC_T_DATETIME)
 	{
+		double	   *f,
+				   *X = load_f(v, 1, &f);
 		double	   *B = xmalloc(sizeof(double) * (ng ? ng : 1));
 		double		init = u == U_MIN ? INFINITY : -INFINITY;
 
 		for (g = 0; g < ng; g++)
 			B[g] = init;
-		for (k = 0; k < n; k++)
+		/* a NaN (null) compares false: skipped */
+		if (u == U_MIN)
 		{
-			double		x = getF(v, k);
-			int64_t		gg = gid[k];
-
-			if (isnan(x))
-				continue;
-			if (u == U_MIN ? x < B[gg] : x > B[gg])
-				B[gg] = x;
+			for (k = 0; k < n; k++)
+				if (X[k] < B[gid[k]])
+					B[gid[k]] = X[k];
 		}
+		else
+			for (k = 0; k < n; k++)
+				if (X[k] > B[gid[k]])
+					B[gid[k]] = X[k];
 		for (g = 0; g < ng; g++)
 			putF(r, rank[g], B[g]);
 		free(B);
+		free(f);
 	}
 	else
 	{
@@ -640,6 +692,44 @@ q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
 }
 
 /*
+ * The size of every group (count i per group) at rank[g].  Rows of one
+ * group follow each other often, and each adds one to the same counter:
+ * four sets of counters, taken in turn, keep those additions apart.
+ */
+K *
+q_group_sizes(const int64_t *gid, const int64_t *rank, int64_t ng, int64_t n)
+{
+	K		   *r = mk(KIPC_T_LONG, ng, false);
+	int64_t    *R = r->v.items,
+				k,
+				g;
+
+	if (ng <= 4096)
+	{
+		int64_t    *C = xmalloc(sizeof(int64_t) * 4 * (ng ? ng : 1));
+
+		memset(C, 0, sizeof(int64_t) * 4 * ng);
+		for (k = 0; k + 4 <= n; k += 4)
+		{
+			C[gid[k]]++;
+			C[ng + gid[k + 1]]++;
+			C[2 * ng + gid[k + 2]]++;
+			C[3 * ng + gid[k + 3]]++;
+		}
+		for (; k < n; k++)
+			C[gid[k]]++;
+		for (g = 0; g < ng; g++)
+			R[rank[g]] = C[g] + C[ng + g] + C[2 * ng + g] + C[3 * ng + g];
+		free(C);
+		return r;
+	}
+	memset(R, 0, sizeof(int64_t) * ng);
+	for (k = 0; k < n; k++)
+		R[rank[gid[k]]]++;
+	return r;
+}
+
+/*
  * sum "j"$not null v for every group at once: the count of v's non-null
  * items per group (null as q's null: item_null), at rank[g]; NULL if v is
  * no vector of n items.
@@ -657,6 +747,24 @@ q_group_count_valid(const K *v, const int64_t *gid, const int64_t *rank,
 		return NULL;
 	r = mk(KIPC_T_LONG, ng, false);
 	R = r->v.items;
+	if (ng <= 4096 && (t == KIPC_T_FLOAT || t == KIPC_T_DATETIME || j64_t(t)))
+	{
+		/* four sets of counters, as in q_group_sizes */
+		int64_t    *C = xmalloc(sizeof(int64_t) * 4 * (ng ? ng : 1));
+		int64_t		g;
+
+		memset(C, 0, sizeof(int64_t) * 4 * ng);
+		if (j64_t(t))
+			for (k = 0; k < n; k++)
+				C[(k & 3) * ng + gid[k]] += kipc_get_j(v, k) != NJ;
+		else
+			for (k = 0; k < n; k++)
+				C[(k & 3) * ng + gid[k]] += !isnan(kipc_get_f(v, k));
+		for (g = 0; g < ng; g++)
+			R[rank[g]] = C[g] + C[ng + g] + C[2 * ng + g] + C[3 * ng + g];
+		free(C);
+		return r;
+	}
 	memset(R, 0, sizeof(int64_t) * ng);
 	if (t == KIPC_T_FLOAT || t == KIPC_T_DATETIME)
 		for (k = 0; k < n; k++)

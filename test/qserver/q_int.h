@@ -357,6 +357,7 @@ extern void q_merge_sort(int64_t *idx, int64_t n, QIdxCmp cmp, const void *ctx);
 extern K   *q_group_ids(K **cols, int ncols, int64_t n, int64_t *ngroups, K **first);
 /* q_group.c: dense group numbers by exact 64-bit keys; -1 = type not keyable */
 extern bool q_group_slow(void);
+extern K   *q_group_sizes(const int64_t *gid, const int64_t *rank, int64_t ng, int64_t n);
 extern K   *q_group_count_valid(const K *v, const int64_t *gid, const int64_t *rank,
 								 int64_t ng, int64_t n);
 extern K   *q_group_agg(int u, const K *v, const int64_t *gid, const int64_t *rank,
@@ -373,6 +374,33 @@ extern K   *q_rand(K *x, K *y);
 extern void q_rand_seed(uint64_t s);
 extern K   *q_fill_value(K *x, K *y);
 extern int	q_sym_cmp(const char *a, const char *b);
+
+/*
+ * The symbol table (q_sym.c): the interpreter's heap symbols are interned
+ * (KIPC_F_INTERNED), so two items of interned objects are equal exactly
+ * when their pointers are.  q_sym_id() is the dense id (1..q_sym_count())
+ * of an item of an interned object, 0 for the empty symbol.
+ */
+extern void q_sym_init(void);
+extern void set_sym_from(K *dst, int64_t k, const K *src, int64_t i);
+extern uint32_t q_sym_count(void);
+
+static inline uint32_t
+q_sym_id(const char *s)
+{
+	uint32_t	id;
+
+	if (s[0] == '\0')
+		return 0;
+	memcpy(&id, s - 4, 4);
+	return id;
+}
+
+static inline bool
+q_sym_interned(const K *x)
+{
+	return (x->flags & KIPC_F_INTERNED) != 0;
+}
 extern char *q_show(K *x);	/* q's one-line display (-3!); malloc'd */
 
 /* ----------------------------------------------------------------

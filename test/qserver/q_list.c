@@ -101,9 +101,9 @@ q_join(K *x, K *y)
 		if (t == KIPC_T_SYMBOL)
 		{
 			for (k = 0; k < nx; k++)
-				set_sym(r, k, x->type < 0 ? x->a.s : x->v.syms[k]);
+				set_sym_from(r, k, x, x->type < 0 ? -1 : k);
 			for (k = 0; k < ny; k++)
-				set_sym(r, nx + k, y->type < 0 ? y->a.s : y->v.syms[k]);
+				set_sym_from(r, nx + k, y, y->type < 0 ? -1 : k);
 			return r;
 		}
 		{

@@ -38,7 +38,7 @@ gather(const K *x, const int64_t *I, int64_t n)
 	{
 		for (k = 0; k < n; k++)
 			if (I[k] >= 0 && I[k] < cnt)
-				set_sym(r, k, x->v.syms[I[k]]);
+				set_sym_from(r, k, x, I[k]);
 		return r;
 	}
 	switch (kipc_type_size(t))

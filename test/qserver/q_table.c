@@ -265,7 +265,7 @@ gather_rows(K *col, const int64_t *ix, int64_t n)
 			int64_t		p = ix[k];
 
 			if (p >= 0 && p < cn && col->v.syms[p][0])
-				kipc_set_symbol(r, k, col->v.syms[p]);
+				set_sym_from(r, k, col, p);
 		}
 		return r;
 	}
@@ -2095,10 +2095,10 @@ scatter_rows(K *col, K *idx, const int64_t *inv, int64_t n)
 		r = kipc_new_vector(KIPC_T_SYMBOL, n);
 		for (k = 0; k < n; k++)
 		{
-			const char *v = col->v.syms[row_at(idx, k)];
+			int64_t		p = row_at(idx, k);
 
-			if (v[0])
-				kipc_set_symbol(r, inv[k], v);
+			if (col->v.syms[p][0])
+				set_sym_from(r, inv[k], col, p);
 		}
 		return r;
 	}
@@ -2151,7 +2151,7 @@ slice(K *v, int64_t from, int64_t cnt)
 	{
 		for (k = 0; k < cnt; k++)
 			if (v->v.syms[from + k][0])
-				kipc_set_symbol(r, k, v->v.syms[from + k]);
+				set_sym_from(r, k, v, from + k);
 		return r;
 	}
 	if (cnt)
@@ -3418,15 +3418,15 @@ fast_group_cols(Query *Q, QScope *sc, ByGroups *bg, const int *u, QExpr *args)
 
 		if (u[c] == U_COUNT && is_count_rows(&Q->cols[c], sc->table))
 		{
-			/* the group sizes; nothing read, as on the general path */
-			K		   *r = kipc_new_vector(KIPC_T_LONG, bg->ngroups);
-			int64_t    *R = (int64_t *) r->v.items;
-			int64_t		k;
+			/* the group sizes, counted once; nothing read, as on the
+			 * general path */
+			int			d;
 
-			memset(R, 0, sizeof(int64_t) * bg->ngroups);
-			for (k = 0; k < n; k++)
-				R[bg->rank[bg->gid[k]]]++;
-			vc[c] = r;
+			for (d = c + 1; d < Q->ncols; d++)
+				if (u[d] == U_COUNT && is_count_rows(&Q->cols[d], sc->table))
+					break;
+			vc[c] = d < Q->ncols ? kipc_ref(vc[d]) :
+				q_group_sizes(bg->gid, bg->rank, bg->ngroups, n);
 			continue;
 		}
 		{
@@ -3723,7 +3723,7 @@ concat_values(K **vals, int64_t nv, int64_t total)
 
 		if (t == KIPC_T_SYMBOL)
 			for (j = 0; j < n; j++)
-				kipc_set_symbol(r, o + j, vals[k]->v.syms[j]);
+				set_sym_from(r, o + j, vals[k], j);
 		else if (n)
 			memcpy((char *) r->v.items + o * kipc_type_size(t), vals[k]->v.items,
 				   n * kipc_type_size(t));
@@ -3783,7 +3783,7 @@ amend_col(K *col, int64_t n, K *rows, K *v)
 	if (r->type == KIPC_T_SYMBOL)
 	{
 		for (k = 0; k < m; k++)
-			kipc_set_symbol(r, ix[k], v->v.syms[k]);
+			set_sym_from(r, ix[k], v, k);
 		return r;
 	}
 	{

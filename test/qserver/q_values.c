@@ -77,6 +77,22 @@ set_sym(K *v, int64_t k, const char *s)
 		q_err("wsfull");
 }
 
+/*
+ * item i of symbol vector (or atom, i < 0) src into item k of symbol
+ * vector dst: an interned string is shared as it is (kdb+ copies the
+ * pointer), otherwise interned or copied by kipc_set_symbol
+ */
+void
+set_sym_from(K *dst, int64_t k, const K *src, int64_t i)
+{
+	const char *s = i < 0 ? src->a.s : src->v.syms[i];
+
+	if (q_sym_interned(dst) && q_sym_interned(src))
+		dst->v.syms[k] = s;
+	else
+		set_sym(dst, k, s);
+}
+
 int
 q_sym_cmp(const char *a, const char *b)
 {
@@ -423,7 +439,7 @@ copy_item(K *dst, int64_t k, const K *src, int64_t i)
 
 	if (t == KIPC_T_SYMBOL)
 	{
-		set_sym(dst, k, i < 0 ? src->a.s : src->v.syms[i]);
+		set_sym_from(dst, k, src, i);
 		return;
 	}
 	sz = kipc_type_size(t);
