@@ -78,6 +78,19 @@ compare(int op, K *x, K *y)
 	{
 		if (tx != ty)
 			q_err("type");
+		if ((op == C_EQ || op == C_NE) && q_sym_interned(x) && q_sym_interned(y))
+		{
+			/* interned symbols (q_sym.c) are equal exactly when their
+			 * pointers are */
+			for (k = 0; k < n; k++)
+			{
+				const char *a = sx ? x->v.syms[k] : x->a.s;
+				const char *b = sy ? y->v.syms[k] : y->a.s;
+
+				R[k] = (a == b) == (op == C_EQ);
+			}
+			return r;
+		}
 		if ((op == C_EQ || op == C_NE) && (sx != sy) && strlen(sx ? y->a.s : x->a.s) < 8)
 		{
 			/*
