@@ -317,20 +317,41 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
 			  (qt == 'j' && argtype == INT8OID)))
 	{
 		/*
-		 * avg of integers is numeric in SQL: the exact sum (as for
-		 * sum(bigint): high and low parts, beyond 64 bits) and the non-null
-		 * count, divided by the scan as PostgreSQL divides (numeric_div);
-		 * NULL without a value; error 22003 over a q infinity.
+		 * avg of integers is numeric in SQL: the exact sum, delivered as
+		 * for sum(bigint) in a high part (result column) and a low part in
+		 * [0, 2^32) (hidden column), and the non-null count n, divided by
+		 * the scan as PostgreSQL divides (numeric_div); NULL without a
+		 * value; error 22003 over a q infinity (max x or min x is one: the
+		 * low part is null).  The sum is q's plain sum, over longs for
+		 * smallint and integer (no overflow: n times 2^31 stays below 2^63
+		 * for any n a table holds); for bigint it stands while n times the
+		 * largest |x| stays below 9e18 (no running sum can overflow in any
+		 * order), and beyond that (uK) the same request sums the group's
+		 * high and low parts apart from its rows (recompute_q), as for
+		 * sum(bigint).  Extra aggregates: x (max) and y (min) for the
+		 * infinity test and the bound, n for the divisor and the bound.
 		 */
-		out->value = psprintf("(sum;(div;%s;4294967296))", X);
-		out->extra = list_make4(psprintf("l%d", k),
-								psprintf("(sum;(mod;%s;4294967296))", X),
-								psprintf("n%d", k), nonnull_count(qt, X));
-		out->extra = lappend(lappend(out->extra, psprintf("m%d", k)),
-							 psprintf("(max;(abs;%s))", X));
-		out->post = psprintf("f%d:?[m%d=0W%c;0N;l%d mod 4294967296],"
-							 "a%d:?[0=n%d;0N;a%d+l%d div 4294967296]",
-							 k, k, qt, k, k, k, k, k);
+		out->value = qt == 'j' ? psprintf("(sum;%s)", X) :
+			psprintf("(sum;($;\"j\";%s))", X);
+		out->extra = list_make4(psprintf("x%d", k), psprintf("(max;%s)", X),
+								psprintf("y%d", k), psprintf("(min;%s)", X));
+		out->extra = lappend(lappend(out->extra, psprintf("n%d", k)),
+							 nonnull_count(qt, X));
+		if (qt == 'j')
+		{
+			out->post = psprintf("f%d:?[(x%d=0W)|y%d=-0W;0N;a%d mod 4294967296],"
+								 "u%d:(not 0=n%d)&(not (x%d=0W)|y%d=-0W)&9e18<=(\"f\"$n%d)*\"f\"$(abs x%d)|abs y%d,"
+								 "a%d:?[0=n%d;0N;a%d div 4294967296]",
+								 k, k, k, k,
+								 k, k, k, k, k, k, k,
+								 k, k, k);
+			out->recompute = 3;
+		}
+		else
+			out->post = psprintf("f%d:?[(x%d=0W%c)|y%d=-0W%c;0N;a%d mod 4294967296],"
+								 "a%d:?[0=n%d;0N;a%d div 4294967296]",
+								 k, k, qt, k, qt, k,
+								 k, k, k);
 		out->fixkind = QIPC_FIX_AVG128;
 		return true;
 	}
