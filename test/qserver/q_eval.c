@@ -307,6 +307,46 @@ q_vdrop(int64_t base)
 	q_cur->vsp = base;
 }
 
+/*
+ * Lambda frames are reused: a frame is over 2 kB, and glibc's malloc
+ * consolidates its small free chunks before every request of that size,
+ * which made each lambda call cost as much as a pass over the freed
+ * temporaries.  Only nvars, up, below and the first nvars variables of a
+ * frame are read, and call_lambda sets them all.
+ */
+static QFrame *frame_pool;
+static int	frame_npool;
+
+static QFrame *
+frame_get(void)
+{
+	QFrame	   *fr = frame_pool;
+
+	if (fr == NULL)
+	{
+		fr = malloc(sizeof(QFrame));
+		if (fr == NULL)
+			q_err("wsfull");
+		return fr;
+	}
+	frame_pool = fr->below;
+	frame_npool--;
+	return fr;
+}
+
+static void
+frame_put(QFrame *fr)
+{
+	if (frame_npool >= 64)
+	{
+		free(fr);
+		return;
+	}
+	fr->below = frame_pool;
+	frame_pool = fr;
+	frame_npool++;
+}
+
 /* an error unwinds to a catching frame: drop what the abandoned
  * evaluation held (frames newer than ftop, values above vsp, arenas) */
 static void
@@ -320,7 +360,7 @@ unwind_to(QInterp *q, QFrame *ftop, int64_t vsp, QArena *arena)
 		q->ftop = fr->below;
 		for (i = 0; i < fr->nvars; i++)
 			kipc_unref(fr->vars[i].val);
-		free(fr);
+		frame_put(fr);
 	}
 	q_vpop(vsp);
 	q_arena_unwind(arena);
@@ -702,7 +742,7 @@ call_lambda(K *f, K **args, int n)
 		q_err("rank");
 	if (++q->depth > 3000)
 		q_err("stack");
-	fr = q_alloc(sizeof(QFrame));
+	fr = frame_get();
 	for (i = 0; i < L->nparams; i++)
 	{
 		fr->vars[i].name = L->params[i];
@@ -728,7 +768,7 @@ call_lambda(K *f, K **args, int n)
 	q->ftop = fr->below;
 	for (i = 0; i < fr->nvars; i++)
 		kipc_unref(fr->vars[i].val);
-	free(fr);
+	frame_put(fr);
 	q->depth--;
 	return r;
 }

@@ -489,6 +489,20 @@ in_vector(K *x, K *y)
 		return NULL;
 	r = mk(KIPC_T_BOOLEAN, n, false);
 	R = r->v.items;
+	if (t == KIPC_T_SYMBOL && m <= 8 && q_sym_interned(x) && q_sym_interned(y))
+	{
+		/* interned symbols (q_sym.c): equal exactly when the pointers are */
+		for (k = 0; k < n; k++)
+		{
+			const char *s = x->v.syms[k];
+			uint8_t		hit = 0;
+
+			for (j = 0; j < m; j++)
+				hit |= s == y->v.syms[j];
+			R[k] = hit;
+		}
+		return r;
+	}
 	if (t == KIPC_T_SYMBOL)
 	{
 		uint64_t	W[8];
