@@ -113,6 +113,33 @@ done
 speedup=$(awk "BEGIN{printf \"%.1f\", ${ms[agg.off]} / ${ms[agg.on]}}")
 echo "GROUP BY sym, count/avg/sum over 5,000,000 rows: ${speedup}x faster with pushdown (target >= 10x)"
 
+# where the pushed aggregate's time goes, in one warm session: q's own time
+# for the request the FDW sends (timed in q: .z.p around value of its text,
+# best of RUNS), the foreign scan (request sent to last result row, EXPLAIN
+# ANALYZE) and the whole statement
+remote=$(psql -X -q -At -c "EXPLAIN (VERBOSE, COSTS OFF) $Q_AGG" | sed -n 's/^ *Remote q: //p')
+qtext=$(printf '%s' "$remote" | sed 's/\\/\\\\/g; s/"/\\"/g')
+psql -X -q -At -v qtext="$qtext" <<SQL | sed -n 's/^BREAKDOWN //p'
+\o /dev/null
+$Q_AGG;
+\o
+SELECT 'BREAKDOWN ' || format('agg, pushdown on: q time of the request %s ms', round(min(ms)::numeric, 1))
+FROM (SELECT qipc_exec('kdb', '{s:.z.p; value x; (.z.p-s)%1e6}"' || :'qtext' || '"')::float8 AS ms
+      FROM generate_series(1, $RUNS)) r;
+CREATE FUNCTION pg_temp.scan_ms(q text) RETURNS text LANGUAGE plpgsql AS \$\$
+DECLARE l text; scan text; total text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF) ' || q LOOP
+    IF scan IS NULL AND l ~ 'Foreign Scan' THEN
+      scan := (regexp_match(l, 'actual time=[0-9.]+\.\.([0-9.]+)'))[1];
+    END IF;
+    IF l ~ 'Execution Time' THEN total := (regexp_match(l, '([0-9.]+) ms'))[1]; END IF;
+  END LOOP;
+  RETURN format('foreign scan %s ms of %s ms execution (EXPLAIN ANALYZE)', scan, total);
+END \$\$;
+SELECT 'BREAKDOWN agg, pushdown on: ' || pg_temp.scan_ms('$Q_AGG');
+SQL
+
 # rows q reads for the point query on the g# column, without and with
 # pushdown (the last request's .qserver.stats[] on the same connection)
 echo
