@@ -10,7 +10,9 @@
 #	  - a point query on the g# column (gid = 4242, about 50 rows)
 #	Reports the best of RUNS runs (ms), the rows shipped from q (rows the
 #	foreign scan returned, from EXPLAIN ANALYZE) and, for the point query,
-#	the rows q read per column (.qserver.stats[], a test-server hook).
+#	the rows q read per column (.qserver.stats[], a test-server hook);
+#	for the grouped aggregate with pushdown, also q's own time for the
+#	request and the foreign scan's share of the execution.
 #	Exits 1 when pushdown on and off give different answers (float
 #	averages compared to 1e-9 relative: q may add in another order, as
 #	PostgreSQL's parallel aggregation may); the speed-up of the grouped
