@@ -363,6 +363,8 @@ SELECT sym, price * size FROM bt_fin ORDER BY price * size DESC LIMIT 5;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT "time", size FROM bt_trade ORDER BY extract(hour FROM "time") NULLS FIRST, size LIMIT 4;
 EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "time", size FROM bt_trade ORDER BY date_trunc('hour', "time") DESC LIMIT 4;
+EXPLAIN (VERBOSE, COSTS OFF)
 SELECT k, v FROM bt_var ORDER BY v * 2 - v LIMIT 3;
 -- bt_ord(q1, q2): the same rows in the same order
 CREATE FUNCTION bt_ord(q1 text, q2 text) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -379,7 +381,8 @@ INSERT INTO okeys VALUES ('fin', 'price * size'), ('fin', '-price'),
   ('fin', 'price / 4'), ('trade', 'price + 1'), ('trade', 'extract(hour FROM "time")'),
   ('trade', 'extract(dow FROM d)'), ('trade', 'extract(year FROM "time")'),
   ('trade', 'date_bin(''15 minutes'', "time", TIMESTAMP ''2000-01-01 00:05'')'),
-  ('trade', 'date_part(''minute'', "time")'), ('var', 'v * 2 - v'), ('var', 'v * 2'),
+  ('trade', 'date_part(''minute'', "time")'), ('trade', 'date_trunc(''hour'', "time")'),
+  ('trade', '"time"::date'), ('var', 'v * 2 - v'), ('var', 'v * 2'),
   ('var', 'CASE WHEN v > 0 THEN v ELSE -v END');
 CREATE TEMP TABLE odirs(o text);
 INSERT INTO odirs VALUES (''), (' DESC'), (' NULLS FIRST'), (' DESC NULLS LAST');

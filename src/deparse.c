@@ -3160,6 +3160,27 @@ sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, SortKey *sk)
 			return true;
 		}
 
+		/*
+		 * date_trunc of one width and ::date of a timestamp (upper.c's xbar
+		 * buckets, +-infinity kept as 0Wp/0Wd, which sort where
+		 * PostgreSQL's +-infinity do)
+		 */
+		{
+			QipcBucketFn bf;
+
+			if (qipc_bucket_fn_parse(em->em_expr, &bf))
+			{
+				var = get_column_var((Expr *) bf.var, cxt);
+				if (var == NULL || var->varattno == cxt->partattno ||
+					column_class(cxt, var->varattno, var->vartype) != QC_TS ||
+					cxt->qtypes[var->varattno - 1] != 'p')
+					continue;
+				sk->tree = qipc_bucket_fn_q(&bf, col_sym(cxt, var->varattno));
+				sk->qt = bf.todate ? 'd' : 'p';
+				return true;
+			}
+		}
+
 		/* a value expression (expr.c) */
 		if (contain_var_clause((Node *) em->em_expr))
 		{

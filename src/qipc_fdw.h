@@ -744,6 +744,20 @@ extern bool qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn);
 extern char *qipc_time_fn_q(const QipcTimeFn *fn, const char *X, char qt);
 
 /*
+ * upper.c: date_trunc(unit, timestamp) of one width and timestamp::date,
+ * q's xbar buckets (GROUP BY keys, and sort keys in deparse.c)
+ */
+typedef struct QipcBucketFn
+{
+	Var		   *var;			/* the timestamp column */
+	int64		ns;				/* bucket width in nanoseconds */
+	bool		todate;			/* the cast to date */
+} QipcBucketFn;
+
+extern bool qipc_bucket_fn_parse(Expr *expr, QipcBucketFn *bf);
+extern char *qipc_bucket_fn_q(const QipcBucketFn *bf, const char *X);
+
+/*
  * qipc_time_part_cmp_q
  *		For a comparison of field fn over column X (meta type qt) with a
  *		non-null integer in a where clause: the field as q computes it for

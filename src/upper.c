@@ -1318,6 +1318,72 @@ timestamp_bucket_q(const char *X, int64 ns)
 }
 
 /*
+ * qipc_bucket_fn_parse
+ *		Whether expr is a time bucket q computes exactly: date_trunc(unit,
+ *		timestamp column) for the units of one width (trunc_unit_ns), or a
+ *		timestamp column cast to date.  Fills *bf (the caller checks that
+ *		the column is a q timestamp column, then asks qipc_bucket_fn_q).
+ *		date_trunc of timestamptz depends on the session's TimeZone, which
+ *		a cached plan does not follow: not a bucket here.
+ */
+bool
+qipc_bucket_fn_parse(Expr *expr, QipcBucketFn *bf)
+{
+	FuncExpr   *fe;
+	char	   *fname;
+	Expr	   *arg;
+
+	if (!IsA(expr, FuncExpr))
+		return false;
+	fe = (FuncExpr *) expr;
+	if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset ||
+		fe->funcvariadic || fe->args == NIL)
+		return false;
+	arg = (Expr *) llast(fe->args);
+	if (!IsA(arg, Var) || ((Var *) arg)->vartype != TIMESTAMPOID)
+		return false;
+	fname = get_func_name(fe->funcid);
+	if (fname == NULL)
+		return false;
+	bf->var = (Var *) arg;
+	if (strcmp(fname, "date_trunc") == 0 && list_length(fe->args) == 2 &&
+		fe->funcresulttype == TIMESTAMPOID &&
+		IsA(linitial(fe->args), Const) &&
+		!((Const *) linitial(fe->args))->constisnull &&
+		((Const *) linitial(fe->args))->consttype == TEXTOID)
+	{
+		bf->todate = false;
+		bf->ns = trunc_unit_ns(TextDatumGetCString(((Const *) linitial(fe->args))->constvalue));
+		return bf->ns > 0;
+	}
+	if (strcmp(fname, "date") == 0 && list_length(fe->args) == 1 &&
+		fe->funcresulttype == DATEOID)
+	{
+		bf->todate = true;
+		bf->ns = INT64CONST(86400000000000);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * qipc_bucket_fn_q
+ *		The q parse tree of bucket bf over the q timestamp column X: a
+ *		timestamp (q type p) for date_trunc, a date (d) for the cast.
+ */
+char *
+qipc_bucket_fn_q(const QipcBucketFn *bf, const char *X)
+{
+	if (bf->todate)
+	{
+		/* "d"$ of a midnight is exact; 0Wp -0Wp 0Np give 0Wd -0Wd 0Nd */
+		return psprintf("(?;(=;%s;0Wp);0Wd;(?;(=;%s;-0Wp);-0Wd;($;\"d\";%s)))",
+						X, X, timestamp_bucket_q(X, bf->ns));
+	}
+	return timestamp_bucket_q(X, bf->ns);
+}
+
+/*
  * group_key_q
  *		The q parse tree of grouping (or DISTINCT) key "expr", or NULL when
  *		q cannot group it exactly as PostgreSQL does.  Besides plain columns
@@ -1339,10 +1405,8 @@ group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
 
 	if (IsA(expr, FuncExpr))
 	{
-		FuncExpr   *fe = (FuncExpr *) expr;
-		char	   *fname;
-		char	   *X;
 		QipcTimeFn	tf;
+		QipcBucketFn bf;
 
 		/* extract/date_part fields and date_bin buckets (timepart.c) */
 		if (qipc_time_fn_parse(expr, &tf))
@@ -1357,38 +1421,13 @@ group_key_q(PlannerInfo *root, RelOptInfo *input_rel, Oid relid, Expr *expr)
 								  qt);
 		}
 
-		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset ||
-			fe->funcvariadic)
+		if (!qipc_bucket_fn_parse(expr, &bf))
 			return NULL;
-		fname = get_func_name(fe->funcid);
-		if (fname == NULL)
-			return NULL;
-		var = scan_var((Expr *) llast(fe->args), input_rel);
-		if (var == NULL || !IsA(llast(fe->args), Var) ||
-			var->vartype != TIMESTAMPOID ||
+		var = scan_var((Expr *) bf.var, input_rel);
+		if (var == NULL ||
 			qipc_column_qtype(root, input_rel, var->varattno) != 'p')
 			return NULL;
-		X = column_symbol(relid, var->varattno);
-		if (strcmp(fname, "date_trunc") == 0 && list_length(fe->args) == 2 &&
-			fe->funcresulttype == TIMESTAMPOID &&
-			IsA(linitial(fe->args), Const) &&
-			!((Const *) linitial(fe->args))->constisnull &&
-			((Const *) linitial(fe->args))->consttype == TEXTOID)
-		{
-			char	   *unit = TextDatumGetCString(((Const *) linitial(fe->args))->constvalue);
-			int64		ns = trunc_unit_ns(unit);
-
-			return ns > 0 ? timestamp_bucket_q(X, ns) : NULL;
-		}
-		if (strcmp(fname, "date") == 0 && list_length(fe->args) == 1 &&
-			fe->funcresulttype == DATEOID)
-		{
-			/* "d"$ of a midnight is exact; 0Wp -0Wp 0Np give 0Wd -0Wd 0Nd */
-			return psprintf("(?;(=;%s;0Wp);0Wd;(?;(=;%s;-0Wp);-0Wd;($;\"d\";%s)))",
-							X, X,
-							timestamp_bucket_q(X, INT64CONST(86400000000000)));
-		}
-		return NULL;
+		return qipc_bucket_fn_q(&bf, column_symbol(relid, var->varattno));
 	}
 
 	var = scan_var(expr, input_rel);
