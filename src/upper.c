@@ -501,6 +501,28 @@ aggregate_q(Aggref *agg, const char *X, char qt, Oid argtype,
  *		the result's key columns (likewise).
  */
 /*
+ * recompute_tail
+ *		The end of a recompute request (recompute_q, recompute_hz_q): the
+ *		function just written applied to the where-phrase of each marked
+ *		group r (the pushed conditions w, and one equality per grouping key
+ *		with the group's key value, a symbol enlisted so that it is not
+ *		read as a column name), and the results written back into the
+ *		group's value a<k> and marker f<k>.
+ */
+static void
+recompute_tail(StringInfo b, int k, const char *keycols, const char *keynames,
+			   int ngroup)
+{
+	if (ngroup == 0)
+		appendStringInfoString(b, "(count r)#enlist w; ");
+	else
+		appendStringInfo(b, "{[w;kc;kv] w,{(=;x;$[-11h=type y;enlist y;y])}'[kc;kv]}[w;%s] each (flip t %s) r; ",
+						 keycols, keynames);
+	appendStringInfo(b, "x:t`a%d; x[r]:first each v; y:t`f%d; y[r]:last each v; "
+					 "t:update f%d:y, a%d:x from t]", k, k, k, k);
+}
+
+/*
  * float8_accum's steps over the float vector y in row order, as a q
  * expression: (N; Sx; Sxx; overflow) after the last value, or after the
  * value where float8_accum raises the overflow error (then overflow is 1b).
@@ -565,13 +587,7 @@ recompute_q(int k, const char *X, int kind, const char *tbl,
 	if (strchr(X, '(') != NULL)
 		appendStringInfo(&b, "[;%s]", X);
 	appendStringInfoString(&b, " each ");
-	if (ngroup == 0)
-		appendStringInfoString(&b, "(count r)#enlist w; ");
-	else
-		appendStringInfo(&b, "{[w;kc;kv] w,{(=;x;$[-11h=type y;enlist y;y])}'[kc;kv]}[w;%s] each (flip t %s) r; ",
-						 keycols, keynames);
-	appendStringInfo(&b, "x:t`a%d; x[r]:first each v; y:t`f%d; y[r]:last each v; "
-					 "t:update f%d:y, a%d:x from t]", k, k, k, k);
+	recompute_tail(&b, k, keycols, keynames, ngroup);
 	return b.data;
 }
 
@@ -620,13 +636,7 @@ recompute_hz_q(int k, const char *X, List *hz, int kind, const char *tbl,
 					 "(%s;0x00)]}[;%s;%s;%s] each ",
 					 kind == 2 ? "(last s)%count y" : "last s",
 					 X, he, hn);
-	if (ngroup == 0)
-		appendStringInfoString(&b, "(count r)#enlist w; ");
-	else
-		appendStringInfo(&b, "{[w;kc;kv] w,{(=;x;$[-11h=type y;enlist y;y])}'[kc;kv]}[w;%s] each (flip t %s) r; ",
-						 keycols, keynames);
-	appendStringInfo(&b, "x:t`a%d; x[r]:first each v; y:t`f%d; y[r]:last each v; "
-					 "t:update f%d:y, a%d:x from t]", k, k, k, k);
+	recompute_tail(&b, k, keycols, keynames, ngroup);
 	return b.data;
 }
 
