@@ -257,8 +257,18 @@ SELECT pid AS victim_pid
   FROM dblink('regress_victim', 'SELECT pg_backend_pid()') AS t(pid int) \gset
 SELECT * FROM dblink('regress_victim',
   'SET qipc_fdw.enable_pushdown = off') AS t(s text);
-SELECT dblink_send_query('regress_victim',
-                         'SELECT count(*) FROM regress_pg_big');
+-- the victim scans regress_pg_big again and again (for at most 60 s), so
+-- the cancel lands in a scan however fast one scan is
+CREATE FUNCTION regress_pg_big_scans(OUT n bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  WHILE clock_timestamp() < t0 + interval '60 s' LOOP
+    SELECT count(*) INTO n FROM regress_pg_big;
+  END LOOP;
+END $$;
+SELECT dblink_send_query('regress_victim', 'SELECT * FROM regress_pg_big_scans()');
 CREATE FUNCTION regress_cancel_scan(conn text, target int,
                                     OUT running bool, OUT code text,
                                     OUT prompt bool)
@@ -266,9 +276,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
   t0 timestamptz;
 BEGIN
-  -- wait (up to 30 s) until the victim runs its scan, then give it 0.3 s
-  -- to be between pages (20,000,000 rows take seconds): a cancel sent
-  -- before the query starts would be lost
+  -- wait (up to 30 s) until the victim runs its scans, then give it 0.3 s
+  -- to be in the middle of one: a cancel sent before the query starts
+  -- would be lost
   FOR i IN 1..300 LOOP
     PERFORM pg_stat_clear_snapshot();
     running := EXISTS (SELECT 1 FROM pg_stat_activity
@@ -297,6 +307,7 @@ RESET qipc_fdw.enable_pushdown;
 
 SELECT qipc_exec('regress_paging', '.paging.drop[]') AS dropped;
 DROP FUNCTION regress_cancel_scan(text, int);
+DROP FUNCTION regress_pg_big_scans();
 DROP EXTENSION dblink;
 DROP SERVER regress_paging CASCADE;
 DROP SERVER regress_paging3 CASCADE;

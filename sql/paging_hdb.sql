@@ -254,14 +254,24 @@ SELECT pid AS victim_pid
   FROM dblink('pgh_victim', 'SELECT pg_backend_pid()') AS t(pid int) \gset
 SELECT * FROM dblink('pgh_victim',
   'SET qipc_fdw.enable_pushdown = off') AS t(s text);
-SELECT dblink_send_query('pgh_victim',
-                         'SELECT count(sym), sum(id + qty), sum(px) FROM pgh_big');
+-- the victim scans pgh_big again and again (for at most 60 s), so the
+-- cancel lands in a scan however fast one scan is
+CREATE FUNCTION pgh_big_scans(OUT n bigint, OUT s numeric, OUT p float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  WHILE clock_timestamp() < t0 + interval '60 s' LOOP
+    SELECT count(sym), sum(id + qty), sum(px) INTO n, s, p FROM pgh_big;
+  END LOOP;
+END $$;
+SELECT dblink_send_query('pgh_victim', 'SELECT * FROM pgh_big_scans()');
 CREATE FUNCTION pgh_cancel_scan(conn text, target int, OUT running bool,
                                 OUT code text)
 LANGUAGE plpgsql AS $$
 BEGIN
-  -- wait (up to 30 s) until the victim runs its scan, then give it 0.3 s
-  -- to be between pages (5,000,000 rows take seconds)
+  -- wait (up to 30 s) until the victim runs its scans, then give it 0.3 s
+  -- to be in the middle of one
   FOR i IN 1..300 LOOP
     PERFORM pg_stat_clear_snapshot();
     running := EXISTS (SELECT 1 FROM pg_stat_activity
@@ -289,6 +299,7 @@ RESET qipc_fdw.enable_pushdown;
 
 SELECT qipc_exec('regress_pgh', '.pgh.drop[]') AS dropped;
 DROP FUNCTION pgh_cancel_scan(text, int);
+DROP FUNCTION pgh_big_scans();
 DROP FUNCTION pgh_stats();
 DROP FUNCTION pgh_explain(text);
 DROP FUNCTION pgh_requests();
