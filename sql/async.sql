@@ -4,10 +4,10 @@
 -- test/run_regress.sh starts for this suite) each hold three shards
 -- (test/fixtures/async.q) and say which server they are (at_server).
 --
--- Elapsed times: each server delays its answer by 300 ms; concurrently the
--- three take about 300 ms, one after another 900 ms or more.  The bound
--- checked (600 ms) leaves 300 ms for the rest of the query; the sequential
--- run can only be slower than 900 ms.
+-- Elapsed times: each server delays its answer by 1000 ms; concurrently the
+-- three take about 1000 ms, one after another 3000 ms or more.  The bound
+-- checked (2000 ms) leaves 1000 ms for the rest of the query; the sequential
+-- run can only be slower than 3000 ms.
 --
 \getenv qport1 QIPC_TEST_PORT
 \getenv qport2 QIPC_TEST_ASYNC2_PORT
@@ -105,22 +105,22 @@ ALTER SERVER regress_async1 OPTIONS (DROP fetch_size);
 ALTER SERVER regress_async2 OPTIONS (DROP fetch_size);
 ALTER SERVER regress_async3 OPTIONS (DROP fetch_size);
 
--- each server delays its answer by 300 ms
+-- each server delays its answer by 1000 ms
 CREATE TABLE regress_async_slow (who bigint, n bigint) PARTITION BY LIST (who);
 CREATE FOREIGN TABLE regress_async_slow1 PARTITION OF regress_async_slow
   FOR VALUES IN (1) SERVER regress_async1
-  OPTIONS (query '.qserver.sleep[300]; ([] who:enlist at_server; n:enlist count at_shard1)');
+  OPTIONS (query '.qserver.sleep[1000]; ([] who:enlist at_server; n:enlist count at_shard1)');
 CREATE FOREIGN TABLE regress_async_slow2 PARTITION OF regress_async_slow
   FOR VALUES IN (2) SERVER regress_async2
-  OPTIONS (query '.qserver.sleep[300]; ([] who:enlist at_server; n:enlist count at_shard2)');
+  OPTIONS (query '.qserver.sleep[1000]; ([] who:enlist at_server; n:enlist count at_shard2)');
 CREATE FOREIGN TABLE regress_async_slow3 PARTITION OF regress_async_slow
   FOR VALUES IN (3) SERVER regress_async3
-  OPTIONS (query '.qserver.sleep[300]; ([] who:enlist at_server; n:enlist count at_shard3)');
+  OPTIONS (query '.qserver.sleep[1000]; ([] who:enlist at_server; n:enlist count at_shard3)');
 EXPLAIN (COSTS OFF) SELECT * FROM regress_async_slow;
 -- connections are open already (the queries above): only the requests count
 SELECT clock_timestamp() AS t0 \gset
 SELECT * FROM regress_async_slow ORDER BY who;
-SELECT clock_timestamp() - :'t0'::timestamptz < interval '600 ms' AS "elapsed < 600ms";
+SELECT clock_timestamp() - :'t0'::timestamptz < interval '2000 ms' AS "elapsed < 2000ms";
 
 -- async_capable off (the table option overrides the server's): one after
 -- another
@@ -130,7 +130,7 @@ ALTER FOREIGN TABLE regress_async_slow3 OPTIONS (ADD async_capable 'false');
 EXPLAIN (COSTS OFF) SELECT * FROM regress_async_slow;
 SELECT clock_timestamp() AS t0 \gset
 SELECT * FROM regress_async_slow ORDER BY who;
-SELECT clock_timestamp() - :'t0'::timestamptz >= interval '900 ms' AS "elapsed >= 900ms";
+SELECT clock_timestamp() - :'t0'::timestamptz >= interval '3000 ms' AS "elapsed >= 3000ms";
 ALTER FOREIGN TABLE regress_async_slow1 OPTIONS (DROP async_capable);
 ALTER FOREIGN TABLE regress_async_slow2 OPTIONS (DROP async_capable);
 ALTER FOREIGN TABLE regress_async_slow3 OPTIONS (DROP async_capable);
