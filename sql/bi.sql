@@ -56,7 +56,12 @@ SELECT same($$SELECT date_trunc('hour', "time"), count(*), count(sym) FROM bi_tr
 SELECT u, same(format($$SELECT date_trunc(%L, "time"), count(*) FROM bi_trade GROUP BY 1$$, u),
                format($$SELECT date_trunc(%L, "time"), count(*) FROM l_trade GROUP BY 1$$, u))
 FROM unnest(ARRAY['microseconds', 'milliseconds', 'second', 'minute',
-                  'HOUR', 'day']) AS u;
+                  'HOUR', 'day', 'us', 'ms', 'secs', 'mins', 'Hours', 'hr',
+                  'days']) AS u;
+-- date_trunc reads its unit with DecodeUnits, and so does the pushdown:
+-- every spelling it accepts is the same bucket
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('mins', "time") AS m, count(*) FROM bi_trade GROUP BY 1;
 
 -- units of varying width stay local (the aggregate is computed locally)
 EXPLAIN (VERBOSE, COSTS OFF)
@@ -116,7 +121,8 @@ FROM unnest(ARRAY['<', '<=', '=', '<>', '>', '>=']) AS op,
              ($$date_trunc('hour', "time")$$, $$TIMESTAMP '2024-03-10 07:00'$$),
              ($$date_trunc('hour', "time")$$, $$TIMESTAMP '2024-03-10 07:30'$$),
              ($$date_trunc('minute', "time")$$, $$TIMESTAMP '1999-12-31 23:59'$$),
-             ($$date_trunc('day', "time")$$, $$TIMESTAMP '2024-03-11'$$)) AS v(l, r);
+             ($$date_trunc('day', "time")$$, $$TIMESTAMP '2024-03-11'$$),
+             ($$date_trunc('hours', "time")$$, $$TIMESTAMP '2024-03-10 07:30'$$)) AS v(l, r);
 INSERT INTO cond SELECT format('%s %s %s', r, op, l)
 FROM unnest(ARRAY['<', '=', '>=']) AS op,
      (VALUES ('"time"', $$DATE '2024-03-10'$$),

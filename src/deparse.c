@@ -1573,25 +1573,6 @@ deparse_in(ScalarArrayOpExpr *saop, bool want_true, DeparseCxt *cxt,
  * ----------------------------------------------------------------
  */
 
-/* the width in microseconds of a date_trunc unit of one width, or 0 */
-static int64
-trunc_unit_us(const char *unit)
-{
-	if (pg_strcasecmp(unit, "microseconds") == 0)
-		return INT64CONST(1);
-	if (pg_strcasecmp(unit, "milliseconds") == 0)
-		return INT64CONST(1000);
-	if (pg_strcasecmp(unit, "second") == 0)
-		return USECS_PER_SEC;
-	if (pg_strcasecmp(unit, "minute") == 0)
-		return USECS_PER_MINUTE;
-	if (pg_strcasecmp(unit, "hour") == 0)
-		return USECS_PER_HOUR;
-	if (pg_strcasecmp(unit, "day") == 0)
-		return USECS_PER_DAY;
-	return 0;
-}
-
 /*
  * "var cmp v" as a comparison of two timestamps (or two timestamptz, as
  * var is) by the pg_catalog operator
@@ -1750,9 +1731,8 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 	if (IsA(side, FuncExpr))
 	{
 		FuncExpr   *fe = (FuncExpr *) side;
-		char	   *fname;
-
 		QipcTimeFn	tf;
+		QipcBucketFn bf;
 
 		if (fe->funcid >= FirstGenbkiObjectId || fe->funcretset)
 			return NULL;
@@ -1777,43 +1757,38 @@ time_cond_rewrite(OpExpr *op, DeparseCxt *cxt)
 							  tf.offset);
 		}
 
-		fname = get_func_name(fe->funcid);
-		if (fname == NULL)
-			return NULL;
-		var = get_column_var((Expr *) llast(fe->args), cxt);
-		if (var == NULL || var->vartype != TIMESTAMPOID)
-			return NULL;
-
-		/* ts::date OP date */
-		if (strcmp(fname, "date") == 0 && list_length(fe->args) == 1 &&
-			fe->funcresulttype == DATEOID && c->consttype == DATEOID)
+		/*
+		 * ts::date OP date and date_trunc(unit, ts) OP timestamp: day or
+		 * unit buckets from 2000-01-01 (the buckets upper.c groups by)
+		 */
+		if (qipc_bucket_fn_parse(side, &bf))
 		{
-			int			overflow = 0;
 			Timestamp	t;
 
-			if (DATE_NOT_FINITE(DatumGetDateADT(c->constvalue)))
+			var = get_column_var((Expr *) bf.var, cxt);
+			if (var == NULL || var->vartype != TIMESTAMPOID)
 				return NULL;
-			t = date2timestamp_opt_overflow(DatumGetDateADT(c->constvalue),
-											&overflow);
-			if (overflow != 0)
-				return NULL;
-			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, USECS_PER_DAY, 0);
-		}
+			if (bf.todate)
+			{
+				int			overflow = 0;
 
-		/* date_trunc(unit, ts) OP timestamp */
-		if (strcmp(fname, "date_trunc") == 0 && list_length(fe->args) == 2 &&
-			fe->funcresulttype == TIMESTAMPOID &&
-			c->consttype == TIMESTAMPOID &&
-			IsA(linitial(fe->args), Const) &&
-			!((Const *) linitial(fe->args))->constisnull &&
-			((Const *) linitial(fe->args))->consttype == TEXTOID)
-		{
-			int64		w = trunc_unit_us(TextDatumGetCString(((Const *) linitial(fe->args))->constvalue));
-			Timestamp	t = DatumGetTimestamp(c->constvalue);
-
-			if (w <= 0 || TIMESTAMP_NOT_FINITE(t))
-				return NULL;
-			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, w, 0);
+				if (c->consttype != DATEOID ||
+					DATE_NOT_FINITE(DatumGetDateADT(c->constvalue)))
+					return NULL;
+				t = date2timestamp_opt_overflow(DatumGetDateADT(c->constvalue),
+												&overflow);
+				if (overflow != 0)
+					return NULL;
+			}
+			else
+			{
+				if (c->consttype != TIMESTAMPOID)
+					return NULL;
+				t = DatumGetTimestamp(c->constvalue);
+				if (TIMESTAMP_NOT_FINITE(t))
+					return NULL;
+			}
+			return bucket_cmp((Expr *) var, (QipcCmp) cmp, t, bf.ns / 1000, 0);
 		}
 	}
 	return NULL;

@@ -78,8 +78,10 @@
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
+#include "parser/scansup.h"
 #include "parser/parsetree.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 #include "utils/memutils.h"
@@ -1277,29 +1279,41 @@ pins_one_partition(RelOptInfo *scanrel, Oid relid, QipcFdwRelationInfo *fpinfo)
 
 /*
  * trunc_unit_ns
- *		The width in nanoseconds of the date_trunc unit named by "unit" when
+ *		The width in nanoseconds of date_trunc's unit "unit" when
  *		date_trunc(unit, timestamp) is a plain bucket of that width counted
  *		from 2000-01-01 00:00 (q's epoch, a midnight); 0 for the units whose
- *		buckets are not of one width (week, month, year, ...), which are
- *		left to PostgreSQL.  Units are matched as date_trunc spells them,
- *		ignoring case.
+ *		buckets are not of one width (week, month, year, ...) and for text
+ *		date_trunc rejects, both left to PostgreSQL.  The unit is read as
+ *		timestamp_trunc reads it (lower-cased, then DecodeUnits), so every
+ *		spelling it accepts ('hour', 'hours', 'hr', 'min', 'ms', ...) counts.
  */
 static int64
-trunc_unit_ns(const char *unit)
+trunc_unit_ns(text *unit)
 {
-	if (pg_strcasecmp(unit, "microseconds") == 0)
-		return INT64CONST(1000);
-	if (pg_strcasecmp(unit, "milliseconds") == 0)
-		return INT64CONST(1000000);
-	if (pg_strcasecmp(unit, "second") == 0)
-		return INT64CONST(1000000000);
-	if (pg_strcasecmp(unit, "minute") == 0)
-		return INT64CONST(60000000000);
-	if (pg_strcasecmp(unit, "hour") == 0)
-		return INT64CONST(3600000000000);
-	if (pg_strcasecmp(unit, "day") == 0)
-		return INT64CONST(86400000000000);
-	return 0;
+	char	   *lowunits;
+	int			val;
+
+	lowunits = downcase_truncate_identifier(VARDATA_ANY(unit),
+											VARSIZE_ANY_EXHDR(unit), false);
+	if (DecodeUnits(0, lowunits, &val) != UNITS)
+		return 0;
+	switch (val)
+	{
+		case DTK_MICROSEC:
+			return INT64CONST(1000);
+		case DTK_MILLISEC:
+			return INT64CONST(1000000);
+		case DTK_SECOND:
+			return INT64CONST(1000000000);
+		case DTK_MINUTE:
+			return INT64CONST(60000000000);
+		case DTK_HOUR:
+			return INT64CONST(3600000000000);
+		case DTK_DAY:
+			return INT64CONST(86400000000000);
+		default:
+			return 0;
+	}
 }
 
 /*
@@ -1363,7 +1377,7 @@ qipc_bucket_fn_parse(Expr *expr, QipcBucketFn *bf)
 		((Const *) linitial(fe->args))->consttype == TEXTOID)
 	{
 		bf->todate = false;
-		bf->ns = trunc_unit_ns(TextDatumGetCString(((Const *) linitial(fe->args))->constvalue));
+		bf->ns = trunc_unit_ns(DatumGetTextPP(((Const *) linitial(fe->args))->constvalue));
 		return bf->ns > 0;
 	}
 	if (strcmp(fname, "date") == 0 && list_length(fe->args) == 1 &&
