@@ -21,7 +21,8 @@
 #
 # Run as root:  bench/async_bench.sh      (RUNS=3 ROWS=400000 DELAY=200)
 # Starts a throwaway PostgreSQL 15 cluster (as postgres, port
-# PGPORT_BENCH, default 55436) and four q test servers; stops them all.
+# PGPORT_BENCH, default 55443) and four q test servers (foreign servers q1
+# .. q4); stops them all (qipc_bench_setup in tools/lib.sh).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,26 +30,11 @@ RUNS=${RUNS:-3}
 ROWS=${ROWS:-400000}
 DELAY=${DELAY:-200}
 
-# shellcheck source=tools/lib.sh disable=SC1091
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
-make -s >/dev/null
-make -s qserver >/dev/null
-qipc_install_lock
-make -s install >/dev/null
-
-trap qipc_cleanup EXIT
-for i in 1 2 3 4; do qipc_qserver_start "QPORT$i"; done
-qipc_pg_start "${PGPORT_BENCH:-55436}"
+qipc_bench_setup -P "${PGPORT_BENCH:-55443}" -n 4
 
 PSQL=(psql -X -q -At -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -c "CREATE EXTENSION qipc_fdw" >/dev/null
-for i in 1 2 3 4; do
-	port_var="QPORT$i"
-	"${PSQL[@]}" >/dev/null <<SQL
-CREATE SERVER q$i FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '${!port_var}');
-CREATE USER MAPPING FOR CURRENT_USER SERVER q$i;
-SQL
-done
 
 # setup K: K shards of ROWS/K rows; shard i (0-based) holds ids
 # i*n .. (i+1)*n-1, v = id mod 1000, w = id mod 7

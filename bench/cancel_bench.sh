@@ -13,38 +13,24 @@
 #	same connection, so a connection left unusable fails the run.
 #
 # Run as root:  bench/cancel_bench.sh     (ROWS=20000000 CANCELS=10)
-# Starts a throwaway PostgreSQL 15 cluster (as postgres) and a q test
-# server, and stops both at the end.
+# Starts a throwaway PostgreSQL 15 cluster (as postgres, port PGPORT_BENCH,
+# default 55441) and a q test server, and stops both at the end
+# (qipc_bench_setup in tools/lib.sh).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source-path=SCRIPTDIR/.. source=tools/lib.sh disable=SC1091
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
 
-export PATH="$PGBIN:$PATH"
-export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 ROWS=${ROWS:-20000000}
 CANCELS=${CANCELS:-10}
 PGPORT_BENCH=${PGPORT_BENCH:-55441}
 
-make -s >/dev/null
-make -s qserver >/dev/null
-qipc_install_lock
-make -s install >/dev/null
-
-QIPC_TMP_PREFIX=qipc_cbench qipc_tmpdir
+QIPC_PG_OPTS="-c shared_buffers=1GB" \
+	qipc_bench_setup -P "$PGPORT_BENCH" -e dblink -N "$ROWS" bench/fdw_trade.q
 TMP=$QIPC_TMP
-trap qipc_cleanup EXIT
-
-sed "s/^n:.*/n:$ROWS/" bench/fdw_trade.q >"$TMP/fdw_trade.q"
-qipc_qserver_start QPORT "$TMP/fdw_trade.q" || exit 2
-QIPC_PG_DIR=$TMP QIPC_PG_OPTS="-c shared_buffers=1GB" qipc_pg_start "$PGPORT_BENCH"
 
 psql -q -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION qipc_fdw;
-CREATE EXTENSION dblink;
-CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
-CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
 CREATE FOREIGN TABLE trade (sym text, time timestamp, price float8, size bigint, ex "char")
   SERVER kdb OPTIONS (table 'fdw_bench_trade');
 CREATE TABLE trade_local AS SELECT * FROM trade;
@@ -100,7 +86,7 @@ for t in trade_local trade; do
 	full=$(scan_ms "$t")
 	lat=$(psql -At -v ON_ERROR_STOP=1 <<SQL
 SELECT dblink_connect('victim', format('host=%s port=%s dbname=postgres user=postgres',
-                                       '$TMP', '$PGPORT_BENCH'));
+                                       '$PGHOST', '$PGPORT'));
 SELECT * FROM dblink('victim', 'SET qipc_fdw.enable_pushdown = off') AS t(s text);
 SELECT string_agg(format('%s %s %s', round(c.ms::numeric, 2), c.code, c.usable), E'\n')
   FROM generate_series(1, $CANCELS) AS g(k),

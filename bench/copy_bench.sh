@@ -23,16 +23,15 @@
 #	ROWS=50000000 RUNS=1 bench/copy_bench.sh   (the large run; UNPAGED=0
 #	leaves out the unpaged contender, which needs the whole result in
 #	memory, about 2 GB at 50M rows, and over 2 GB cannot be sent at all)
-# Starts a throwaway PostgreSQL 15 cluster (as postgres) and a q test
-# server, and stops both at the end.
+# Starts a throwaway PostgreSQL 15 cluster (as postgres, port PGPORT_BENCH,
+# default 55439) and a q test server, and stops both at the end
+# (qipc_bench_setup in tools/lib.sh).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source-path=SCRIPTDIR/.. source=tools/lib.sh disable=SC1091
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
 
-export PATH="$PGBIN:$PATH"
-export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 RUNS=${RUNS:-5}
 ROWS=${ROWS:-5000000}
 FETCH=${FETCH:-}
@@ -41,30 +40,14 @@ PART_ROWS=${PART_ROWS:-5000000}
 PARTS=${PARTS:-5}
 PGPORT_BENCH=${PGPORT_BENCH:-55439}
 
-make -s >/dev/null
-make -s qserver >/dev/null
-qipc_install_lock
-make -s install >/dev/null
-
-# the temp dir holds the cluster itself (data/, server.log, the socket)
-QIPC_TMP_PREFIX=qipc_bench qipc_tmpdir
-TMP=$QIPC_TMP
-trap qipc_cleanup EXIT
-
 echo "building the $ROWS-row q table ..."
-t0=$(date +%s.%N)
-sed "s/^n:.*/n:$ROWS/" bench/fdw_trade.q >"$TMP/fdw_trade.q"
-qipc_qserver_start QPORT "$TMP/fdw_trade.q" || exit 2
-printf "q server ready on port %s in %.1f s\n" "$QPORT" "$(echo "$(date +%s.%N) - $t0" | bc)"
+QIPC_PG_OPTS="-c shared_buffers=1GB -c work_mem=64MB" \
+	qipc_bench_setup -P "$PGPORT_BENCH" -e postgres_fdw -N "$ROWS" bench/fdw_trade.q
+TMP=$QIPC_TMP
+echo "q test server ready on port $QPORT"
 
-# exports PGHOST=$TMP PGPORT=$PGPORT_BENCH PGUSER=postgres PGDATABASE=postgres
-QIPC_PG_DIR=$TMP QIPC_PG_OPTS="-c shared_buffers=1GB -c work_mem=64MB" qipc_pg_start "$PGPORT_BENCH"
-
+# shellcheck disable=SC2016  # the quotes are SQL's: $FETCH expands
 psql -q -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION qipc_fdw;
-CREATE EXTENSION postgres_fdw;
-CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
-CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
 CREATE FOREIGN TABLE trade (sym text, time timestamp, price float8, size bigint, ex "char")
   SERVER kdb OPTIONS (table 'fdw_bench_trade' ${FETCH:+, fetch_size '$FETCH'});
 CREATE FOREIGN TABLE trade_unpaged (sym text, time timestamp, price float8, size bigint, ex "char")
@@ -72,7 +55,7 @@ CREATE FOREIGN TABLE trade_unpaged (sym text, time timestamp, price float8, size
 CREATE TABLE trade_local AS SELECT * FROM trade;
 VACUUM (FREEZE, ANALYZE) trade_local;
 CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw
-  OPTIONS (host '$TMP', port '$PGPORT_BENCH', dbname 'postgres');
+  OPTIONS (host '$PGHOST', port '$PGPORT', dbname 'postgres');
 CREATE USER MAPPING FOR CURRENT_USER SERVER loopback OPTIONS (user 'postgres');
 CREATE FOREIGN TABLE trade_pgfdw (sym text, time timestamp, price float8, size bigint, ex "char")
   SERVER loopback OPTIONS (table_name 'trade_local', fetch_size '10000');
@@ -150,6 +133,7 @@ checksums "${TABLES[@]}"
 if [ "$PART_ROWS" -gt 0 ]; then
 	echo
 	echo "building the $PART_ROWS-row partitioned q table ($PARTS partitions) ..."
+	# shellcheck disable=SC2016  # the quotes are SQL's: $FETCH expands
 	psql -q -v ON_ERROR_STOP=1 <<SQL
 SELECT qipc_exec('kdb', '.bench.part[$PART_ROWS;$PARTS]');
 CREATE FOREIGN TABLE trade_part (date date, sym text, time timestamp, price float8, size bigint, ex "char")

@@ -9,50 +9,41 @@
 #	best of RUNS, and checks after every COPY that the q table holds
 #	exactly the rows copied: the script exits 1 when it does not.
 #
-#	Row counts: 1,000,000 rows for batch sizes 10,000 and 100,000; fewer
-#	for the small batches, whose cost is per request: 20,000 rows for
-#	batch size 1 and 100,000 for batch size 100.  The q test server appends
+#	Row counts: ROWS rows (1,000,000 by default) for batch sizes 10,000
+#	and 100,000; fewer for the small batches, whose cost is per request:
+#	ROWS / 50 (20,000) for batch size 1 and ROWS / 10 (100,000) for batch
+#	size 100.  The q test server appends
 #	a batch by copying the whole column (real kdb+ appends in place), so its
 #	cost per batch grows with the table: with small batches on a large
 #	table that copying, not qipc_fdw, would be measured.
 #
-# Run as root:  bench/insert_bench.sh      (RUNS=3 by default)
-# Starts a throwaway PostgreSQL 15 cluster (as postgres) and a q test
-# server, and stops both at the end.
+# Run as root:  bench/insert_bench.sh      (RUNS=3 ROWS=1000000)
+# Starts a throwaway PostgreSQL 15 cluster (as postgres, port PGPORT_BENCH,
+# default 55442) and a q test server, and stops both at the end
+# (qipc_bench_setup in tools/lib.sh).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source-path=SCRIPTDIR/.. source=tools/lib.sh disable=SC1091
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
 
-export PATH="$PGBIN:$PATH"
-export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 RUNS=${RUNS:-3}
-PGPORT_BENCH=${PGPORT_BENCH:-55441}
+ROWS=${ROWS:-1000000}
+PGPORT_BENCH=${PGPORT_BENCH:-55442}
 
-make -s >/dev/null
-qipc_install_lock
-make -s install >/dev/null
-
-QIPC_TMP_PREFIX=qipc_insert_bench qipc_tmpdir
+QIPC_PG_OPTS="-c shared_buffers=256MB" qipc_bench_setup -P "$PGPORT_BENCH"
 TMP=$QIPC_TMP
-trap qipc_cleanup EXIT
-
-qipc_qserver_start QPORT || exit 2
-QIPC_PG_DIR=$TMP QIPC_PG_OPTS="-c shared_buffers=256MB" qipc_pg_start "$PGPORT_BENCH"
 
 psql -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
-CREATE EXTENSION qipc_fdw;
-CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
-CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
 SELECT qipc_exec('kdb', 'bench_ins:([] id:\`long\$(); sym:\`symbol\$(); px:\`float\$(); qty:\`long\$(); ts:\`timestamp\$())');
 CREATE FOREIGN TABLE bench_ins (id bigint, sym text, px float8, qty bigint, ts timestamp)
   SERVER kdb;
 SQL
 
-# csv_file ROWS: a CSV file of ROWS rows in the cluster's directory
+# csv_file ROWS: a CSV file of ROWS rows in the cluster's directory (the
+# server writes it)
 csv_file() {
-	local rows=$1 f="$TMP/rows_$1.csv"
+	local rows=$1 f="$PGHOST/rows_$1.csv"
 	if [ ! -f "$f" ]; then
 		psql -q -v ON_ERROR_STOP=1 -c "COPY (SELECT g, 's' || (g % 500), g * 0.25, g % 1000,
 			timestamp '2024-01-02 09:30' + g * interval '1 ms'
@@ -98,12 +89,12 @@ SQL
 	echo "$ms $bticks $((q1 - q0))"
 }
 
-# baseline: the same 1,000,000-row COPY into a local unlogged heap table
+# baseline: the same ROWS-row COPY into a local unlogged heap table
 # (PostgreSQL's own cost of reading and parsing the file)
 psql -q -c "CREATE UNLOGGED TABLE bench_heap (id bigint, sym text, px float8, qty bigint, ts timestamp)"
 heap_best=""
 for _ in $(seq 1 "$RUNS"); do
-	f=$(csv_file 1000000)
+	f=$(csv_file "$ROWS")
 	ms=$(psql -At -c "TRUNCATE bench_heap" -c '\timing on' -c "COPY bench_heap FROM '$f' WITH (FORMAT csv)" |
 		sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
 	if [ -z "$heap_best" ] || [ "$(echo "$ms < $heap_best" | bc)" = 1 ]; then heap_best=$ms; fi
@@ -113,7 +104,7 @@ psql -q -c "ALTER FOREIGN TABLE bench_ins OPTIONS (ADD batch_size '1', ADD inser
 
 printf "%-8s %-6s %8s %10s %10s %14s %14s\n" "batch" "mode" "rows" "best ms" "rows/s" "backend cpu s" "q server cpu s"
 best_rate=0
-for spec in "1 20000" "100 100000" "10000 1000000" "100000 1000000"; do
+for spec in "1 $((ROWS / 50))" "100 $((ROWS / 10))" "10000 $ROWS" "100000 $ROWS"; do
 	read -r batch rows <<<"$spec"
 	for async in false true; do
 		best=""
@@ -134,6 +125,6 @@ for spec in "1 20000" "100 100000" "10000 1000000" "100000 1000000"; do
 	done
 done
 echo
-printf "local unlogged heap table, same 1,000,000-row file: best %.1f ms (%s rows/s)\n" \
-	"$heap_best" "$(echo "1000000 * 1000 / $heap_best" | bc)"
+printf "local unlogged heap table, same %s-row file: best %.1f ms (%s rows/s)\n" \
+	"$ROWS" "$heap_best" "$(echo "$ROWS * 1000 / $heap_best" | bc)"
 echo "best through qipc_fdw: $best_rate rows/s (target >= 500000)"

@@ -2,9 +2,9 @@
 #
 # bench/join_bench.sh
 #	Bind join benchmark: a local table of outer keys joined to the
-#	5,000,000-row q table of bench/join_trade.q, for 1, 10, 1000 and 100000
-#	outer keys (accounts, about 5 rows each), with three plans forced in
-#	turn:
+#	ROWS-row q table of bench/join_trade.q (5,000,000 by default), for
+#	1, 10, 1000 and 100000 outer keys (accounts, about ROWS / 1,000,000
+#	rows each: 5 at the default size), with three plans forced in turn:
 #	  bind     the bind join (qipc_fdw.enable_bind_join, PostgreSQL's own
 #	           join methods off);
 #	  nestloop a parameterized nested loop (use_remote_estimate on, the
@@ -20,44 +20,25 @@
 #	which the pushed aggregate does not take: q ships the rows), and off.
 #	Exits non-zero if any two plans give different answers.
 #
-# Run as root:  bench/join_bench.sh    (RUNS=3 by default; NL_TIMEOUT,
+# Run as root:  bench/join_bench.sh    (RUNS=3 ROWS=5000000; NL_TIMEOUT,
 # default 120s, bounds each nested-loop run, reported as "timeout")
 # Starts a throwaway PostgreSQL 15 cluster (as postgres, port
-# PGPORT_BENCH, default 55437) and a q test server; stops both at the end.
+# PGPORT_BENCH, default 55437) and a q test server; stops both at the end
+# (qipc_bench_setup in tools/lib.sh; QIPC_BENCH_DESTDIR=DIR installs into a
+# private copy of PostgreSQL at DIR instead, without the machine-wide lock).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+ROWS=${ROWS:-5000000}
 NL_TIMEOUT=${NL_TIMEOUT:-120s}
 
-# JOIN_BENCH_DESTDIR=DIR: install into a private copy of PostgreSQL 15 at
-# DIR (DIR/usr/lib/postgresql/15 and DIR/usr/share/postgresql/15, copied
-# from the system's; PostgreSQL finds its files relative to its binaries)
-# instead of the machine-wide installation, so no lock is needed
-if [ -n "${JOIN_BENCH_DESTDIR:-}" ]; then
-	PGBIN=$JOIN_BENCH_DESTDIR/usr/lib/postgresql/15/bin
-fi
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
-make -s >/dev/null
-make -s qserver >/dev/null
-if [ -n "${JOIN_BENCH_DESTDIR:-}" ]; then
-	[ -x "$PGBIN/postgres" ] || { echo "no PostgreSQL at $PGBIN" >&2; exit 2; }
-	make -s install DESTDIR="$JOIN_BENCH_DESTDIR" >/dev/null
-else
-	qipc_install_lock
-	make -s install >/dev/null
-fi
-export PATH="$PGBIN:$PATH"
-
-trap qipc_cleanup EXIT
-echo "building the 5,000,000-row q table ..."
-qipc_qserver_start QPORT bench/join_trade.q
-qipc_pg_start "${PGPORT_BENCH:-55437}"
+echo "building the $ROWS-row q table ..."
+qipc_bench_setup -P "${PGPORT_BENCH:-55437}" -N "$ROWS" bench/join_trade.q
 
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION qipc_fdw;
-CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
-CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
 CREATE FOREIGN TABLE bigtrade (sym text, acct bigint, size bigint,
   price double precision) SERVER kdb OPTIONS (table 'jb_trade');
 -- the same table, with remote estimates: parameterized foreign scans

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 #
 # bench/pushdown_bench.sh
-#	Pushdown benchmark: on the 5,000,000-row q table of the core benchmark
-#	(bench/fdw_trade.q: sym, time, price, size, ex; here with one more
+#	Pushdown benchmark: on the ROWS-row q table of the core benchmark
+#	(bench/fdw_trade.q, 5,000,000 rows by default: sym, time, price, size,
+#	ex; here with one more
 #	column, gid: 100,000 distinct ids with the grouped attribute g#), side
 #	by side in one run with qipc_fdw.enable_pushdown on and off:
 #	  - SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym
@@ -20,29 +21,22 @@
 #	pushdown off the scan is paged (fetch_size), so .qserver.stats[] then
 #	shows the last page's request only.
 #
-# Run as root:  bench/pushdown_bench.sh      (RUNS=3 by default)
+# Run as root:  bench/pushdown_bench.sh      (RUNS=3 ROWS=5000000)
 # Starts a throwaway PostgreSQL cluster (as postgres, port PGPORT_BENCH,
-# default 55434) and a q test server; stops both at the end.
+# default 55434) and a q test server; stops both at the end
+# (qipc_bench_setup in tools/lib.sh).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+ROWS=${ROWS:-5000000}
 
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
-make -s >/dev/null
-make -s qserver >/dev/null
-qipc_install_lock
-make -s install >/dev/null
-
-trap qipc_cleanup EXIT
-echo "building the 5,000,000-row q table ..."
-qipc_qserver_start QPORT bench/fdw_trade.q
-qipc_pg_start "${PGPORT_BENCH:-55434}"
+echo "building the $ROWS-row q table ..."
+qipc_bench_setup -P "${PGPORT_BENCH:-55434}" -N "$ROWS" bench/fdw_trade.q
 
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION qipc_fdw;
-CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
-CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
 \\o /dev/null
 SELECT qipc_exec('kdb', 'k:(count fdw_bench_trade)?100000; fdw_bench_trade:update gid:\`g#k from fdw_bench_trade; k:(); count fdw_bench_trade');
 \\o
@@ -113,7 +107,7 @@ for name in agg filter point; do
 	done
 done
 speedup=$(awk "BEGIN{printf \"%.1f\", ${ms[agg.off]} / ${ms[agg.on]}}")
-echo "GROUP BY sym, count/avg/sum over 5,000,000 rows: ${speedup}x faster with pushdown (target >= 10x)"
+echo "GROUP BY sym, count/avg/sum over $ROWS rows: ${speedup}x faster with pushdown (target >= 10x)"
 
 # where the pushed aggregate's time goes, in one warm session: q's own time
 # for the request the FDW sends (timed in q: .z.p around value of its text,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # bench/tls_bench.sh
-#	TLS benchmark (issue 7): what TLS costs qipc_fdw, side by side with
+#	TLS benchmark: what TLS costs qipc_fdw, side by side with
 #	plain TCP and kdb+'s abstract Unix socket, all against one q test
 #	server started with -E 1 (plain and TLS on the same port, as kdb+).
 #
@@ -22,10 +22,13 @@
 # Run as root:  bench/tls_bench.sh
 # Environment: N_CONN (200), N_SMALL (5000), ROWS (1000000), RUNS (3),
 #	KEY (ec | rsa), PGPORT_BENCH (55436).
+# Starts a throwaway PostgreSQL cluster and the q test server, and stops
+# both at the end (qipc_bench_setup in tools/lib.sh; the q test server is
+# started here, once the certificates are made).
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=../tools/lib.sh
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
 
 N_CONN=${N_CONN:-200}
@@ -35,26 +38,20 @@ RUNS=${RUNS:-3}
 KEY=${KEY:-ec}
 PGPORT_BENCH=${PGPORT_BENCH:-55436}
 
-trap qipc_cleanup EXIT
-export PATH="$PGBIN:$PATH"
-export PG_CONFIG=$PGBIN/pg_config
-make -s >/dev/null
-make -s qserver >/dev/null
-qipc_install_lock
-make -s install >/dev/null
-
-# ---------------------------------------------------------------------
-# certificates
-# ---------------------------------------------------------------------
-qipc_tmpdir
-C="$QIPC_TMP/certs"
-mkdir -p "$C"
-chmod 755 "$C"
 case "$KEY" in
 	ec) KEYOPT=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1) ;;
 	rsa) KEYOPT=(-newkey rsa:2048) ;;
 	*) echo "KEY must be ec or rsa" >&2; exit 2 ;;
 esac
+qipc_log "starting PostgreSQL on port $PGPORT_BENCH"
+QIPC_PG_OPTS="-c shared_buffers=256MB" qipc_bench_setup -P "$PGPORT_BENCH" -n 0
+
+# ---------------------------------------------------------------------
+# certificates
+# ---------------------------------------------------------------------
+C="$QIPC_TMP/certs"
+mkdir -p "$C"
+chmod 755 "$C"
 {
 	openssl req -x509 "${KEYOPT[@]}" -nodes -keyout "$C/ca.key" -out "$C/ca.pem" \
 		-days 2 -subj /CN=qipc-bench-ca &&
@@ -67,7 +64,7 @@ esac
 chmod 644 "$C"/*.pem
 
 # ---------------------------------------------------------------------
-# q test server (-E 1) and PostgreSQL
+# q test server (-E 1) and the foreign servers
 # ---------------------------------------------------------------------
 cat >"$QIPC_TMP/tls_bench.q" <<EOF
 / the scanned table: $ROWS rows of sym, time, price, size
@@ -76,12 +73,9 @@ tls_bench_big:([] sym:n?\`AAPL\`MSFT\`IBM\`GOOG\`AMZN\`TSLA\`META\`NVDA; time:20
 EOF
 qipc_log "starting the q test server (-E 1) with a $ROWS-row table"
 qipc_qserver_start QPORT -E 1 -cert "$C/server.pem" -key "$C/server.key" "$QIPC_TMP/tls_bench.q"
-qipc_log "starting PostgreSQL on port $PGPORT_BENCH"
-QIPC_PG_OPTS="-c shared_buffers=256MB" qipc_pg_start "$PGPORT_BENCH"
 
 TRANSPORTS=(tcp tls tls-verify unix unix+tls)
 psql -q -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION qipc_fdw;
 CREATE SERVER "tcp" FOREIGN DATA WRAPPER qipc_fdw
   OPTIONS (host '127.0.0.1', port '$QPORT');
 CREATE SERVER "tls" FOREIGN DATA WRAPPER qipc_fdw

@@ -5,6 +5,12 @@
 # off, q test servers on free ports).  Everything started is recorded and
 # stopped by qipc_cleanup, which callers install as an EXIT trap.
 #
+# The benchmarks (bench/*.sh) begin with qipc_bench_setup, which does all of
+# that in one call: build, install, start a q test server (or several) and a
+# cluster, create the extension, a foreign server and a user mapping, and
+# install qipc_bench_teardown as the EXIT trap.  Its options are documented
+# above it.
+#
 # Source it from bash: . "$(dirname "$0")/lib.sh"
 # shellcheck shell=bash
 
@@ -154,4 +160,127 @@ qipc_cleanup() {
 	if [ -n "$QIPC_TMP" ] && [ -z "${QIPC_KEEP_TMP:-}" ]; then
 		rm -rf "$QIPC_TMP"
 	fi
+}
+
+# qipc_bench_setup [OPTIONS] [--] [QSERVER_ARGS...]: the common start of a
+# benchmark, in this order:
+#   1. installs qipc_bench_teardown as the EXIT trap and makes $QIPC_TMP
+#      (prefix qipc_bench unless QIPC_TMP_PREFIX says otherwise), so that
+#      whatever fails later leaves nothing behind;
+#   2. builds the q test server and its client, and with -P also the
+#      extension, which it installs: into PostgreSQL's own directories
+#      under the machine-wide lock (qipc_install_lock, held until the
+#      benchmark exits), or, when QIPC_BENCH_DESTDIR is set, into a private
+#      copy of PostgreSQL at that directory (made from the system's on
+#      first use: $QIPC_BENCH_DESTDIR/usr/lib/postgresql/N and
+#      .../usr/share/postgresql/N; PostgreSQL finds its files relative to
+#      its binaries), which needs no lock;
+#   3. starts the q test servers, each with QSERVER_ARGS: one (-n 1, the
+#      default) stores its port in $QPORT, several (-n N) in $QPORT1 ..
+#      $QPORTN; $QPORT_PID (or $QPORTi_PID) is its process id;
+#   4. with -P PORT: starts a throwaway cluster on PORT (qipc_pg_start:
+#      QIPC_PG_OPTS and QIPC_PG_DIR are read; PGHOST, PGPORT, PGUSER and
+#      PGDATABASE are exported, with $PGBIN first in PATH) and creates the
+#      extension qipc_fdw, the extensions named by -e, and, unless -S, a
+#      foreign server and a user mapping for the current user per q test
+#      server: kdb for a single one, q1 .. qN for several.
+# Options:
+#   -P PORT  start PostgreSQL (without it: no extension is built, nothing is
+#            installed and no cluster is started)
+#   -n N     number of q test servers (default 1; 0 starts none)
+#   -e EXT   CREATE EXTENSION EXT as well (repeatable: dblink, postgres_fdw)
+#   -S       create no foreign server or user mapping
+#   -N ROWS  load every q script among QSERVER_ARGS with its "n:" line set
+#            to n:ROWS (from a copy in $QIPC_TMP): the benchmarks' tables
+#            are sized by such a line
+# Exits the benchmark (status 2) when something does not start.
+qipc_bench_setup() {
+	local pgport="" nq=1 servers=1 rows="" ext opt i name var f
+	local -a exts=() qargs=()
+	OPTIND=1
+	while getopts P:n:e:SN: opt; do
+		case $opt in
+		P) pgport=$OPTARG ;;
+		n) nq=$OPTARG ;;
+		e) exts+=("$OPTARG") ;;
+		S) servers=0 ;;
+		N) rows=$OPTARG ;;
+		*) echo "qipc_bench_setup: bad option" >&2; exit 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+
+	trap qipc_bench_teardown EXIT
+	QIPC_TMP_PREFIX=${QIPC_TMP_PREFIX:-qipc_bench} qipc_tmpdir
+
+	if [ -n "$pgport" ] && [ -n "${QIPC_BENCH_DESTDIR:-}" ]; then
+		qipc_bench_pg_copy "$QIPC_BENCH_DESTDIR" || exit 2
+		PGBIN=$QIPC_BENCH_DESTDIR/usr/lib/postgresql/$QIPC_PG_VERSION/bin
+	fi
+	# the system's pg_config even for a private copy: make install adds
+	# DESTDIR to the directories it reports
+	export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$QIPC_PG_VERSION/bin/pg_config}
+	export PATH="$PGBIN:$PATH"
+	(cd "$QIPC_ROOT" && make -s qserver >/dev/null) || exit 2
+	if [ -n "$pgport" ]; then
+		(cd "$QIPC_ROOT" && make -s with_llvm=no >/dev/null) || exit 2
+		if [ -n "${QIPC_BENCH_DESTDIR:-}" ]; then
+			(cd "$QIPC_ROOT" && make -s with_llvm=no install DESTDIR="$QIPC_BENCH_DESTDIR" >/dev/null) || exit 2
+		else
+			qipc_install_lock
+			(cd "$QIPC_ROOT" && make -s with_llvm=no install >/dev/null) || exit 2
+		fi
+	fi
+
+	for f in "$@"; do
+		case $f in
+		*.q)
+			if [ -n "$rows" ]; then
+				sed "s/^n:.*/n:$rows/" "$f" >"$QIPC_TMP/$(basename "$f")" || exit 2
+				f=$QIPC_TMP/$(basename "$f")
+			fi
+			;;
+		esac
+		qargs+=("$f")
+	done
+	for i in $(seq 1 "$nq"); do
+		var=QPORT
+		[ "$nq" -gt 1 ] && var=QPORT$i
+		qipc_qserver_start "$var" "${qargs[@]}" || exit 2
+	done
+
+	[ -n "$pgport" ] || return 0
+	qipc_pg_start "$pgport" || exit 2
+	{
+		echo "CREATE EXTENSION qipc_fdw;"
+		for ext in "${exts[@]}"; do echo "CREATE EXTENSION $ext;"; done
+		if [ "$servers" = 1 ]; then
+			for i in $(seq 1 "$nq"); do
+				name=kdb var=QPORT
+				[ "$nq" -gt 1 ] && name=q$i var=QPORT$i
+				echo "CREATE SERVER $name FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '${!var}');"
+				echo "CREATE USER MAPPING FOR CURRENT_USER SERVER $name;"
+			done
+		fi
+	} | psql -X -q -v ON_ERROR_STOP=1 || exit 2
+}
+
+# qipc_bench_teardown: stop what qipc_bench_setup started (q test servers,
+# the cluster) and remove $QIPC_TMP; qipc_bench_setup installs it as the
+# EXIT trap, so a benchmark need not call it.
+qipc_bench_teardown() {
+	qipc_cleanup
+}
+
+# qipc_bench_pg_copy DIR: a private copy of the system's PostgreSQL
+# $QIPC_PG_VERSION at DIR (kept once made), for benchmarks that install
+# there instead of taking the machine-wide lock
+qipc_bench_pg_copy() {
+	local dir=$1 v=$QIPC_PG_VERSION
+	[ -x "$dir/usr/lib/postgresql/$v/bin/postgres" ] && return 0
+	qipc_log "copying PostgreSQL $v to $dir"
+	mkdir -p "$dir/usr/lib/postgresql" "$dir/usr/share/postgresql" &&
+		cp -a "/usr/lib/postgresql/$v" "$dir/usr/lib/postgresql/" &&
+		cp -a "/usr/share/postgresql/$v" "$dir/usr/share/postgresql/" &&
+		chmod 755 "$dir"
 }
