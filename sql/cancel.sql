@@ -148,11 +148,12 @@ SELECT count(*) FROM regress_cancel_trade;
 SELECT connected_since IS NOT NULL AS connected
   FROM qipc_fdw_get_connections() WHERE server_name = 'regress_cancel';
 
--- the same through qipc_exec (a shorter sleep: the next query waits for it)
+-- the same through qipc_exec (a 4 s sleep, so that a cancel seen only
+-- after the sleep would not be prompt; the next query waits for it)
 SELECT dblink_connect('regress_killer', :'connstr');
 SELECT dblink_send_query('regress_killer',
   format('SELECT regress_cancel_when_waiting(%s)', pg_backend_pid()));
-SELECT qipc_exec('regress_cancel', '.qserver.sleep[2000]');  -- ERROR
+SELECT qipc_exec('regress_cancel', '.qserver.sleep[4000]');  -- ERROR
 SELECT at IS NOT NULL AS canceled, clock_timestamp() - at < interval '2 s' AS prompt
   FROM dblink_get_result('regress_killer') AS t(at timestamptz);
 SELECT * FROM dblink_get_result('regress_killer') AS t(at timestamptz);
