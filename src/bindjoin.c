@@ -515,7 +515,8 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 
 	/*
 	 * Cost: the outer side, one request per batch of distinct keys (each
-	 * one a pass of q over the key columns of the whole table: "in" on a
+	 * one q's work on the table's own pushed conditions, as a scan of it
+	 * costs, and a pass over the key columns of the whole table: "in" on a
 	 * column without an attribute reads all of it), the keys sent (each as
 	 * dear as a row received), the rows q returns for them, and hashing and
 	 * joining here.
@@ -531,7 +532,7 @@ bj_join_pathlist(PlannerInfo *root, RelOptInfo *joinrel,
 
 	startup = outer_path->startup_cost + fpinfo->sopts.fdw_startup_cost;
 	total = outer_path->total_cost +
-		nrequests * (fpinfo->sopts.fdw_startup_cost +
+		nrequests * (fpinfo->sopts.fdw_startup_cost + fpinfo->remote_cost +
 					 innerrel->tuples * cpu_operator_cost) +
 		ndistinct * fpinfo->sopts.fdw_tuple_cost * list_length(saops) +
 		fetched * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost +
@@ -1763,6 +1764,7 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 	kfpinfo->remote_conds = list_concat(list_copy(fpinfo->remote_conds),
 										inner_path->path.param_info->ppi_clauses);
 	kfpinfo->rows = inner_path->path.rows;
+	kfpinfo->retrieved_rows = inner_path->path.rows;
 	keyrel->fdw_private = kfpinfo;
 	keyrel->rows = inner_path->path.rows;
 

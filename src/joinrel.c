@@ -381,6 +381,7 @@ qipc_get_foreign_join_paths(PlannerInfo *root, RelOptInfo *joinrel,
 {
 	QipcJoinInfo *jinfo;
 	QipcFdwRelationInfo *ofp;
+	QipcFdwRelationInfo *ifp;
 	ForeignPath *path;
 	QualCost	qcost;
 	double		rows;
@@ -401,15 +402,18 @@ qipc_get_foreign_join_paths(PlannerInfo *root, RelOptInfo *joinrel,
 	jinfo->pushable = true;
 
 	/*
-	 * One request instead of two; q reads both selected sides once (a
-	 * hash per side) and ships the joined rows.  The local quals run on
-	 * the shipped rows.
+	 * One request instead of two; q selects each side with its pushed
+	 * conditions (each side's remote_cost, as its own scan would:
+	 * qipc_fdw.c, set_scan_costs), reads both selected sides once (a hash
+	 * per side) and ships the joined rows.  The local quals run on the
+	 * shipped rows.
 	 */
 	ofp = (QipcFdwRelationInfo *) outerrel->fdw_private;
+	ifp = (QipcFdwRelationInfo *) innerrel->fdw_private;
 	rows = joinrel->rows;
 	cost_qual_eval(&qcost, jinfo->local_quals, root);
 	startup = ofp->sopts.fdw_startup_cost + qcost.startup;
-	total = startup +
+	total = startup + ofp->remote_cost + ifp->remote_cost +
 		cpu_operator_cost * (outerrel->rows + innerrel->rows) +
 		(ofp->sopts.fdw_tuple_cost + cpu_tuple_cost + qcost.per_tuple) *
 		rows;

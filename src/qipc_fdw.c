@@ -50,6 +50,7 @@
 #include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/lsyscache.h"
@@ -67,6 +68,10 @@ PG_MODULE_MAGIC;
 #define DEFAULT_FDW_PAGES		10
 
 static void estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel);
+static void set_scan_costs(PlannerInfo *root, RelOptInfo *baserel,
+						   QipcFdwRelationInfo *fpinfo);
+static bool on_partition_column(PlannerInfo *root, RelOptInfo *baserel,
+								RestrictInfo *ri);
 static void add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel);
 static bool qipcAnalyzeForeignTable(Relation relation,
 									AcquireSampleRowsFunc *func,
@@ -234,13 +239,154 @@ qipcGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 
 	fpinfo->rows = baserel->rows;
 	fpinfo->width = baserel->reltarget->width;
-	fpinfo->startup_cost = fpinfo->sopts.fdw_startup_cost;
-	fpinfo->total_cost = fpinfo->startup_cost +
-		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost) * baserel->tuples;
 
 	/* use_remote_estimate: row counts from q */
 	if (fpinfo->topts.use_remote_estimate)
 		estimate_rel_size(root, baserel);
+
+	set_scan_costs(root, baserel, fpinfo);
+}
+
+/*
+ * set_scan_costs
+ *		The cost of the plain scan of baserel, as postgres_fdw's
+ *		estimate_path_cost_size counts it: one request (fdw_startup_cost),
+ *		each row shipped (fdw_tuple_cost, plus cpu_tuple_cost to form it
+ *		here), the remote evaluation of the pushed conditions, and the
+ *		local conditions on the shipped rows.
+ *
+ * Only the remote part is q's own.  postgres_fdw charges the remote
+ * server a sequential scan of every page and row; q keeps its columns in
+ * memory and evaluates a where subphrase as one vector operation over the
+ * rows still selected: the subphrases are successive filters, each
+ * applied to the rows the previous ones left
+ * (code.kx.com/q/basics/qsql/#where-phrase), after the partition column
+ * has pruned the partitions, and an attribute (s# u# p# g#) finds the
+ * rows of a value without a scan (code.kx.com/q/ref/set-attribute/).  So
+ * q's work is each pushed condition's evaluation cost (cost_qual_eval: a
+ * comparison is one cpu_operator_cost) for each row it sees, in the order
+ * deparse.c sends them; a condition answered by the partition column
+ * costs nothing, one answered by an attribute one cpu_operator_cost per
+ * row it finds.  A scan without conditions costs q nothing beyond the
+ * shipping: fdw_startup_cost plus (fdw_tuple_cost + cpu_tuple_cost) per
+ * row of the table.
+ *
+ * fpinfo->remote_cost (q's work per request) and fpinfo->retrieved_rows
+ * (rows q ships) are the base that upper.c (aggregates), joinrel.c and
+ * bindjoin.c add to, so that all paths of one table are costed alike.
+ */
+static void
+set_scan_costs(PlannerInfo *root, RelOptInfo *baserel,
+			   QipcFdwRelationInfo *fpinfo)
+{
+	double		seen = Max(baserel->tuples, 1.0);
+	double		retrieved;
+	Cost		qcost = 0;
+	List	   *rest = NIL;
+	RestrictInfo *lookup = NULL;
+	Selectivity lookup_sel = 1.0;
+	ListCell   *lc;
+
+	/*
+	 * Partition pruning: conditions on the partition column alone select
+	 * the partitions q opens.
+	 */
+	foreach(lc, fpinfo->remote_conds)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (fpinfo->topts.partition_column != NULL &&
+			on_partition_column(root, baserel, ri))
+			seen *= clause_selectivity(root, (Node *) ri->clause,
+									   baserel->relid, JOIN_INNER, NULL);
+		else
+			rest = lappend(rest, ri);
+	}
+	seen = clamp_row_est(seen);
+
+	/*
+	 * The most selective condition an attribute answers: a lookup that
+	 * reads the rows it finds (deparse.c puts it first).
+	 */
+	foreach(lc, rest)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Selectivity sel;
+
+		if (!qipc_conditions_use_attribute(root, baserel, list_make1(ri)))
+			continue;
+		sel = clause_selectivity(root, (Node *) ri->clause, baserel->relid,
+								 JOIN_INNER, NULL);
+		if (lookup == NULL || sel < lookup_sel)
+		{
+			lookup = ri;
+			lookup_sel = sel;
+		}
+	}
+	if (lookup != NULL)
+	{
+		seen = clamp_row_est(seen * lookup_sel);
+		qcost += cpu_operator_cost * seen;
+		rest = list_delete_ptr(rest, lookup);
+	}
+
+	/* the other conditions, each on the rows the previous ones left */
+	foreach(lc, rest)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		QualCost	c;
+
+		cost_qual_eval_node(&c, (Node *) ri->clause, root);
+		qcost += c.startup + c.per_tuple * seen;
+		seen = clamp_row_est(seen *
+							 clause_selectivity(root, (Node *) ri->clause,
+												baserel->relid, JOIN_INNER,
+												NULL));
+	}
+
+	/*
+	 * Rows shipped: those all pushed conditions keep, estimated together
+	 * (the planner's own estimate; the product above ignores how
+	 * conditions on one column combine), before the local conditions.
+	 */
+	retrieved = fpinfo->local_conds_sel > 0 ?
+		baserel->rows / fpinfo->local_conds_sel : baserel->rows;
+	retrieved = clamp_row_est(Min(retrieved, Max(baserel->tuples, 1.0)));
+
+	fpinfo->retrieved_rows = retrieved;
+	fpinfo->remote_cost = qcost;
+	fpinfo->startup_cost = fpinfo->sopts.fdw_startup_cost +
+		fpinfo->local_conds_cost.startup;
+	fpinfo->total_cost = fpinfo->startup_cost + qcost +
+		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost +
+		 fpinfo->local_conds_cost.per_tuple) * retrieved;
+}
+
+/*
+ * on_partition_column
+ *		Does condition ri read the partition column (partition_column) of
+ *		baserel's table, and nothing else?
+ */
+static bool
+on_partition_column(PlannerInfo *root, RelOptInfo *baserel, RestrictInfo *ri)
+{
+	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
+	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+	Bitmapset  *attrs = NULL;
+	int			i;
+	AttrNumber	attnum;
+	char	   *name;
+
+	pull_varattnos((Node *) ri->clause, baserel->relid, &attrs);
+	if (bms_num_members(attrs) != 1)
+		return false;
+	i = bms_next_member(attrs, -1);
+	attnum = i + FirstLowInvalidHeapAttributeNumber;
+	if (attnum <= 0)
+		return false;
+	name = qipc_get_column_name(rte->relid, attnum);
+	return name != NULL &&
+		strcmp(name, fpinfo->topts.partition_column) == 0;
 }
 
 /*
@@ -582,9 +728,6 @@ estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel)
 															 baserel->relid, JOIN_INNER, NULL));
 	}
 	fpinfo->rows = baserel->rows;
-	fpinfo->total_cost = fpinfo->startup_cost +
-		(fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost) * baserel->rows +
-		cpu_operator_cost * 0.01 * total;
 }
 
 /* state of ec_member_matches (as postgres_fdw's ec_member_foreign_arg) */
@@ -733,9 +876,15 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 			continue;
 		param_info = get_baserel_parampathinfo(root, baserel, required_outer);
 		rows = param_info->ppi_rows;
+
+		/*
+		 * Per request: q's work on the table's conditions (set_scan_costs)
+		 * and the rows the join clause keeps, shipped.
+		 */
 		path = qipc_create_foreignscan_path(root, baserel, NULL, rows,
 											fpinfo->startup_cost,
 											fpinfo->startup_cost +
+											fpinfo->remote_cost +
 											rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost),
 											NIL, required_outer, NULL, NIL);
 		add_path(baserel, (Path *) path);

@@ -382,9 +382,11 @@ typedef struct QipcFdwRelationInfo
 	Bitmapset  *attrs_used;		/* attributes referenced by the query (offset
 								 * by FirstLowInvalidHeapAttributeNumber) */
 
-	/* cost inputs */
-	double		rows;			/* estimated rows after remote_conds */
+	/* cost inputs (qipc_fdw.c: set_scan_costs) */
+	double		rows;			/* estimated rows after all conditions */
+	double		retrieved_rows; /* rows q ships: after remote_conds */
 	int			width;
+	Cost		remote_cost;	/* q's work on remote_conds, per request */
 	Cost		startup_cost;
 	Cost		total_cost;
 	QualCost	local_conds_cost;

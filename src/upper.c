@@ -92,6 +92,9 @@
 
 #define LOG2(x)  (log(x) / 0.693147180559945)
 
+/* share of the plain scan's cost a pushed aggregation is discounted by */
+#define QIPC_PUSHED_AGG_DISCOUNT	0.02
+
 /*
  * Planner state of a pushed-down aggregation (grouped_rel->fdw_private).
  */
@@ -1737,9 +1740,34 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	}
 	else
 		rows = 1;
+
+	/*
+	 * The scan's request and q's work on the WHERE (qipc_fdw.c:
+	 * set_scan_costs), then one vector operation per group key and
+	 * aggregate over the rows the WHERE keeps, a cpu_operator_cost per row
+	 * each, and the groups shipped.  A local aggregation of the same rows
+	 * pays at least that per row for its transition functions and keys on
+	 * top of shipping every row.
+	 *
+	 * When the planner expects as many groups as rows (a key column
+	 * without statistics, a selective WHERE) the two plans ship the same
+	 * rows, and their costs differ by less than add_path's 1% fuzz, within
+	 * which the local plan would win for its sort order (GroupAggregate)
+	 * or for having been added first (the Finalize Aggregate of a partial
+	 * one costs what a whole aggregation does).  The pushed aggregation
+	 * never ships more rows than the scan, and mostly far fewer; so, as
+	 * postgres_fdw discounts a pushed LIMIT that its estimates cannot tell
+	 * from a local one, the pushed aggregation is discounted by
+	 * QIPC_PUSHED_AGG_DISCOUNT of the plain scan's cost: enough to clear
+	 * the fuzz, small next to any real difference in rows shipped.
+	 */
 	startup_cost = fpinfo->startup_cost;
-	total_cost = startup_cost + input_rel->rows * cpu_operator_cost * 0.1 +
+	total_cost = startup_cost + fpinfo->remote_cost +
+		cpu_operator_cost * list_length(uinfo->tlist) *
+		fpinfo->retrieved_rows +
 		rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost);
+	total_cost -= QIPC_PUSHED_AGG_DISCOUNT * fpinfo->total_cost;
+	total_cost = Max(total_cost, startup_cost);
 
 	grouped_rel->fdw_private = uinfo;
 	path = qipc_create_foreign_upper_path(root, grouped_rel, target, rows,
