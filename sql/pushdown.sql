@@ -560,6 +560,45 @@ SELECT attname, null_frac, n_distinct FROM pg_stats
   WHERE tablename = 'pd_t' AND attname IN ('s', 'h', 'g', 'str') ORDER BY attname;
 
 -- ===================================================================
+-- costs: a query that q answers with a few rows of a large table costs
+-- less than jit_above_cost, so PostgreSQL does not spend a JIT compilation
+-- on it; a scan that ships the whole table costs more.  5,000,000 rows:
+-- id sorted (s#), v without an attribute.  Only planned, never run.
+-- ===================================================================
+\o /dev/null
+SELECT qipc_exec('regress_pd', 'pd_huge:([] id:`s#til 5000000; v:5000000#til 1000); count pd_huge');
+\o
+CREATE FOREIGN TABLE pd_huge (id bigint, v bigint) SERVER regress_pd;
+CREATE FUNCTION pd_cost(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+  plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO plan;
+  RETURN (plan -> 0 -> 'Plan' ->> 'Total Cost')::float8;
+END $$;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM pd_huge WHERE id = 4242;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM pd_huge WHERE v = 7;
+EXPLAIN (COSTS OFF) SELECT v, count(*) FROM pd_huge WHERE id < 100000 GROUP BY v;
+SELECT pd_cost('SELECT * FROM pd_huge WHERE id = 4242')
+         < current_setting('jit_above_cost')::float8 AS attr_point_below_jit,
+       pd_cost('SELECT * FROM pd_huge WHERE v = 7')
+         < current_setting('jit_above_cost')::float8 AS point_below_jit,
+       pd_cost('SELECT v, count(*) FROM pd_huge WHERE id < 100000 GROUP BY v')
+         < current_setting('jit_above_cost')::float8 AS agg_below_jit,
+       pd_cost('SELECT * FROM pd_huge')
+         > current_setting('jit_above_cost')::float8 AS full_scan_above_jit;
+-- the same point query not pushed ships every row
+SET qipc_fdw.enable_pushdown = off;
+SELECT pd_cost('SELECT * FROM pd_huge WHERE v = 7')
+         > current_setting('jit_above_cost')::float8 AS unpushed_above_jit;
+RESET qipc_fdw.enable_pushdown;
+DROP FUNCTION pd_cost(text);
+DROP FOREIGN TABLE pd_huge;
+\o /dev/null
+SELECT qipc_exec('regress_pd', 'pd_huge:(); 0');
+\o
+
+-- ===================================================================
 -- the setting turns pushdown off
 -- ===================================================================
 SET qipc_fdw.enable_pushdown = off;

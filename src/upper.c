@@ -94,6 +94,8 @@
 
 /* share of the plain scan's cost a pushed aggregation is discounted by */
 #define QIPC_PUSHED_AGG_DISCOUNT	0.02
+/* q's cost per row of a group key or aggregate, in cpu_operator_cost */
+#define QIPC_Q_AGG_ROW_SHARE		0.1
 
 /*
  * Planner state of a pushed-down aggregation (grouped_rel->fdw_private).
@@ -1744,10 +1746,12 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	/*
 	 * The scan's request and q's work on the WHERE (qipc_fdw.c:
 	 * set_scan_costs), then one vector operation per group key and
-	 * aggregate over the rows the WHERE keeps, a cpu_operator_cost per row
-	 * each, and the groups shipped.  A local aggregation of the same rows
-	 * pays at least that per row for its transition functions and keys on
-	 * top of shipping every row.
+	 * aggregate over the rows the WHERE keeps, and the groups shipped.
+	 * PostgreSQL charges a transition function a cpu_operator_cost per
+	 * row, a function call per row; q's aggregate is one primitive over
+	 * the whole column (sum, count, max, the grouping of the keys), so it
+	 * is charged QIPC_Q_AGG_ROW_SHARE of that.  A local aggregation of the
+	 * same rows pays the full cost per row on top of shipping every row.
 	 *
 	 * When the planner expects as many groups as rows (a key column
 	 * without statistics, a selective WHERE) the two plans ship the same
@@ -1763,7 +1767,7 @@ add_grouping_path(PlannerInfo *root, RelOptInfo *input_rel,
 	 */
 	startup_cost = fpinfo->startup_cost;
 	total_cost = startup_cost + fpinfo->remote_cost +
-		cpu_operator_cost * list_length(uinfo->tlist) *
+		QIPC_Q_AGG_ROW_SHARE * cpu_operator_cost * list_length(uinfo->tlist) *
 		fpinfo->retrieved_rows +
 		rows * (fpinfo->sopts.fdw_tuple_cost + cpu_tuple_cost);
 	total_cost -= QIPC_PUSHED_AGG_DISCOUNT * fpinfo->total_cost;

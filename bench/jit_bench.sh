@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+#
+# bench/jit_bench.sh
+#	What the foreign scan's cost does to JIT.  PostgreSQL compiles a
+#	query's expressions with LLVM when the plan's total cost is above
+#	jit_above_cost (100000 by default; Debian's PostgreSQL 15 has JIT on),
+#	which costs a fresh session 100 ms and more: worth it for a plan that
+#	really does that much work, pure loss for a pushed query that q answers
+#	with a few rows.  On the 5,000,000-row q table of the pushdown
+#	benchmark (bench/fdw_trade.q plus gid, 100,000 ids with the grouped
+#	attribute g#), with JIT at its defaults, each query runs in a fresh
+#	session (a new psql, so a new backend), RUNS times:
+#	  point   SELECT time, price FROM trade WHERE gid = 4242  (g#, ~50 rows)
+#	  filter  SELECT * FROM trade WHERE size = 7              (0.1 %)
+#	  agg     SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym
+#	  full    SELECT * FROM trade                             (5,000,000 rows)
+#	and prints the plan's total cost, whether JIT ran (EXPLAIN ANALYZE
+#	shows a "JIT:" section), the best statement time (psql \timing, the
+#	query itself, not EXPLAIN) and the best EXPLAIN ANALYZE execution time.
+#	BEFORE=<git revision> first builds and measures that revision from a
+#	clone in a temporary directory, then this checkout, so that one run
+#	prints both (the q table and the cluster are shared).
+#
+# Run as root:  bench/jit_bench.sh      (RUNS=3, PGPORT_BENCH=55443)
+#	BEFORE=main bench/jit_bench.sh
+# Starts a throwaway PostgreSQL cluster (as postgres) and a q test server;
+# stops both at the end.  Exits 1 when a query gives different results in
+# the two builds.
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+TOP=$PWD
+
+. tools/lib.sh
+qipc_install_lock
+trap 'qipc_cleanup; if [ -n "${BEFORE_DIR:-}" ]; then rm -rf "$BEFORE_DIR"; fi' EXIT
+
+make -s with_llvm=no >/dev/null
+make -s qserver >/dev/null
+
+BEFORE_DIR=""
+if [ -n "${BEFORE:-}" ]; then
+	BEFORE_DIR=$(mktemp -d /tmp/qipc_jit_before.XXXXXX)
+	git clone -q --no-checkout "$TOP" "$BEFORE_DIR/src"
+	git -C "$BEFORE_DIR/src" checkout -q "$(git rev-parse "$BEFORE")"
+	make -s -C "$BEFORE_DIR/src" with_llvm=no >/dev/null
+fi
+
+echo "building the 5,000,000-row q table ..."
+qipc_qserver_start QPORT bench/fdw_trade.q
+qipc_pg_start "${PGPORT_BENCH:-55443}"
+
+install_build() {
+	make -s -C "$1" with_llvm=no install >/dev/null
+}
+
+# the extension's SQL is the same in both builds: created once, each
+# fresh session loads the shared library installed last
+install_build "$TOP"
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+CREATE EXTENSION qipc_fdw;
+CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
+CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
+\\o /dev/null
+SELECT qipc_exec('kdb', 'k:(count fdw_bench_trade)?100000; fdw_bench_trade:update gid:\`g#k from fdw_bench_trade; k:(); count fdw_bench_trade');
+\\o
+CREATE FOREIGN TABLE trade (sym text, time timestamp, price double precision,
+  size bigint, ex text, gid bigint) SERVER kdb OPTIONS (table 'fdw_bench_trade');
+SQL
+psql -X -At -c "SELECT 'JIT settings: jit=' || current_setting('jit') || ', jit_above_cost=' || current_setting('jit_above_cost') || ', jit_inline_above_cost=' || current_setting('jit_inline_above_cost') || ', jit_optimize_above_cost=' || current_setting('jit_optimize_above_cost')"
+
+declare -A Q=(
+	[point]="SELECT time, price FROM trade WHERE gid = 4242"
+	[filter]="SELECT * FROM trade WHERE size = 7"
+	[agg]="SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym"
+	[full]="SELECT * FROM trade"
+)
+# the same queries ordered, for comparing the builds' answers
+declare -A QCMP=(
+	[point]="${Q[point]} ORDER BY time"
+	[filter]="SELECT count(*), sum(hashtext(t::text)) FROM (${Q[filter]}) t"
+	[agg]="SELECT sym, count(*), to_char(avg(price), 'FM9999.999999999'), sum(size) FROM trade GROUP BY sym ORDER BY sym"
+	[full]="SELECT count(*), sum(hashtext(t::text)) FROM (${Q[full]}) t"
+)
+NAMES="point filter agg full"
+
+# best of a list of numbers
+best() { sort -g | head -n 1; }
+
+# measure LABEL: one line per query
+measure() {
+	local label=$1 name q cost jit plan ex ms i
+	for name in $NAMES; do
+		q=${Q[$name]}
+		ms="" ex=""
+		for i in $(seq 1 "$RUNS"); do
+			# a fresh session for the statement alone ...
+			ms+=$(psql -X -q -At <<SQL | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1
+\\o /dev/null
+\\timing on
+$q;
+SQL
+)$'\n'
+			# ... and another for EXPLAIN ANALYZE
+			plan=$(psql -X -q -At -c "EXPLAIN (ANALYZE, TIMING OFF) $q")
+			ex+=$(printf '%s\n' "$plan" | sed -n 's/^Execution Time: \([0-9.]*\) ms/\1/p')$'\n'
+		done
+		cost=$(printf '%s\n' "$plan" | head -n 1 | sed -n 's/.*cost=[0-9.]*\.\.\([0-9.]*\) .*/\1/p')
+		if printf '%s\n' "$plan" | grep -q '^JIT:'; then jit=yes; else jit=no; fi
+		printf '%-8s %-7s %14s %5s %12s %14s\n' "$label" "$name" "$cost" "$jit" \
+			"$(printf '%s' "$ms" | best)" "$(printf '%s' "$ex" | best)"
+		psql -X -q -At -c "${QCMP[$name]}" | md5sum >"$QIPC_TMP/ans.$label.$name"
+	done
+}
+
+printf '\n%-8s %-7s %14s %5s %12s %14s\n' build query "total cost" JIT "best ms" "best exec ms"
+if [ -n "$BEFORE_DIR" ]; then
+	install_build "$BEFORE_DIR/src"
+	measure before
+	install_build "$TOP"
+fi
+measure after
+
+status=0
+if [ -n "$BEFORE_DIR" ]; then
+	for name in $NAMES; do
+		if ! cmp -s "$QIPC_TMP/ans.before.$name" "$QIPC_TMP/ans.after.$name"; then
+			echo "jit_bench: FAILED: $name gives different results before and after"
+			status=1
+		fi
+	done
+	[ "$status" -eq 0 ] && echo "same results before and after for: $NAMES"
+fi
+exit $status
