@@ -86,15 +86,15 @@ declare -A QCMP=(
 NAMES="point filter agg full"
 
 # best of a list of numbers
-best() { sort -g | head -n 1; }
+best() { grep -v "^$" | sort -g | head -n 1; }
 
 # measure LABEL: one line per query
 measure() {
-	local label=$1 name q cost jit plan ex ms i
+	local label=$1 name q cost jit plan ex ms
 	for name in $NAMES; do
 		q=${Q[$name]}
 		ms="" ex=""
-		for i in $(seq 1 "$RUNS"); do
+		for _ in $(seq 1 "$RUNS"); do
 			# a fresh session for the statement alone ...
 			ms+=$(psql -X -q -At <<SQL | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1
 \\o /dev/null

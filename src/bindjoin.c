@@ -1764,7 +1764,9 @@ bja_try_path(PlannerInfo *root, CustomPath *bjpath, RelOptInfo *input_rel,
 	kfpinfo->remote_conds = list_concat(list_copy(fpinfo->remote_conds),
 										inner_path->path.param_info->ppi_clauses);
 	kfpinfo->rows = inner_path->path.rows;
+	/* the batch's scan is the one the aggregation replaces (upper.c) */
 	kfpinfo->retrieved_rows = inner_path->path.rows;
+	kfpinfo->total_cost = inner_path->path.total_cost;
 	keyrel->fdw_private = kfpinfo;
 	keyrel->rows = inner_path->path.rows;
 
