@@ -6,14 +6,15 @@
 #	jit_above_cost (100000 by default; Debian's PostgreSQL 15 has JIT on),
 #	which costs a fresh session 100 ms and more: worth it for a plan that
 #	really does that much work, pure loss for a pushed query that q answers
-#	with a few rows.  On the 5,000,000-row q table of the pushdown
-#	benchmark (bench/fdw_trade.q plus gid, 100,000 ids with the grouped
-#	attribute g#), with JIT at its defaults, each query runs in a fresh
-#	session (a new psql, so a new backend), RUNS times:
+#	with a few rows.  On the q table of the pushdown benchmark
+#	(bench/fdw_trade.q, ROWS rows, 5,000,000 by default, plus gid: 100,000
+#	ids with the grouped attribute g#), with JIT at its defaults, each
+#	query runs in a fresh session (a new psql, so a new backend), RUNS
+#	times:
 #	  point   SELECT time, price FROM trade WHERE gid = 4242  (g#, ~50 rows)
 #	  filter  SELECT * FROM trade WHERE size = 7              (0.1 %)
 #	  agg     SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym
-#	  full    SELECT * FROM trade                             (5,000,000 rows)
+#	  full    SELECT * FROM trade                             (every row)
 #	and prints the plan's total cost, whether JIT ran (EXPLAIN ANALYZE
 #	shows a "JIT:" section), the best statement time (psql \timing, the
 #	query itself, not EXPLAIN) and the best EXPLAIN ANALYZE execution time.
@@ -21,25 +22,36 @@
 #	clone in a temporary directory, then this checkout, so that one run
 #	prints both (the q table and the cluster are shared).
 #
-# Run as root:  bench/jit_bench.sh      (RUNS=3, PGPORT_BENCH=55443)
-#	BEFORE=main bench/jit_bench.sh
+# Run as root:  bench/jit_bench.sh  (RUNS=3, ROWS=5000000, PGPORT_BENCH=55443)
+#	or with a "before":  BEFORE=main bench/jit_bench.sh
 # Starts a throwaway PostgreSQL cluster (as postgres) and a q test server;
-# stops both at the end.  Exits 1 when a query gives different results in
-# the two builds.
+# stops both at the end (qipc_bench_setup in tools/lib.sh).  Exits 1 when a
+# query gives different results in the two builds.
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+ROWS=${ROWS:-5000000}
 TOP=$PWD
 
+# shellcheck source=tools/lib.sh
 . tools/lib.sh
-qipc_install_lock
-trap 'qipc_cleanup; if [ -n "${BEFORE_DIR:-}" ]; then rm -rf "$BEFORE_DIR"; fi' EXIT
-
-make -s with_llvm=no >/dev/null
-make -s qserver >/dev/null
-
+echo "building the $ROWS-row q table ..."
+qipc_bench_setup -P "${PGPORT_BENCH:-55443}" -N "$ROWS" bench/fdw_trade.q
 BEFORE_DIR=""
+trap 'qipc_bench_teardown; if [ -n "$BEFORE_DIR" ]; then rm -rf "$BEFORE_DIR"; fi' EXIT
+
+# install the build in directory $1 where qipc_bench_setup installed this
+# checkout's; the extension's SQL is the same in both builds, and each
+# fresh session loads the shared library installed last
+install_build() {
+	if [ -n "${QIPC_BENCH_DESTDIR:-}" ]; then
+		make -s -C "$1" with_llvm=no install DESTDIR="$QIPC_BENCH_DESTDIR" >/dev/null
+	else
+		make -s -C "$1" with_llvm=no install >/dev/null
+	fi
+}
+
 if [ -n "${BEFORE:-}" ]; then
 	BEFORE_DIR=$(mktemp -d /tmp/qipc_jit_before.XXXXXX)
 	git clone -q --no-checkout "$TOP" "$BEFORE_DIR/src"
@@ -47,21 +59,7 @@ if [ -n "${BEFORE:-}" ]; then
 	make -s -C "$BEFORE_DIR/src" with_llvm=no >/dev/null
 fi
 
-echo "building the 5,000,000-row q table ..."
-qipc_qserver_start QPORT bench/fdw_trade.q
-qipc_pg_start "${PGPORT_BENCH:-55443}"
-
-install_build() {
-	make -s -C "$1" with_llvm=no install >/dev/null
-}
-
-# the extension's SQL is the same in both builds: created once, each
-# fresh session loads the shared library installed last
-install_build "$TOP"
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION qipc_fdw;
-CREATE SERVER kdb FOREIGN DATA WRAPPER qipc_fdw OPTIONS (port '$QPORT');
-CREATE USER MAPPING FOR CURRENT_USER SERVER kdb;
 \\o /dev/null
 SELECT qipc_exec('kdb', 'k:(count fdw_bench_trade)?100000; fdw_bench_trade:update gid:\`g#k from fdw_bench_trade; k:(); count fdw_bench_trade');
 \\o
