@@ -605,8 +605,9 @@ extern char *qipc_format_value(const KipcObject *o);
 #define QIPC_CONV_NATURAL	0	/* qipc_datum_to_kipc, natural q type */
 #define QIPC_CONV_SYMBOL	1	/* text (or text[]) -> symbol (vector) */
 #define QIPC_CONV_LONG		2	/* integer -> long, q specials clamped */
-#define QIPC_CONV_TS_LO		3	/* timestamp c -> ns bound c*1000 */
-#define QIPC_CONV_TS_HI		4	/* timestamp c -> ns bound (c+1us)*1000 */
+#define QIPC_CONV_TS_LO		3	/* timestamp c -> first ns of c: c*1000 */
+#define QIPC_CONV_TS_LAST	4	/* timestamp c -> last ns of c:
+								 * (c+1us)*1000-1 */
 #define QIPC_CONV_LIKE		5	/* SQL LIKE pattern -> q like pattern */
 #define QIPC_CONV_EXACT		6	/* text -> q like pattern matching it only */
 #define QIPC_CONV_CHAR		7	/* text, char(n), "char" (or arrays) -> char
