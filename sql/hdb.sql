@@ -263,7 +263,7 @@ DEALLOCATE ALL;
 -- ===================================================================
 -- timestamps: a comparison with a parameter (a generic plan) or with an
 -- infinity is a plain subphrase, its bound sent as the first or the last
--- nanosecond of the microsecond; =, a range and a lone >= or <= on an s#
+-- nanosecond of the microsecond; =, a range and a lone bound on an s#
 -- column are within, which s# answers by binary search
 -- ===================================================================
 -- fixture: hdb_tick, time s#, 199 rows (null, -0Wp, 196 finite, 0Wp)
@@ -299,11 +299,29 @@ PREPARE hdb_t_le(timestamp) AS SELECT time, v FROM hdb_tick WHERE time <= $1;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_t_le('2000-01-01');
 EXECUTE hdb_t_le('2000-01-01');
 SELECT * FROM hdb_stats();
--- a NULL parameter: no row, and no request
+-- strict bounds: from the nanosecond after the parameter's microsecond,
+-- up to the one before it (the half-open range of BI tools)
+PREPARE hdb_t_half(timestamp, timestamp) AS
+  SELECT time, v FROM hdb_tick WHERE time >= $1 AND time < $2;
+EXPLAIN (VERBOSE, COSTS OFF)
+  EXECUTE hdb_t_half('2024-01-01 09:30:05', '2024-01-01 09:30:07');
+EXECUTE hdb_t_half('2024-01-01 09:30:05', '2024-01-01 09:30:07');
+SELECT * FROM hdb_stats();
+EXECUTE hdb_t_half('2024-01-01 09:31:37', 'infinity');
+SELECT rows, attrs FROM hdb_stats();
+PREPARE hdb_t_gt(timestamp) AS SELECT time, v FROM hdb_tick WHERE time > $1;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_t_gt('2024-01-01 09:31:36');
+EXECUTE hdb_t_gt('2024-01-01 09:31:36');
+SELECT * FROM hdb_stats();
+-- a NULL parameter, and a strict bound beyond an infinity (no timestamp
+-- is after +infinity or before -infinity): no row, and no request
 SELECT hdb_requests() AS req0 \gset
 EXECUTE hdb_t_eq(NULL);
 EXECUTE hdb_t_range('2024-01-01 09:30:05', NULL);
 EXECUTE hdb_t_ge(NULL);
+EXECUTE hdb_t_gt('infinity');
+EXECUTE hdb_t_half('-infinity', '-infinity');
+EXECUTE hdb_t_half('2024-01-01 09:30:05', NULL);
 SELECT hdb_requests() - :req0 AS requests;
 
 -- every operator, both operand orders, against the local copy: the
@@ -331,6 +349,13 @@ PREPARE hdb_t16(timestamp) AS SELECT v FROM hdb_tick
   WHERE time = $1 OR v = 100;
 PREPARE hdb_t17(timestamp) AS SELECT v FROM hdb_tick
   WHERE NOT (time > $1 OR v = 100);
+-- a parameter and a constant bound: within
+PREPARE hdb_t18(timestamp) AS SELECT v FROM hdb_tick
+  WHERE time > $1 AND time < '2024-01-01 09:31:00';
+PREPARE hdb_t19(timestamp) AS SELECT v FROM hdb_tick
+  WHERE time >= '2024-01-01 09:30:30' AND time < $1;
+PREPARE hdb_t20(timestamp) AS SELECT v FROM hdb_tick
+  WHERE $1 < time AND time <= 'infinity';
 CREATE FUNCTION hdb_tick_where(stmt text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -383,12 +408,22 @@ FROM (VALUES ('hdb_t1', 'time = $1'), ('hdb_t2', 'time <> $1'),
              ('hdb_t13', 'NOT (time <= $1)'), ('hdb_t14', 'NOT (time = $1)'),
              ('hdb_t15', 'time >= $1 OR v = 100'),
              ('hdb_t16', 'time = $1 OR v = 100'),
-             ('hdb_t17', 'NOT (time > $1 OR v = 100)')) s(stmt, cond),
+             ('hdb_t17', 'NOT (time > $1 OR v = 100)'),
+             ('hdb_t18', 'time > $1 AND time < ''2024-01-01 09:31:00'''),
+             ('hdb_t19', 'time >= ''2024-01-01 09:30:30'' AND time < $1'),
+             ('hdb_t20', '$1 < time AND time <= ''infinity''')) s(stmt, cond),
      LATERAL hdb_tick_run(s.stmt, s.cond) r;
--- constants, infinite ones included, take the same forms
+-- constants, infinite ones included, take the same forms; a strict
+-- bound beyond an infinity stays a plain comparison
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT v FROM hdb_tick WHERE time <= 'infinity' AND time > '-infinity';
 SELECT count(*) FROM hdb_tick WHERE time <= 'infinity' AND time > '-infinity';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v FROM hdb_tick WHERE time > 'infinity';
+SELECT count(*) FROM hdb_tick WHERE time > 'infinity';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v FROM hdb_tick WHERE time < '-infinity' AND time >= '2024-01-01';
+SELECT count(*) FROM hdb_tick WHERE time < '-infinity' AND time >= '2024-01-01';
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT v FROM hdb_tick WHERE time = '2024-01-01 09:30:05';
 RESET plan_cache_mode;

@@ -61,7 +61,8 @@
  * ordered: the partition column first, then conditions on one attributed
  * column (meta's a column), then the rest; "x >= a AND x <= b" on such a
  * column (integer, date, timestamp) becomes (within;`x;(a;b)), a lone
- * bound within up to the type's infinity.
+ * bound within up to the type's infinity; on a timestamp column so do
+ * "x > a" and "x < b" (bound_of).
  *
  * The constants are never written into the text: they are scan arguments
  * (fdw_exprs: Consts, Params, and "Param IS NULL" tests), converted at
@@ -2304,13 +2305,21 @@ qipc_deparse_upper_conditions(PlannerInfo *root, RelOptInfo *scanrel,
 /*
  * bound_of
  *		Is clause "column >= value" or "column <= value" on an integer,
- *		date or timestamp column, the value a constant, or a strict value
- *		(cxt->strict_scan: a NULL one empties the scan, see null_arg)?
- *		Sets *attnum, *lower (>=) and *k.
+ *		date or timestamp column, or "column > value" or "column < value"
+ *		on a timestamp column (*strict), the value a constant, or a strict
+ *		value (cxt->strict_scan: a NULL one empties the scan, see
+ *		null_arg)?  Sets *attnum, *lower (>= or >), *strict and *k.
+ *
+ *		A strict timestamp bound is sent as the nanosecond after the last
+ *		one of the value (>) or before its first (<), inclusive bounds for
+ *		within (bound_conv).  +infinity has no nanosecond after it,
+ *		-infinity none before: x > +infinity and x < -infinity hold for no
+ *		row, so such a constant is left to the plain comparison, and such a
+ *		parameter empties the scan (qipc_param_has_no_bound).
  */
 static bool
 bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
-		 Expr **k)
+		 bool *strict, Expr **k)
 {
 	OpExpr	   *op;
 	char	   *opname;
@@ -2328,7 +2337,7 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
 	if (opname == NULL)
 		return false;
 	c = cmp_of_opname(opname);
-	if (c != CMP_LE && c != CMP_GE)
+	if (c != CMP_LE && c != CMP_GE && c != CMP_LT && c != CMP_GT)
 		return false;
 	var = get_column_var(linitial(op->args), cxt);
 	value = get_value(lsecond(op->args));
@@ -2346,8 +2355,20 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
 	if ((cls != QC_INT && cls != QC_DATE && cls != QC_TS) ||
 		!value_type_ok(cls, var->vartype, exprType((Node *) value)))
 		return false;
+	*strict = (c == CMP_LT || c == CMP_GT);
+	if (*strict)
+	{
+		if (cls != QC_TS)
+			return false;
+		if (IsA(value, Const) &&
+			qipc_param_has_no_bound(((Const *) value)->constvalue,
+									((Const *) value)->consttype,
+									c == CMP_GT ? QIPC_CONV_TS_AFTER :
+									QIPC_CONV_TS_BEFORE))
+			return false;
+	}
 	*attnum = var->varattno;
-	*lower = (c == CMP_GE);
+	*lower = (c == CMP_GE || c == CMP_GT);
 	*k = value;
 	return true;
 }
@@ -2358,14 +2379,18 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
  *		a date as it is, an integer as a long, a timestamp as the first
  *		nanosecond of a lower bound's microsecond (x >= c <=> n >= lo) and
  *		the last of an upper bound's (x <= c <=> n <= L; see ts_bound and
- *		ts_last in typemap.c), so that within's inclusive bounds select
- *		exactly the nanoseconds PostgreSQL reads inside the range.
+ *		ts_last in typemap.c), a strict one as the nanosecond after L (x >
+ *		c <=> n >= L+1) or before lo (x < c <=> n <= lo-1), so that
+ *		within's inclusive bounds select exactly the nanoseconds PostgreSQL
+ *		reads inside the range.
  */
 static int
-bound_conv(char qt, bool lower)
+bound_conv(char qt, bool lower, bool strict)
 {
 	if (qt == 'd')
 		return QIPC_CONV_NATURAL;
+	if (qt == 'p' && strict)
+		return lower ? QIPC_CONV_TS_AFTER : QIPC_CONV_TS_BEFORE;
 	if (qt == 'p')
 		return lower ? QIPC_CONV_TS_LO : QIPC_CONV_TS_LAST;
 	return QIPC_CONV_LONG;
@@ -2452,6 +2477,7 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 		List	   *conj = NIL;
 		AttrNumber	attnum;
 		bool		lower;
+		bool		strict;
 		Expr	   *k;
 		ListCell   *lp;
 
@@ -2459,9 +2485,12 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			continue;			/* merged into a within */
 		cxt.strict = cxt.strict_scan;
 
-		/* a lower bound with an upper bound on a fast-path column: within */
+		/*
+		 * a lower bound with an upper bound on a fast-path column: within;
+		 * a strict timestamp bound too (bound_of)
+		 */
 		if (cxt.upper_tlist == NIL &&
-			bound_of(&cxt, clause, &attnum, &lower, &k) &&
+			bound_of(&cxt, clause, &attnum, &lower, &strict, &k) &&
 			(attnum == partattno ||
 			 (cxt.qattrs != NULL && cxt.qattrs[attnum - 1] != '\0')))
 		{
@@ -2471,20 +2500,23 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			{
 				AttrNumber	attnum2;
 				bool		lower2;
+				bool		strict2;
 				Expr	   *k2;
 
 				if (lfirst(l2) != NULL &&
-					bound_of(&cxt, (Expr *) lfirst(l2), &attnum2, &lower2, &k2) &&
+					bound_of(&cxt, (Expr *) lfirst(l2), &attnum2, &lower2,
+							 &strict2, &k2) &&
 					attnum2 == attnum && lower2 != lower)
 				{
+					char		qt = cxt.qtypes[attnum - 1];
 					int			alo;
 					int			ahi;
 
 					alo = add_arg(&cxt, lower ? k : k2,
-								  bound_conv(cxt.qtypes[attnum - 1], true));
+								  bound_conv(qt, true, lower ? strict : strict2));
 					(void) null_arg(&cxt, lower ? k : k2, alo);
 					ahi = add_arg(&cxt, lower ? k2 : k,
-								  bound_conv(cxt.qtypes[attnum - 1], false));
+								  bound_conv(qt, false, lower ? strict2 : strict));
 					(void) null_arg(&cxt, lower ? k2 : k, ahi);
 					phrases = lappend(phrases,
 									  psprintf("(within;%s;(a%d;a%d))",
@@ -2507,7 +2539,7 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 				const char *inf = (qt == 'd') ? "0Wd" : (qt == 'p') ? "0Wp" : "0W";
 				int			ak;
 
-				ak = add_arg(&cxt, k, bound_conv(qt, lower));
+				ak = add_arg(&cxt, k, bound_conv(qt, lower, strict));
 				(void) null_arg(&cxt, k, ak);
 				phrases = lappend(phrases,
 								  lower ?

@@ -2062,6 +2062,24 @@ ts_last(Timestamp us)
 }
 
 /*
+ * qipc_param_has_no_bound
+ *		The nanosecond before -infinity and the one after +infinity do not
+ *		exist: x < -infinity and x > +infinity hold for no row.  Every
+ *		other timestamp has both (ts_bound(us)-1 >= -0W, since ts_bound is
+ *		-0W only for -infinity; ts_last(us)+1 <= 0W, since ts_last is 0W
+ *		only for +infinity).
+ */
+bool
+qipc_param_has_no_bound(Datum value, Oid typid, int conv)
+{
+	if (conv == QIPC_CONV_TS_BEFORE)
+		return TIMESTAMP_IS_NOBEGIN(DatumGetTimestamp(value));
+	if (conv == QIPC_CONV_TS_AFTER)
+		return TIMESTAMP_IS_NOEND(DatumGetTimestamp(value));
+	return false;
+}
+
+/*
  * char_argument
  *		The q char that stands for a value compared with a q char column:
  *		the byte of a "char", or of a one-byte text (char(n) after its
@@ -2189,13 +2207,26 @@ qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
 
 		case QIPC_CONV_TS_LO:
 		case QIPC_CONV_TS_LAST:
+		case QIPC_CONV_TS_BEFORE:
+		case QIPC_CONV_TS_AFTER:
 			{
 				int64		ns = KIPC_NULL_LONG;
 
 				if (!isnull)
-					ns = conv == QIPC_CONV_TS_LO ?
-						ts_bound(DatumGetTimestamp(value)) :
-						ts_last(DatumGetTimestamp(value));
+				{
+					Timestamp	us = DatumGetTimestamp(value);
+
+					if (conv == QIPC_CONV_TS_LO)
+						ns = ts_bound(us);
+					else if (conv == QIPC_CONV_TS_LAST)
+						ns = ts_last(us);
+					else if (qipc_param_has_no_bound(value, typid, conv))
+						ns = KIPC_NULL_LONG;	/* never sent: see scan.c */
+					else if (conv == QIPC_CONV_TS_BEFORE)
+						ns = ts_bound(us) - 1;
+					else
+						ns = ts_last(us) + 1;
+				}
 				return qipc_track_object(kipc_new_temporal(-KIPC_T_TIMESTAMP, ns));
 			}
 
