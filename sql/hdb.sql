@@ -259,4 +259,176 @@ ALTER FOREIGN TABLE hdb_mem OPTIONS (DROP async_capable);
 RESET plan_cache_mode;
 DEALLOCATE ALL;
 
+
+-- ===================================================================
+-- timestamps: a comparison with a parameter (a generic plan) or with an
+-- infinity is a plain subphrase, its bound sent as the first or the last
+-- nanosecond of the microsecond; =, a range and a lone bound on an s#
+-- column are within, which s# answers by binary search
+-- ===================================================================
+-- fixture: hdb_tick, time s#, 199 rows (null, -0Wp, 196 finite, 0Wp)
+CREATE FOREIGN TABLE hdb_tick (time timestamp, v bigint) SERVER regress_hdb;
+SET qipc_fdw.enable_pushdown = off;
+CREATE TEMP TABLE hdb_tick_local AS SELECT * FROM hdb_tick;
+RESET qipc_fdw.enable_pushdown;
+SELECT count(*), count(time), min(time), max(time) FROM hdb_tick_local;
+SET plan_cache_mode = force_generic_plan;
+-- = : one microsecond, two q rows
+PREPARE hdb_t_eq(timestamp) AS SELECT time, v FROM hdb_tick WHERE time = $1;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_t_eq('2024-01-01 09:30:05');
+EXECUTE hdb_t_eq('2024-01-01 09:30:05');
+SELECT * FROM hdb_stats();
+-- a range: within from the first nanosecond of one microsecond to the
+-- last of the other
+PREPARE hdb_t_range(timestamp, timestamp) AS
+  SELECT time, v FROM hdb_tick WHERE time >= $1 AND time <= $2;
+EXPLAIN (VERBOSE, COSTS OFF)
+  EXECUTE hdb_t_range('2024-01-01 09:30:05', '2024-01-01 09:30:06');
+EXECUTE hdb_t_range('2024-01-01 09:30:05', '2024-01-01 09:30:06');
+SELECT * FROM hdb_stats();
+EXECUTE hdb_t_range('2024-01-01 09:31:36', 'infinity');
+SELECT rows, attrs FROM hdb_stats();
+EXECUTE hdb_t_range('-infinity', '-infinity');
+SELECT rows, attrs FROM hdb_stats();
+-- a lone bound (the parameter on the left): within up to 0Wp, from -0Wp
+PREPARE hdb_t_ge(timestamp) AS SELECT time, v FROM hdb_tick WHERE $1 <= time;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_t_ge('2024-01-01 09:31:36');
+EXECUTE hdb_t_ge('2024-01-01 09:31:36');
+SELECT * FROM hdb_stats();
+PREPARE hdb_t_le(timestamp) AS SELECT time, v FROM hdb_tick WHERE time <= $1;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_t_le('2000-01-01');
+EXECUTE hdb_t_le('2000-01-01');
+SELECT * FROM hdb_stats();
+-- strict bounds: from the nanosecond after the parameter's microsecond,
+-- up to the one before it (the half-open range of BI tools)
+PREPARE hdb_t_half(timestamp, timestamp) AS
+  SELECT time, v FROM hdb_tick WHERE time >= $1 AND time < $2;
+EXPLAIN (VERBOSE, COSTS OFF)
+  EXECUTE hdb_t_half('2024-01-01 09:30:05', '2024-01-01 09:30:07');
+EXECUTE hdb_t_half('2024-01-01 09:30:05', '2024-01-01 09:30:07');
+SELECT * FROM hdb_stats();
+EXECUTE hdb_t_half('2024-01-01 09:31:37', 'infinity');
+SELECT rows, attrs FROM hdb_stats();
+PREPARE hdb_t_gt(timestamp) AS SELECT time, v FROM hdb_tick WHERE time > $1;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE hdb_t_gt('2024-01-01 09:31:36');
+EXECUTE hdb_t_gt('2024-01-01 09:31:36');
+SELECT * FROM hdb_stats();
+-- a NULL parameter, and a strict bound beyond an infinity (no timestamp
+-- is after +infinity or before -infinity): no row, and no request
+SELECT hdb_requests() AS req0 \gset
+EXECUTE hdb_t_eq(NULL);
+EXECUTE hdb_t_range('2024-01-01 09:30:05', NULL);
+EXECUTE hdb_t_ge(NULL);
+EXECUTE hdb_t_gt('infinity');
+EXECUTE hdb_t_half('-infinity', '-infinity');
+EXECUTE hdb_t_half('2024-01-01 09:30:05', NULL);
+SELECT hdb_requests() - :req0 AS requests;
+
+-- every operator, both operand orders, against the local copy: the
+-- subphrase of each generic plan, then for each value the row count and
+-- the rows that differ from the local answer (both ways)
+PREPARE hdb_t1(timestamp) AS SELECT v FROM hdb_tick WHERE time = $1;
+PREPARE hdb_t2(timestamp) AS SELECT v FROM hdb_tick WHERE time <> $1;
+PREPARE hdb_t3(timestamp) AS SELECT v FROM hdb_tick WHERE time < $1;
+PREPARE hdb_t4(timestamp) AS SELECT v FROM hdb_tick WHERE time <= $1;
+PREPARE hdb_t5(timestamp) AS SELECT v FROM hdb_tick WHERE time > $1;
+PREPARE hdb_t6(timestamp) AS SELECT v FROM hdb_tick WHERE time >= $1;
+PREPARE hdb_t7(timestamp) AS SELECT v FROM hdb_tick WHERE $1 = time;
+PREPARE hdb_t8(timestamp) AS SELECT v FROM hdb_tick WHERE $1 <> time;
+PREPARE hdb_t9(timestamp) AS SELECT v FROM hdb_tick WHERE $1 < time;
+PREPARE hdb_t10(timestamp) AS SELECT v FROM hdb_tick WHERE $1 <= time;
+PREPARE hdb_t11(timestamp) AS SELECT v FROM hdb_tick WHERE $1 > time;
+PREPARE hdb_t12(timestamp) AS SELECT v FROM hdb_tick WHERE $1 >= time;
+-- NOT (PostgreSQL negates the operator) and OR (where the parameter's
+-- NULL is tested in q)
+PREPARE hdb_t13(timestamp) AS SELECT v FROM hdb_tick WHERE NOT (time <= $1);
+PREPARE hdb_t14(timestamp) AS SELECT v FROM hdb_tick WHERE NOT (time = $1);
+PREPARE hdb_t15(timestamp) AS SELECT v FROM hdb_tick
+  WHERE time >= $1 OR v = 100;
+PREPARE hdb_t16(timestamp) AS SELECT v FROM hdb_tick
+  WHERE time = $1 OR v = 100;
+PREPARE hdb_t17(timestamp) AS SELECT v FROM hdb_tick
+  WHERE NOT (time > $1 OR v = 100);
+-- a parameter and a constant bound: within
+PREPARE hdb_t18(timestamp) AS SELECT v FROM hdb_tick
+  WHERE time > $1 AND time < '2024-01-01 09:31:00';
+PREPARE hdb_t19(timestamp) AS SELECT v FROM hdb_tick
+  WHERE time >= '2024-01-01 09:30:30' AND time < $1;
+PREPARE hdb_t20(timestamp) AS SELECT v FROM hdb_tick
+  WHERE $1 < time AND time <= 'infinity';
+CREATE FUNCTION hdb_tick_where(stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE format('EXPLAIN (VERBOSE, COSTS OFF) EXECUTE %I(NULL)', stmt)
+	LOOP
+		IF line ~ 'Remote q:' THEN
+			RETURN substring(line from '\?\[`hdb_tick;(.*);0b;');
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+CREATE FUNCTION hdb_tick_run(stmt text, cond text,
+                             OUT counts text, OUT differences bigint)
+LANGUAGE plpgsql SET client_min_messages = warning AS $$
+DECLARE
+	val timestamp;
+	n bigint;
+	d bigint;
+BEGIN
+	counts := '';
+	differences := 0;
+	FOREACH val IN ARRAY ARRAY[NULL, '-infinity', '1000-01-01',
+		'2024-01-01 09:29:59.999999', '2024-01-01 09:30:05',
+		'2024-01-01 09:30:05.000001', '2024-01-01 09:31:37', '3000-01-01',
+		'infinity']::timestamp[]
+	LOOP
+		DROP TABLE IF EXISTS hdb_r;
+		EXECUTE format('CREATE TEMP TABLE hdb_r AS EXECUTE %I(%L)', stmt, val);
+		SELECT count(*) INTO n FROM hdb_r;
+		EXECUTE format('SELECT count(*) FROM ('
+			'(TABLE hdb_r EXCEPT ALL SELECT v FROM hdb_tick_local WHERE %s)'
+			' UNION ALL '
+			'(SELECT v FROM hdb_tick_local WHERE %s EXCEPT ALL TABLE hdb_r)) d',
+			cond, cond) INTO d USING val;
+		counts := counts || CASE WHEN counts = '' THEN '' ELSE ' ' END || n;
+		differences := differences + d;
+	END LOOP;
+END
+$$;
+SELECT s.stmt, s.cond, hdb_tick_where(s.stmt) AS q_where, r.*
+FROM (VALUES ('hdb_t1', 'time = $1'), ('hdb_t2', 'time <> $1'),
+             ('hdb_t3', 'time < $1'), ('hdb_t4', 'time <= $1'),
+             ('hdb_t5', 'time > $1'), ('hdb_t6', 'time >= $1'),
+             ('hdb_t7', '$1 = time'), ('hdb_t8', '$1 <> time'),
+             ('hdb_t9', '$1 < time'), ('hdb_t10', '$1 <= time'),
+             ('hdb_t11', '$1 > time'), ('hdb_t12', '$1 >= time'),
+             ('hdb_t13', 'NOT (time <= $1)'), ('hdb_t14', 'NOT (time = $1)'),
+             ('hdb_t15', 'time >= $1 OR v = 100'),
+             ('hdb_t16', 'time = $1 OR v = 100'),
+             ('hdb_t17', 'NOT (time > $1 OR v = 100)'),
+             ('hdb_t18', 'time > $1 AND time < ''2024-01-01 09:31:00'''),
+             ('hdb_t19', 'time >= ''2024-01-01 09:30:30'' AND time < $1'),
+             ('hdb_t20', '$1 < time AND time <= ''infinity''')) s(stmt, cond),
+     LATERAL hdb_tick_run(s.stmt, s.cond) r;
+-- constants, infinite ones included, take the same forms; a strict
+-- bound beyond an infinity stays a plain comparison
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v FROM hdb_tick WHERE time <= 'infinity' AND time > '-infinity';
+SELECT count(*) FROM hdb_tick WHERE time <= 'infinity' AND time > '-infinity';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v FROM hdb_tick WHERE time > 'infinity';
+SELECT count(*) FROM hdb_tick WHERE time > 'infinity';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v FROM hdb_tick WHERE time < '-infinity' AND time >= '2024-01-01';
+SELECT count(*) FROM hdb_tick WHERE time < '-infinity' AND time >= '2024-01-01';
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v FROM hdb_tick WHERE time = '2024-01-01 09:30:05';
+RESET plan_cache_mode;
+DEALLOCATE ALL;
+DROP FUNCTION hdb_tick_where(text);
+DROP FUNCTION hdb_tick_run(text, text);
+
 DROP SERVER regress_hdb CASCADE;

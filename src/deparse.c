@@ -27,9 +27,11 @@
  *	  on in q: NaN as PostgreSQL orders it, infinities with q's own
  *	  comparisons;
  *	- timestamps are compared against nanosecond bounds computed from the
- *	  microsecond constant (x < c  <=>  ns < c*1000, x <= c  <=>  ns <
- *	  (c+1)*1000, clamped to q's range), matching the floor truncation of
- *	  typemap.c;
+ *	  microsecond value, the first or the last nanosecond of it (x < c
+ *	  <=>  ns < c*1000, x <= c  <=>  ns <= (c+1)*1000-1, clamped to q's
+ *	  range, infinities to 0W and -0W), matching the floor truncation of
+ *	  typemap.c; both exist for every value, so constants, infinities
+ *	  and parameters are written alike, x = c as within;
  *	- text ordering only under the "C" collation, equality under any
  *	  deterministic collation; symbols are null-tested with x=`$"" (null is
  *	  always 0b on enumerated symbols in a kdb+ database);
@@ -58,7 +60,9 @@
  * and on a partitioned table once per partition.  The subphrases are
  * ordered: the partition column first, then conditions on one attributed
  * column (meta's a column), then the rest; "x >= a AND x <= b" on such a
- * column becomes (within;`x;(a;b)).
+ * column (integer, date, timestamp) becomes (within;`x;(a;b)), a lone
+ * bound within up to the type's infinity; on a timestamp column so do
+ * "x > a" and "x < b" (bound_of).
  *
  * The constants are never written into the text: they are scan arguments
  * (fdw_exprs: Consts, Params, and "Param IS NULL" tests), converted at
@@ -71,11 +75,10 @@
  * at most 8 parameters, so a scan pushes conditions only while they fit in
  * 8 arguments; the rest is checked locally.
  *
- * A few conditions have no plain form and become a lambda leaf applied to
+ * One condition has no plain form and becomes a lambda leaf applied to
  * the column, ({[a0;x1] ...}[a0];`col): a float parameter (NaN and
- * infinities need a branch on the value) and an infinite or parameter
- * timestamp bound (+infinity has no upper bound in q's range).  Never on a
- * partition column (dates are always plain).
+ * infinities need a branch on the value).  Never on a partition column
+ * (dates are always plain).
 
  * Which q type a column has is read from the q server (meta) once per
  * foreign table and backend, and forgotten when the table, its server or
@@ -810,7 +813,7 @@ value_guard(DeparseCxt *cxt, Expr *value, int a, char *tree)
 /*
  * lambda_leaf
  *		A condition that has no plain parse tree (a float parameter, which
- *		may be NaN or infinite; an infinite timestamp bound): the q lambda
+ *		may be NaN or infinite): the q lambda
  *		"body" over the arguments (aN) and columns (xN) registered for this
  *		leaf, applied to them: ({[a0;x1] body}[a0];`col).  The arguments
  *		are those of the enclosing scan lambda, bound by projection.
@@ -1265,99 +1268,53 @@ deparse_comparison(OpExpr *op, bool want_true, DeparseCxt *cxt, List **conj)
 			}
 		case QC_TS:
 			{
-				int			lo = -1;
-				int			hi = -1;
-				bool		plain = false;
+				char	   *tree = NULL;
+				int			lo;
+				int			last;
+
+				a = -1;
 
 				/*
-				 * With c in microseconds and n the q nanoseconds,
+				 * With c in microseconds and n the q nanoseconds (not null),
 				 * floor(n/1000) < c <=> n < lo where lo = c*1000, and
-				 * floor(n/1000) <= c <=> n < hi where hi = (c+1)*1000 (both
-				 * clamped to q's range, see ts_bound in typemap.c). +infinity
-				 * has no upper bound in q's range: its hi is sent as null,
-				 * and n < hi is then true for every n; that needs a branch (a
-				 * lambda), so only finite constants are plain.
+				 * floor(n/1000) <= c <=> n <= L where L = (c+1)*1000-1, the
+				 * last nanosecond of c (QIPC_CONV_TS_LO and _TS_LAST, see
+				 * ts_bound and ts_last in typemap.c: both clamped to q's
+				 * range, infinities to 0W and -0W).  Both exist for every c,
+				 * so constants and parameters alike get plain subphrases,
+				 * and = is within, which s# answers by binary search.  Both
+				 * bounds are above q's null (-0W at least), so the forms
+				 * true for a null n are those of <, <= and <> (guarded).
 				 */
-				if (IsA(value, Const) &&
-					!TIMESTAMP_NOT_FINITE(DatumGetTimestamp(((Const *) value)->constvalue)))
-					plain = true;
-				if (!plain)
+				switch (cmp)
 				{
-					cxt->leaf_args = NIL;
-					cxt->leaf_cols = NIL;
-					add_col(cxt, x);
+					case CMP_EQ:
+					case CMP_NE:
+						lo = add_arg(cxt, value, QIPC_CONV_TS_LO);
+						last = add_arg(cxt, value, QIPC_CONV_TS_LAST);
+						tree = psprintf("(within;%s;(a%d;a%d))", X, lo, last);
+						if (cmp == CMP_NE)
+							tree = psprintf("(not;%s)", tree);
+						a = lo;
+						break;
+					case CMP_LT:
+						a = add_arg(cxt, value, QIPC_CONV_TS_LO);
+						tree = psprintf("(<;%s;a%d)", X, a);
+						break;
+					case CMP_GE:
+						a = add_arg(cxt, value, QIPC_CONV_TS_LO);
+						tree = psprintf("(not;(<;%s;a%d))", X, a);
+						break;
+					case CMP_LE:
+						a = add_arg(cxt, value, QIPC_CONV_TS_LAST);
+						tree = psprintf("(not;(>;%s;a%d))", X, a);
+						break;
+					case CMP_GT:
+						a = add_arg(cxt, value, QIPC_CONV_TS_LAST);
+						tree = psprintf("(>;%s;a%d)", X, a);
+						break;
 				}
-				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LT ||
-					cmp == CMP_GE)
-					lo = add_arg(cxt, value, QIPC_CONV_TS_LO);
-				if (cmp == CMP_EQ || cmp == CMP_NE || cmp == CMP_LE ||
-					cmp == CMP_GT)
-					hi = add_arg(cxt, value, QIPC_CONV_TS_HI);
-				if (plain)
-				{
-					switch (cmp)
-					{
-						case CMP_EQ:
-							*conj = lappend(*conj, psprintf("(not;(<;%s;a%d))", X, lo));
-							*conj = lappend(*conj, psprintf("(<;%s;a%d)", X, hi));
-							break;
-						case CMP_NE:
-							*conj = with_guard(*conj,
-											   psprintf("(|;(<;%s;a%d);(not;(<;%s;a%d)))",
-														X, lo, X, hi), guard);
-							break;
-						case CMP_LT:
-							*conj = with_guard(*conj, psprintf("(<;%s;a%d)", X, lo), guard);
-							break;
-						case CMP_LE:
-							*conj = with_guard(*conj, psprintf("(<;%s;a%d)", X, hi), guard);
-							break;
-						case CMP_GT:
-							*conj = lappend(*conj, psprintf("(not;(<;%s;a%d))", X, hi));
-							break;
-						case CMP_GE:
-							*conj = lappend(*conj, psprintf("(not;(<;%s;a%d))", X, lo));
-							break;
-					}
-				}
-				else
-				{
-					StringInfoData body;
-
-					initStringInfo(&body);
-					{
-						int			k = null_arg(cxt, value, lo >= 0 ? lo : hi);
-
-						if (k >= 0)
-							appendStringInfo(&body, "(not a%d)&", k);
-					}
-					if (guard)
-						appendStringInfo(&body, "(not null x%d)&", x);
-					switch (cmp)
-					{
-						case CMP_EQ:
-							appendStringInfo(&body, "(x%d>=a%d)&($[null a%d; 1b; x%d<a%d])",
-											 x, lo, hi, x, hi);
-							break;
-						case CMP_NE:
-							appendStringInfo(&body, "((x%d<a%d)|($[null a%d; 0b; x%d>=a%d]))",
-											 x, lo, hi, x, hi);
-							break;
-						case CMP_LT:
-							appendStringInfo(&body, "(x%d<a%d)", x, lo);
-							break;
-						case CMP_LE:
-							appendStringInfo(&body, "($[null a%d; 1b; x%d<a%d])", hi, x, hi);
-							break;
-						case CMP_GT:
-							appendStringInfo(&body, "($[null a%d; 0b; x%d>=a%d])", hi, x, hi);
-							break;
-						case CMP_GE:
-							appendStringInfo(&body, "(x%d>=a%d)", x, lo);
-							break;
-					}
-					*conj = lappend(*conj, lambda_leaf(cxt, body.data));
-				}
+				*conj = with_guard(*conj, value_guard(cxt, value, a, tree), guard);
 				break;
 			}
 		default:
@@ -2347,14 +2304,22 @@ qipc_deparse_upper_conditions(PlannerInfo *root, RelOptInfo *scanrel,
 
 /*
  * bound_of
- *		Is clause "column >= value" or "column <= value" on an integer or
- *		date column, the value a constant, or a strict value
- *		(cxt->strict_scan: a NULL one empties the scan, see null_arg)?
- *		Sets *attnum, *lower (>=) and *k.
+ *		Is clause "column >= value" or "column <= value" on an integer,
+ *		date or timestamp column, or "column > value" or "column < value"
+ *		on a timestamp column (*strict), the value a constant, or a strict
+ *		value (cxt->strict_scan: a NULL one empties the scan, see
+ *		null_arg)?  Sets *attnum, *lower (>= or >), *strict and *k.
+ *
+ *		A strict timestamp bound is sent as the nanosecond after the last
+ *		one of the value (>) or before its first (<), inclusive bounds for
+ *		within (bound_conv).  +infinity has no nanosecond after it,
+ *		-infinity none before: x > +infinity and x < -infinity hold for no
+ *		row, so such a constant is left to the plain comparison, and such a
+ *		parameter empties the scan (qipc_param_has_no_bound).
  */
 static bool
 bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
-		 Expr **k)
+		 bool *strict, Expr **k)
 {
 	OpExpr	   *op;
 	char	   *opname;
@@ -2372,7 +2337,7 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
 	if (opname == NULL)
 		return false;
 	c = cmp_of_opname(opname);
-	if (c != CMP_LE && c != CMP_GE)
+	if (c != CMP_LE && c != CMP_GE && c != CMP_LT && c != CMP_GT)
 		return false;
 	var = get_column_var(linitial(op->args), cxt);
 	value = get_value(lsecond(op->args));
@@ -2387,13 +2352,48 @@ bound_of(DeparseCxt *cxt, Expr *clause, AttrNumber *attnum, bool *lower,
 	if (IsA(value, Const) ? ((Const *) value)->constisnull : !cxt->strict_scan)
 		return false;
 	cls = column_class(cxt, var->varattno, var->vartype);
-	if ((cls != QC_INT && cls != QC_DATE) ||
+	if ((cls != QC_INT && cls != QC_DATE && cls != QC_TS) ||
 		!value_type_ok(cls, var->vartype, exprType((Node *) value)))
 		return false;
+	*strict = (c == CMP_LT || c == CMP_GT);
+	if (*strict)
+	{
+		if (cls != QC_TS)
+			return false;
+		if (IsA(value, Const) &&
+			qipc_param_has_no_bound(((Const *) value)->constvalue,
+									((Const *) value)->consttype,
+									c == CMP_GT ? QIPC_CONV_TS_AFTER :
+									QIPC_CONV_TS_BEFORE))
+			return false;
+	}
 	*attnum = var->varattno;
-	*lower = (c == CMP_GE);
+	*lower = (c == CMP_GE || c == CMP_GT);
 	*k = value;
 	return true;
+}
+
+/*
+ * bound_conv
+ *		How a bound of bound_of is sent for within on a column of q type qt:
+ *		a date as it is, an integer as a long, a timestamp as the first
+ *		nanosecond of a lower bound's microsecond (x >= c <=> n >= lo) and
+ *		the last of an upper bound's (x <= c <=> n <= L; see ts_bound and
+ *		ts_last in typemap.c), a strict one as the nanosecond after L (x >
+ *		c <=> n >= L+1) or before lo (x < c <=> n <= lo-1), so that
+ *		within's inclusive bounds select exactly the nanoseconds PostgreSQL
+ *		reads inside the range.
+ */
+static int
+bound_conv(char qt, bool lower, bool strict)
+{
+	if (qt == 'd')
+		return QIPC_CONV_NATURAL;
+	if (qt == 'p' && strict)
+		return lower ? QIPC_CONV_TS_AFTER : QIPC_CONV_TS_BEFORE;
+	if (qt == 'p')
+		return lower ? QIPC_CONV_TS_LO : QIPC_CONV_TS_LAST;
+	return QIPC_CONV_LONG;
 }
 
 /*
@@ -2477,6 +2477,7 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 		List	   *conj = NIL;
 		AttrNumber	attnum;
 		bool		lower;
+		bool		strict;
 		Expr	   *k;
 		ListCell   *lp;
 
@@ -2484,9 +2485,12 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			continue;			/* merged into a within */
 		cxt.strict = cxt.strict_scan;
 
-		/* a lower bound with an upper bound on a fast-path column: within */
+		/*
+		 * a lower bound with an upper bound on a fast-path column: within;
+		 * a strict timestamp bound too (bound_of)
+		 */
 		if (cxt.upper_tlist == NIL &&
-			bound_of(&cxt, clause, &attnum, &lower, &k) &&
+			bound_of(&cxt, clause, &attnum, &lower, &strict, &k) &&
 			(attnum == partattno ||
 			 (cxt.qattrs != NULL && cxt.qattrs[attnum - 1] != '\0')))
 		{
@@ -2496,20 +2500,23 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			{
 				AttrNumber	attnum2;
 				bool		lower2;
+				bool		strict2;
 				Expr	   *k2;
 
 				if (lfirst(l2) != NULL &&
-					bound_of(&cxt, (Expr *) lfirst(l2), &attnum2, &lower2, &k2) &&
+					bound_of(&cxt, (Expr *) lfirst(l2), &attnum2, &lower2,
+							 &strict2, &k2) &&
 					attnum2 == attnum && lower2 != lower)
 				{
-					int			conv = cxt.qtypes[attnum - 1] == 'd' ?
-					QIPC_CONV_NATURAL : QIPC_CONV_LONG;
+					char		qt = cxt.qtypes[attnum - 1];
 					int			alo;
 					int			ahi;
 
-					alo = add_arg(&cxt, lower ? k : k2, conv);
+					alo = add_arg(&cxt, lower ? k : k2,
+								  bound_conv(qt, true, lower ? strict : strict2));
 					(void) null_arg(&cxt, lower ? k : k2, alo);
-					ahi = add_arg(&cxt, lower ? k2 : k, conv);
+					ahi = add_arg(&cxt, lower ? k2 : k,
+								  bound_conv(qt, false, lower ? strict2 : strict));
 					(void) null_arg(&cxt, lower ? k2 : k, ahi);
 					phrases = lappend(phrases,
 									  psprintf("(within;%s;(a%d;a%d))",
@@ -2529,11 +2536,10 @@ deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
 			 */
 			{
 				char		qt = cxt.qtypes[attnum - 1];
-				const char *inf = (qt == 'd') ? "0Wd" : "0W";
+				const char *inf = (qt == 'd') ? "0Wd" : (qt == 'p') ? "0Wp" : "0W";
 				int			ak;
 
-				ak = add_arg(&cxt, k, qt == 'd' ?
-							 QIPC_CONV_NATURAL : QIPC_CONV_LONG);
+				ak = add_arg(&cxt, k, bound_conv(qt, lower, strict));
 				(void) null_arg(&cxt, k, ak);
 				phrases = lappend(phrases,
 								  lower ?

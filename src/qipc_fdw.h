@@ -607,12 +607,17 @@ extern char *qipc_format_value(const KipcObject *o);
 #define QIPC_CONV_NATURAL	0	/* qipc_datum_to_kipc, natural q type */
 #define QIPC_CONV_SYMBOL	1	/* text (or text[]) -> symbol (vector) */
 #define QIPC_CONV_LONG		2	/* integer -> long, q specials clamped */
-#define QIPC_CONV_TS_LO		3	/* timestamp c -> ns bound c*1000 */
-#define QIPC_CONV_TS_HI		4	/* timestamp c -> ns bound (c+1us)*1000 */
+#define QIPC_CONV_TS_LO		3	/* timestamp c -> first ns of c: c*1000 */
+#define QIPC_CONV_TS_LAST	4	/* timestamp c -> last ns of c:
+								 * (c+1us)*1000-1 */
 #define QIPC_CONV_LIKE		5	/* SQL LIKE pattern -> q like pattern */
 #define QIPC_CONV_EXACT		6	/* text -> q like pattern matching it only */
 #define QIPC_CONV_CHAR		7	/* text, char(n), "char" (or arrays) -> char
 								 * atom (vector); not one byte: the space */
+#define QIPC_CONV_TS_BEFORE	8	/* timestamp c -> last ns before c:
+								 * c*1000-1 (none for -infinity) */
+#define QIPC_CONV_TS_AFTER	9	/* timestamp c -> first ns after c:
+								 * (c+1us)*1000 (none for +infinity) */
 #define QIPC_CONV_QTYPE(t)	(100 + (t)) /* qipc_datum_to_kipc as q type t */
 #define QIPC_CONV_IN_FINITE(t) (200 + (t))	/* integer array -> q vector of
 											 * type t without NULLs, nulls
@@ -626,7 +631,8 @@ extern char *qipc_format_value(const KipcObject *o);
  * the scan then returns no rows without asking q, which lets deparse.c
  * write the comparison as the plain subphrase of a custom plan, without a
  * test of the parameter's nullness in q (scan.c; masked before the
- * conversion).
+ * conversion).  So does a value that has no bound under the conversion
+ * (qipc_param_has_no_bound).
  */
 #define QIPC_CONV_STRICT	0x10000
 
@@ -637,6 +643,15 @@ extern char *qipc_format_value(const KipcObject *o);
  */
 extern KipcObject *qipc_param_to_kipc(Datum value, bool isnull, Oid typid,
 									  int conv);
+
+/*
+ * qipc_param_has_no_bound
+ *		Has the non-null value no q value under conversion conv (the
+ *		timestamp before -infinity, after +infinity)?  Such an argument is
+ *		only made strict (QIPC_CONV_STRICT): its bound then selects no row,
+ *		and the scan is empty.
+ */
+extern bool qipc_param_has_no_bound(Datum value, Oid typid, int conv);
 
 /*
  * qipc_like_pattern

@@ -747,8 +747,9 @@ qipc_iterate_foreign_scan(ForeignScanState *node)
  *		Evaluate the scan's arguments and get the first result: the whole
  *		result, or the first page of a paged scan (whose reply carries the
  *		row count the scan then pages through).  A NULL argument marked
- *		QIPC_CONV_STRICT (deparse.c) means that no row qualifies: nothing
- *		is sent and the scan is empty.
+ *		QIPC_CONV_STRICT (deparse.c), or one without a bound
+ *		(qipc_param_has_no_bound), means that no row qualifies: nothing is
+ *		sent and the scan is empty.
  */
 static void
 start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
@@ -780,9 +781,13 @@ start_scan(QipcFdwScanState *fsstate, ExprContext *econtext)
 
 			/*
 			 * A NULL strict value: a top-level condition compares with NULL,
-			 * so no row qualifies (deparse.c wrote no test of it in q)
+			 * so no row qualifies (deparse.c wrote no test of it in q); nor
+			 * does one for a bound that does not exist
 			 */
-			if (isNull && (conv & QIPC_CONV_STRICT))
+			if ((conv & QIPC_CONV_STRICT) &&
+				(isNull ||
+				 qipc_param_has_no_bound(value, lfirst_oid(lt),
+										 conv & ~QIPC_CONV_STRICT)))
 				empty = true;
 			args = lappend(args,
 						   qipc_param_to_kipc(value, isNull, lfirst_oid(lt),

@@ -2016,33 +2016,67 @@ qipc_like_pattern(const char *pat, int len, bool exact)
 /*
  * ts_bound
  *		The q timestamp (nanoseconds) B such that, for the floor-truncated
- *		microseconds t of a q timestamp n, t < us <=> n < B (with next: t <=
- *		us <=> n < B).  B = us*1000 when that fits; beyond q's range it is
- *		clamped to 0W (+infinity) or to -0W+1, the smallest bound above
- *		-infinity, which keeps the equivalence for every finite or infinite
- *		n.  For t <= +infinity no bound exists: 0N, which the deparser
- *		tests for (every n qualifies).
+ *		microseconds t of a non-null q timestamp n, t < us <=> n < B.  B =
+ *		us*1000 when that fits; beyond q's range it is clamped to 0W
+ *		(+infinity) or to -0W+1, the smallest bound above -infinity, which
+ *		keeps the equivalence for every finite or infinite n; -infinity
+ *		gives -0W (no n is below it).
  */
 static int64
-ts_bound(Timestamp us, bool next)
+ts_bound(Timestamp us)
 {
 	int64		r;
 
 	if (TIMESTAMP_IS_NOEND(us))
-		return next ? KIPC_NULL_LONG : PG_INT64_MAX;	/* 0Np: no bound; 0Wp */
+		return PG_INT64_MAX;	/* 0Wp */
 	if (TIMESTAMP_IS_NOBEGIN(us))
-		return next ? PG_INT64_MIN + 2 : PG_INT64_MIN + 1;	/* -0Wp(+1) */
-	if (next)
-	{
-		if (us == PG_INT64_MAX - 1)
-			return PG_INT64_MAX;
-		us++;
-	}
+		return PG_INT64_MIN + 1;	/* -0Wp */
 	if (pg_mul_s64_overflow(us, 1000, &r) || r >= PG_INT64_MAX)
 		return us > 0 ? PG_INT64_MAX : PG_INT64_MIN + 2;
 	if (r <= PG_INT64_MIN + 1)
 		return PG_INT64_MIN + 2;
 	return r;
+}
+
+/*
+ * ts_last
+ *		The last q timestamp L such that, for the floor-truncated
+ *		microseconds t of a non-null q timestamp n, t <= us <=> n <= L: the
+ *		bound of the next microsecond less one nanosecond, which exists for
+ *		every us: +infinity gives 0W (every n), -infinity -0W (only -0W
+ *		itself), a finite us past q's range 0W-1 (every n but +infinity),
+ *		one before it -0W (only -infinity).  Unlike a strict bound, L keeps
+ *		clear of q's null (the minimum long), so n <= L never needs a
+ *		branch on the value.
+ */
+static int64
+ts_last(Timestamp us)
+{
+	if (TIMESTAMP_IS_NOEND(us))
+		return PG_INT64_MAX;	/* 0Wp */
+	if (TIMESTAMP_IS_NOBEGIN(us))
+		return PG_INT64_MIN + 1;	/* -0Wp */
+	if (us == PG_INT64_MAX - 1)
+		return PG_INT64_MAX - 1;	/* the last finite microsecond */
+	return ts_bound(us + 1) - 1;
+}
+
+/*
+ * qipc_param_has_no_bound
+ *		The nanosecond before -infinity and the one after +infinity do not
+ *		exist: x < -infinity and x > +infinity hold for no row.  Every
+ *		other timestamp has both (ts_bound(us)-1 >= -0W, since ts_bound is
+ *		-0W only for -infinity; ts_last(us)+1 <= 0W, since ts_last is 0W
+ *		only for +infinity).
+ */
+bool
+qipc_param_has_no_bound(Datum value, Oid typid, int conv)
+{
+	if (conv == QIPC_CONV_TS_BEFORE)
+		return TIMESTAMP_IS_NOBEGIN(DatumGetTimestamp(value));
+	if (conv == QIPC_CONV_TS_AFTER)
+		return TIMESTAMP_IS_NOEND(DatumGetTimestamp(value));
+	return false;
 }
 
 /*
@@ -2172,13 +2206,27 @@ qipc_param_to_kipc(Datum value, bool isnull, Oid typid, int conv)
 			}
 
 		case QIPC_CONV_TS_LO:
-		case QIPC_CONV_TS_HI:
+		case QIPC_CONV_TS_LAST:
+		case QIPC_CONV_TS_BEFORE:
+		case QIPC_CONV_TS_AFTER:
 			{
 				int64		ns = KIPC_NULL_LONG;
 
 				if (!isnull)
-					ns = ts_bound(DatumGetTimestamp(value),
-								  conv == QIPC_CONV_TS_HI);
+				{
+					Timestamp	us = DatumGetTimestamp(value);
+
+					if (conv == QIPC_CONV_TS_LO)
+						ns = ts_bound(us);
+					else if (conv == QIPC_CONV_TS_LAST)
+						ns = ts_last(us);
+					else if (qipc_param_has_no_bound(value, typid, conv))
+						ns = KIPC_NULL_LONG;	/* never sent: see scan.c */
+					else if (conv == QIPC_CONV_TS_BEFORE)
+						ns = ts_bound(us) - 1;
+					else
+						ns = ts_last(us) + 1;
+				}
 				return qipc_track_object(kipc_new_temporal(-KIPC_T_TIMESTAMP, ns));
 			}
 
