@@ -436,6 +436,90 @@ SELECT o, bt_qsorted(format('SELECT date_trunc(''hour'', "time"), count(*) FROM 
 FROM odirs;
 
 -- ===================================================================
+-- ORDER BY several keys with LIMIT: q sorts by every key, one stable pass
+-- per key from the last to the first.  A timestamp column followed by
+-- another key is sorted on its microsecond (q would order nanoseconds
+-- that PostgreSQL reads as equal, and the next key would not order those
+-- ties); buckets and fields are whole microseconds already.
+-- date_part(text, date) casts the date to timestamp, an error for a date
+-- past 294276: those rows come first, so that the error is raised.
+-- Fixture bt_ord: timestamps equal in microseconds, NULLs, infinities and
+-- ties in every column; bt_far: dates around the end of the timestamp
+-- range.
+-- ===================================================================
+CREATE FOREIGN TABLE bt_ord (id bigint, "time" timestamp, d date,
+  sym text COLLATE "C", price double precision, size bigint)
+  SERVER regress_bt OPTIONS (table 'bt_ord');
+CREATE FOREIGN TABLE bt_far (id bigint, d date)
+  SERVER regress_bt OPTIONS (table 'bt_far');
+SET qipc_fdw.enable_pushdown = off;
+CREATE TEMP TABLE l_ord AS SELECT * FROM bt_ord;
+CREATE TEMP TABLE l_far AS SELECT * FROM bt_far;
+RESET qipc_fdw.enable_pushdown;
+SELECT * FROM l_ord ORDER BY id;
+SELECT * FROM l_far ORDER BY id;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "time", size FROM bt_ord ORDER BY date_trunc('hour', "time") DESC, size LIMIT 4;
+SELECT "time", size FROM bt_ord ORDER BY date_trunc('hour', "time") DESC, size LIMIT 4;
+SELECT "time", size FROM l_ord ORDER BY date_trunc('hour', "time") DESC, size LIMIT 4;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "time", size FROM bt_ord ORDER BY "time", size DESC LIMIT 6;
+SELECT "time", size FROM bt_ord ORDER BY "time", size DESC LIMIT 6;
+SELECT "time", size FROM l_ord ORDER BY "time", size DESC LIMIT 6;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT d, id FROM bt_ord ORDER BY date_part('dow', d) DESC, id LIMIT 6;
+SELECT d, id FROM bt_ord ORDER BY date_part('dow', d) DESC, id LIMIT 6;
+SELECT d, id FROM l_ord ORDER BY date_part('dow', d) DESC, id LIMIT 6;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT "time", id FROM bt_ord ORDER BY date_part('isodow', "time") NULLS FIRST, "time"::date DESC, id LIMIT 3;
+-- pairs of keys, every direction and null placement of each, a LIMIT
+-- within the rows and one past them: the same rows in the same order, and
+-- sorted by q
+CREATE TEMP TABLE okeys2(k1 text, k2 text);
+INSERT INTO okeys2 VALUES
+  ('date_trunc(''hour'', "time")', 'size'),
+  ('date_trunc(''day'', "time")', 'price'),
+  ('"time"::date', 'size'),
+  ('"time"', 'size'),
+  ('"time"', 'price * 2'),
+  ('date_part(''dow'', d)', '"time"'),
+  ('date_part(''isodow'', d)', 'sym'),
+  ('date_part(''isodow'', "time")', 'size'),
+  ('extract(dow FROM "time")', 'date_trunc(''minute'', "time")'),
+  ('date_bin(''15 minutes'', "time", TIMESTAMP ''2000-01-01'')', 'size'),
+  ('size', '"time"'),
+  ('sym', 'date_trunc(''hour'', "time")');
+SELECT k1, k2,
+  bool_and(bt_ord(format('SELECT %s, %s FROM bt_ord ORDER BY %s%s, %s%s LIMIT %s', k1, k2, k1, o1.o, k2, o2.o, n),
+                  format('SELECT %s, %s FROM l_ord ORDER BY %s%s, %s%s LIMIT %s', k1, k2, k1, o1.o, k2, o2.o, n))) AS same,
+  bool_and(bt_qsorted(format('SELECT %s, %s FROM bt_ord ORDER BY %s%s, %s%s LIMIT %s', k1, k2, k1, o1.o, k2, o2.o, n))) AS qsorted
+FROM okeys2, odirs o1, odirs o2, (VALUES (3), (16)) AS n(n)
+GROUP BY k1, k2 ORDER BY k1, k2;
+-- whole rows, three keys and the id
+SELECT o, bt_ord(format('SELECT * FROM bt_ord ORDER BY "time"%s, date_part(''dow'', d)%s, size%s, id LIMIT 12', o, o, o),
+                 format('SELECT * FROM l_ord ORDER BY "time"%s, date_part(''dow'', d)%s, size%s, id LIMIT 12', o, o, o)) AS same,
+  bt_qsorted(format('SELECT * FROM bt_ord ORDER BY "time"%s, date_part(''dow'', d)%s, size%s, id LIMIT 12', o, o, o)) AS qsorted
+FROM odirs;
+-- dates past the timestamp range: the cast's error, pushed as locally;
+-- none where they are filtered out
+SELECT d, id FROM bt_far ORDER BY date_part('dow', d) DESC, id LIMIT 2;
+SELECT d, id FROM l_far ORDER BY date_part('dow', d) DESC, id LIMIT 2;
+SELECT d, id FROM bt_far WHERE id <> 3 AND id <> 5 ORDER BY date_part('isodow', d) NULLS FIRST, id LIMIT 3;
+SELECT d, id FROM l_far WHERE id <> 3 AND id <> 5 ORDER BY date_part('isodow', d) NULLS FIRST, id LIMIT 3;
+SELECT bt_qsorted('SELECT d, id FROM bt_far WHERE id <> 3 AND id <> 5 ORDER BY date_part(''isodow'', d) NULLS FIRST, id LIMIT 3') AS qsorted;
+-- grouped: a bucket group key before another key is sorted by q; a
+-- timestamp aggregate is not (its nanoseconds)
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT date_trunc('hour', "time"), sym, count(*) FROM bt_ord GROUP BY 1, 2 ORDER BY 1 DESC, 2 LIMIT 5;
+SELECT o.o, bt_qsorted(format('SELECT date_trunc(''hour'', "time"), sym, count(*) FROM bt_ord GROUP BY 1, 2 ORDER BY 1%s, 2%s LIMIT 5', o.o, o.o)) AS qsorted,
+  bt_ord(format('SELECT date_trunc(''hour'', "time"), sym, count(*) FROM bt_ord GROUP BY 1, 2 ORDER BY 1%s, 2%s LIMIT 5', o.o, o.o),
+         format('SELECT date_trunc(''hour'', "time"), sym, count(*) FROM l_ord GROUP BY 1, 2 ORDER BY 1%s, 2%s LIMIT 5', o.o, o.o)) AS same
+FROM odirs o;
+SELECT bt_qsorted('SELECT sym, max("time") FROM bt_ord GROUP BY 1 ORDER BY 2, 1 LIMIT 3') AS max_first,
+  bt_ord('SELECT sym, max("time") FROM bt_ord GROUP BY 1 ORDER BY 2, 1 LIMIT 3',
+         'SELECT sym, max("time") FROM l_ord GROUP BY 1 ORDER BY 2, 1 LIMIT 3') AS same;
+
+-- ===================================================================
 -- server-side prepared statements, as pgjdbc and psqlODBC send them: the
 -- sixth execution may use a generic plan
 -- ===================================================================

@@ -91,11 +91,12 @@
  *
  * Also here: ORDER BY of a base scan (q sorts nulls first ascending; NULLS
  * LAST ascending and NULLS FIRST descending take a second stable pass on
- * the null flag; text only under "C"; a timestamp only as the last key,
- * since q orders nanoseconds PostgreSQL sees as equal), LIMIT (q sublist,
- * never #, and only when nothing between the scan and the Limit node can
- * drop or reorder rows: see scan_limit), and the row counts of
- * use_remote_estimate (count with the pushed conditions).
+ * the null flag; text only under "C"; a timestamp column followed by
+ * another key is sorted on its microseconds, since q orders nanoseconds
+ * PostgreSQL sees as equal), LIMIT (q sublist, never #, and only when
+ * nothing between the scan and the Limit node can drop or reorder rows: see
+ * scan_limit), and the row counts of use_remote_estimate (count with the
+ * pushed conditions).
  *
  * Copyright (c) 2026, qipc_fdw developers
  *
@@ -249,7 +250,7 @@ typedef struct SortKey
 } SortKey;
 
 static bool sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk,
-						SortKey *sk);
+						bool last, SortKey *sk);
 
 /* ----------------------------------------------------------------
  * q column types
@@ -2888,7 +2889,8 @@ qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 		{
 			SortKey    *sk = palloc(sizeof(SortKey));
 
-			if (!sort_key_of(&cxt, baserel, (PathKey *) lfirst(lc), sk))
+			if (!sort_key_of(&cxt, baserel, (PathKey *) lfirst(lc),
+							 lnext(best_path->path.pathkeys, lc) == NULL, sk))
 				elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
 			keys = lappend(keys, sk);
 			knames = lappend(knames, NULL);
@@ -3075,10 +3077,12 @@ default_order(Oid typid, PathKey *pk)
  *		under the "C" collation), or an expression over its columns with a
  *		numeric, date or timestamp value (or a symbol, under "C"), with the
  *		type's default btree ordering.  An expression's arguments are
- *		registered in cxt.  Fills *sk.
+ *		registered in cxt.  last: pk is the last key of the ordering.
+ *		Fills *sk.
  */
 static bool
-sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, SortKey *sk)
+sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, bool last,
+			SortKey *sk)
 {
 	EquivalenceClass *ec = pk->pk_eclass;
 	ListCell   *lc;
@@ -3115,15 +3119,34 @@ sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, SortKey *sk)
 				continue;
 			sk->attnum = var->varattno;
 			sk->qt = cxt->qtypes[var->varattno - 1];
+			if (sk->qt == 'p' && !last)
+			{
+				/*
+				 * q orders the nanoseconds of timestamps PostgreSQL reads as
+				 * equal (the scan floors them to microseconds), and a later
+				 * key must order those ties: the key is the microsecond, as
+				 * date_trunc('microseconds') computes it (upper.c's bucket,
+				 * +-infinity kept as 0Wp/-0Wp)
+				 */
+				QipcBucketFn bf;
+
+				bf.var = var;
+				bf.ns = INT64CONST(1000);
+				bf.todate = false;
+				sk->attnum = 0;
+				sk->tree = qipc_bucket_fn_q(&bf, col_sym(cxt, var->varattno));
+			}
 			return true;
 		}
 
 		/*
 		 * extract/date_part (a q long: 0W/-0W for the year of +-infinity,
 		 * which sort where PostgreSQL's +-Infinity do) and date_bin (a
-		 * timestamp, +-infinity kept)
+		 * timestamp, +-infinity kept).  date_part(text, date) casts the
+		 * date to timestamp, an error past the timestamp range: those rows
+		 * are error rows of the key (append_sort_and_limit).
 		 */
-		if (qipc_time_fn_parse(em->em_expr, &tf))
+		if (qipc_time_fn_parse_key(em->em_expr, &tf))
 		{
 			char		qt;
 
@@ -3138,6 +3161,8 @@ sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, SortKey *sk)
 			if (sk->tree == NULL)
 				continue;
 			sk->qt = tf.kind == QIPC_TIME_BIN ? 'p' : 'j';
+			if (tf.datecast)
+				sk->errs = qipc_time_fn_cast_errs_q(col_sym(cxt, var->varattno));
 			return true;
 		}
 
@@ -3213,29 +3238,10 @@ sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, SortKey *sk)
 }
 
 /*
- * qipc_sort_key
- *		See qipc_fdw.h: sort_key_of for one pathkey; *attnum is 0 for an
- *		expression.
- */
-bool
-qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel, PathKey *pk,
-			  AttrNumber *attnum, char *qt)
-{
-	DeparseCxt	cxt;
-	SortKey		sk;
-
-	init_cxt(&cxt, root, baserel);
-	if (!sort_key_of(&cxt, baserel, pk, &sk))
-		return false;
-	*attnum = sk.attnum;
-	*qt = sk.qt;
-	return true;
-}
-
-/*
  * qipc_sort_keys_fit
- *		See qipc_fdw.h.  The scan's lambda takes the arguments of the pushed
- *		conditions and of the sort expressions: at most 8 together.
+ *		See qipc_fdw.h: sort_key_of for every pathkey.  The scan's lambda
+ *		takes the arguments of the pushed conditions and of the sort
+ *		expressions: at most 8 together.
  */
 bool
 qipc_sort_keys_fit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys)
@@ -3259,7 +3265,8 @@ qipc_sort_keys_fit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys)
 	{
 		SortKey		sk;
 
-		if (!sort_key_of(&cxt, baserel, (PathKey *) lfirst(lc), &sk))
+		if (!sort_key_of(&cxt, baserel, (PathKey *) lfirst(lc),
+						 lnext(pathkeys, lc) == NULL, &sk))
 			return false;
 	}
 	return list_length(cxt.arg_exprs) <= QIPC_MAX_LAMBDA_ARGS;
@@ -3313,21 +3320,48 @@ scan_limit(PlannerInfo *root, RelOptInfo *baserel, ForeignPath *best_path,
 }
 
 /*
+ * qipc_append_sort_pass
+ *		See qipc_fdw.h.  The row order is i, indexes into table t; a pass
+ *		sorts the dictionary i!k of the key's values k in the current order
+ *		with asc or desc and keeps its keys.  KX documents asc and desc as
+ *		stable ("preserves order between equals"), for a dictionary too,
+ *		which they sort by its values; it says nothing of the kind for iasc
+ *		and idesc, so the grades are not relied on.  q sorts nulls as the
+ *		lowest values: first ascending, last descending.  The other
+ *		placements take a second pass, ascending, on the null flags (or
+ *		their negation) of the values in the new order (value d).
+ */
+void
+qipc_append_sort_pass(StringInfo buf, const char *col, bool desc,
+					  bool nulls_first, const char *nulltest)
+{
+	appendStringInfo(buf, "; k:t[%s] i; d:%s i!k; i:key d",
+					 col, desc ? "desc" : "asc");
+	if (nulltest == NULL)
+		return;
+	if (!desc && !nulls_first)
+		appendStringInfo(buf, "; k:value d; i:key asc i!%s", nulltest);
+	else if (desc && nulls_first)
+		appendStringInfo(buf, "; k:value d; i:key asc i!not %s", nulltest);
+}
+
+/*
  * append_sort_and_limit
  *		Wrap select text "sel" (which yields table t) into q that sorts it by
  *		the sort keys (SortKey, for the path's pathkeys) and keeps the first
  *		n rows (n < 0: all).  A plain column is sorted as it is in t; an
- *		expression's values are in t's hidden column knames[k].  q sorts
- *		nulls first ascending and last descending; the other placements are
- *		made by a second, stable pass on the null flag (a NaN, which q holds
- *		as null, sorts above every value and below NULLS LAST, as in
- *		PostgreSQL: a pass on the rank of value, NaN and null).  The passes
- *		run from the least significant key to the most significant.  Last,
- *		the rows where PostgreSQL raises an error computing a key (hidden
- *		column enames[k]) are put first, in the table's order: PostgreSQL
- *		computes the sort keys of the rows it reads (the scan's
- *		projection), so the first row read raises the error a local sort
- *		would have raised at that row, the first such row in the table.
+ *		expression's values are in t's hidden column knames[k].  Each key is
+ *		a stable pass (qipc_append_sort_pass), with a second one that
+ *		places the nulls (a NaN, which q holds as null, sorts above every
+ *		value and below NULLS LAST, as in PostgreSQL: a pass on the rank of
+ *		value, NaN and null).  The passes run from the least significant
+ *		key to the most significant, so ties of a key keep the order of the
+ *		keys after it.  Last, the rows where PostgreSQL raises an error
+ *		computing a key (hidden column enames[k]) are put first, in the
+ *		table's order: PostgreSQL computes the sort keys of the rows it
+ *		reads (the scan's projection), so the first row read raises the
+ *		error a local sort would have raised at that row, the first such
+ *		row in the table.
  *		keep (or NULL) is the take that drops the hidden columns, (cols)#.
  */
 static char *
@@ -3349,17 +3383,21 @@ append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
 		SortKey    *sk = (SortKey *) list_nth(keys, k);
 		bool		desc = qipc_pathkey_is_desc(pk);
 		const char *nulltest;
+		StringInfoData col;
 
-		appendStringInfoString(&buf, "; k:t[");
+		initStringInfo(&col);
 		if (sk->tree == NULL)
-			qipc_append_symbol(&buf, qipc_get_column_name(rte->relid, sk->attnum));
+			qipc_append_symbol(&col, qipc_get_column_name(rte->relid, sk->attnum));
 		else
-			qipc_append_symbol(&buf, strVal(list_nth(knames, k)));
-		appendStringInfoString(&buf, "] i");
-		appendStringInfoString(&buf, desc ? "; i:i idesc k" : "; i:i iasc k");
+			qipc_append_symbol(&col, strVal(list_nth(knames, k)));
 		if (sk->qt == 'b')
-			continue;			/* no nulls */
-		nulltest = (sk->qt == 's') ? "(k=`$\"\")" : "(null k)";
+			nulltest = NULL;	/* no nulls */
+		else if (sk->nans != NULL)
+			nulltest = NULL;	/* below */
+		else
+			nulltest = (sk->qt == 's') ? "(k=`$\"\")" : "(null k)";
+		qipc_append_sort_pass(&buf, col.data, desc, pk->pk_nulls_first,
+							  nulltest);
 		if (sk->nans != NULL)
 		{
 			/*
@@ -3371,15 +3409,10 @@ append_sort_and_limit(PlannerInfo *root, RelOptInfo *baserel, List *pathkeys,
 			qipc_append_symbol(&buf, strVal(list_nth(knames, k)));
 			appendStringInfoString(&buf, "] i; n:t[");
 			qipc_append_symbol(&buf, strVal(list_nth(nnames, k)));
-			appendStringInfo(&buf, "] i; i:i iasc ?[n;%d;?[null k;%d;%d]]",
+			appendStringInfo(&buf, "] i; i:key asc i!?[n;%d;?[null k;%d;%d]]",
 							 desc ? 1 : 2, pk->pk_nulls_first ? 0 : 3,
 							 desc ? 2 : 1);
-			continue;
 		}
-		if (!desc && !pk->pk_nulls_first)
-			appendStringInfo(&buf, "; i:i iasc %s iasc k", nulltest);
-		else if (desc && pk->pk_nulls_first)
-			appendStringInfo(&buf, "; i:i iasc not %s idesc k", nulltest);
 	}
 	for (k = 0; k < list_length(pathkeys); k++)
 	{

@@ -761,7 +761,7 @@ ec_member_matches(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
  * add_foreign_paths
  *		Extra paths of a base scan (GetForeignPaths): one sorted by the
  *		query's ORDER BY when q can sort exactly like PostgreSQL
- *		(deparse.c: qipc_sort_key), and, with use_remote_estimate,
+ *		(deparse.c: qipc_sort_keys_fit), and, with use_remote_estimate,
  *		parameterized paths for join clauses q can evaluate.
  */
 static void
@@ -779,32 +779,14 @@ add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel)
 	/* sorted path: every key of the query's ordering must be pushable */
 	if (root->query_pathkeys != NIL)
 	{
-		foreach(lc, root->query_pathkeys)
-		{
-			PathKey    *pk = (PathKey *) lfirst(lc);
-			AttrNumber	attnum;
-			char		qt;
-
-			/*
-			 * Timestamps sort on nanoseconds in q: values equal in
-			 * microseconds could come out in the wrong order for a later key,
-			 * so a timestamp may only be the last key.
-			 */
-			if (!qipc_sort_key(root, baserel, pk, &attnum, &qt) ||
-				(qt == 'p' && lnext(root->query_pathkeys, lc) != NULL))
-			{
-				sortable = false;
-				break;
-			}
-		}
+		if (!qipc_sort_keys_fit(root, baserel, root->query_pathkeys))
+			sortable = false;
 
 		/*
 		 * A sort needs q's whole result in one message: without a LIMIT, a
 		 * table estimated larger than one page (fetch_size) is read page by
 		 * page and sorted by PostgreSQL instead (scan.c).
 		 */
-		if (sortable && !qipc_sort_keys_fit(root, baserel, root->query_pathkeys))
-			sortable = false;
 		if (sortable && root->parse->limitCount == NULL &&
 			fpinfo->topts.fetch_size > 0 &&
 			fpinfo->topts.partition_column == NULL &&

@@ -742,6 +742,8 @@ typedef struct QipcTimeFn
 	int64		stride;			/* QIPC_TIME_BIN: stride, microseconds */
 	int64		offset;			/* QIPC_TIME_BIN: origin mod stride, in
 								 * [0, stride) */
+	bool		datecast;		/* QIPC_TIME_PART of a date column read
+								 * through a cast to timestamp */
 } QipcTimeFn;
 
 /*
@@ -751,6 +753,23 @@ typedef struct QipcTimeFn
  *		column (fn->var, whose relation the caller checks); fills *fn.
  */
 extern bool qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn);
+
+/*
+ * qipc_time_fn_parse_key
+ *		qipc_time_fn_parse, also taking date_part(text, date), which the
+ *		planner inlines into date_part of an explicit cast of the date to
+ *		timestamp (fn->datecast).  That cast raises an error for dates past
+ *		the timestamp range: the caller must place those rows as an error
+ *		(sort keys: qipc_time_fn_cast_errs_q).
+ */
+extern bool qipc_time_fn_parse_key(Expr *expr, QipcTimeFn *fn);
+
+/*
+ * qipc_time_fn_cast_errs_q
+ *		The q parse tree, over the q date column X, of the rows whose cast
+ *		to timestamp raises an error in PostgreSQL (a boolean per row).
+ */
+extern char *qipc_time_fn_cast_errs_q(const char *X);
 
 /*
  * qipc_time_fn_q
@@ -893,15 +912,25 @@ extern char *qipc_deparse_scan(PlannerInfo *root, RelOptInfo *baserel,
 extern char *qipc_deparse_count_query(PlannerInfo *root, RelOptInfo *baserel,
 									  List *conds, List **arg_exprs,
 									  List **arg_convs, List **rejected);
-extern bool qipc_sort_key(PlannerInfo *root, RelOptInfo *baserel,
-						  PathKey *pk, AttrNumber *attnum, char *qt);
 /*
  * qipc_sort_keys_fit
- *		Do the arguments of the pushed conditions and of the sort
- *		expressions of pathkeys fit the scan's lambda?
+ *		Can q sort the scan of baserel by pathkeys exactly as PostgreSQL
+ *		would, every key, with the arguments of the pushed conditions and
+ *		of the sort expressions fitting the scan's lambda?
  */
 extern bool qipc_sort_keys_fit(PlannerInfo *root, RelOptInfo *baserel,
 							   List *pathkeys);
+
+/*
+ * qipc_append_sort_pass
+ *		Append to buf the q statements of one pass of a multi-key sort: the
+ *		row order i, indexes into table t, sorted stably by column col of t
+ *		(q symbol text), descending or not, the nulls then placed first or
+ *		last with the q test nulltest of the key values k (NULL: the key
+ *		has no nulls, or the caller places them).  Sets the locals k and d.
+ */
+extern void qipc_append_sort_pass(StringInfo buf, const char *col, bool desc,
+								  bool nulls_first, const char *nulltest);
 
 /* ----------------------------------------------------------------
  * Value expressions as q parse trees (expr.c)

@@ -5,7 +5,8 @@
  *		  as PostgreSQL does: extract(field FROM x) and date_part(field,
  *		  x) for the fields of one calendar or clock unit, and
  *		  date_bin(stride, ts, origin) as an xbar bucket.  Used for GROUP BY
- *		  keys (upper.c) and for comparisons in WHERE (deparse.c).
+ *		  keys (upper.c), for comparisons in WHERE and for sort keys of a
+ *		  scan (deparse.c).
  *
  * The q is a per-row parse tree over the column (no lambda), so kdb+
  * evaluates it partition by partition like any other column expression.
@@ -41,7 +42,10 @@
  * gives +-Infinity for the year of +-infinity and NULL for the other
  * fields; q's casts would give finite numbers for 0Wp and -0Wp, so those
  * are tested first: 0W and -0W (which the scan reads as +-Infinity) or
- * null.
+ * null.  date_part(text, date) is date_part of the date cast to
+ * timestamp: the same fields, but the cast raises an error for a date past
+ * 294276-12-31 (a valid date, beyond the timestamp range), so it is taken
+ * only where that error is placed too (sort keys: qipc_time_fn_parse_key).
  *
  * date_bin(stride, ts, origin): origin + floor((ts - origin) / stride) *
  * stride, and +-infinity unchanged (timestamp_bin, timestamptz_bin: the
@@ -71,6 +75,7 @@
 #include "parser/scansup.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -136,11 +141,39 @@ field_of(Const *units)
 }
 
 /*
- * qipc_time_fn_parse
- *		See qipc_fdw.h.
+ * date_cast_arg
+ *		The argument of arg when arg is the built-in cast of a date to
+ *		timestamp written implicitly (COERCE_IMPLICIT_CAST) or, when
+ *		explicit_ok, explicitly; else NULL.  date_part(text, date) is a SQL
+ *		function, date_part($1, $2::timestamp), which the planner inlines
+ *		into date_part of an explicit cast.
  */
-bool
-qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn)
+static Expr *
+date_cast_arg(Expr *arg, bool explicit_ok)
+{
+	FuncExpr   *fe;
+
+	while (arg && IsA(arg, RelabelType))
+		arg = ((RelabelType *) arg)->arg;
+	if (arg == NULL || !IsA(arg, FuncExpr))
+		return NULL;
+	fe = (FuncExpr *) arg;
+	if (fe->funcid != F_TIMESTAMP_DATE || list_length(fe->args) != 1 ||
+		exprType(linitial(fe->args)) != DATEOID)
+		return NULL;
+	if (fe->funcformat == COERCE_IMPLICIT_CAST ||
+		(explicit_ok && fe->funcformat == COERCE_EXPLICIT_CAST))
+		return (Expr *) linitial(fe->args);
+	return NULL;
+}
+
+/*
+ * time_fn_parse
+ *		qipc_time_fn_parse, also taking a date column under an explicit
+ *		cast to timestamp when explicit_cast_ok.
+ */
+static bool
+time_fn_parse(Expr *expr, QipcTimeFn *fn, bool explicit_cast_ok)
 {
 	FuncExpr   *fe;
 	char	   *fname;
@@ -170,14 +203,11 @@ qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn)
 			return false;
 		arg = lsecond(fe->args);
 		/* date_part(field, date) is date_part of the date as a timestamp */
-		while (arg && IsA(arg, RelabelType))
-			arg = ((RelabelType *) arg)->arg;
-		if (arg && IsA(arg, FuncExpr) &&
-			((FuncExpr *) arg)->funcformat == COERCE_IMPLICIT_CAST &&
-			((FuncExpr *) arg)->funcresulttype == TIMESTAMPOID &&
-			list_length(((FuncExpr *) arg)->args) == 1 &&
-			exprType(linitial(((FuncExpr *) arg)->args)) == DATEOID)
-			arg = linitial(((FuncExpr *) arg)->args);
+		if (date_cast_arg(arg, explicit_cast_ok) != NULL)
+		{
+			arg = date_cast_arg(arg, explicit_cast_ok);
+			fn->datecast = true;
+		}
 		fn->var = plain_var(arg);
 		if (fn->var == NULL ||
 			!(fn->var->vartype == TIMESTAMPOID || fn->var->vartype == DATEOID))
@@ -225,6 +255,42 @@ qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * qipc_time_fn_parse
+ *		See qipc_fdw.h.
+ */
+bool
+qipc_time_fn_parse(Expr *expr, QipcTimeFn *fn)
+{
+	return time_fn_parse(expr, fn, false);
+}
+
+/*
+ * qipc_time_fn_parse_key
+ *		See qipc_fdw.h.
+ */
+bool
+qipc_time_fn_parse_key(Expr *expr, QipcTimeFn *fn)
+{
+	return time_fn_parse(expr, fn, true);
+}
+
+/*
+ * qipc_time_fn_cast_errs_q
+ *		See qipc_fdw.h.  PostgreSQL's cast of a date to timestamp raises
+ *		22008 from 294277-01-01 on (the first day past the timestamp
+ *		range, TIMESTAMP_END_JULIAN); the date type's own range starts
+ *		where the timestamp's does, so no date below raises it, and
+ *		+-infinity become +-infinity.  q dates count days from 2000-01-01
+ *		as PostgreSQL's do; 0Wd is the int 2147483647.
+ */
+char *
+qipc_time_fn_cast_errs_q(const char *X)
+{
+	return psprintf("(&;(>=;($;\"j\";%s);%dj);(<;($;\"j\";%s);2147483647j))",
+					X, TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE, X);
 }
 
 /* q timespan literal of us microseconds (0 <= us <= 366 days) */

@@ -1127,8 +1127,11 @@ result_qtype(PlannerInfo *root, QipcFdwUpperInfo *uinfo, Expr *expr)
  *		The position (0-based) in the aggregation's tlist of the expression
  *		that pathkey pk sorts by, if q sorts that result column exactly as
  *		PostgreSQL would; -1 otherwise.  *is_sym tells that the column is a
- *		symbol (null test x=`$"").  Timestamps only as the last key (q
- *		orders nanoseconds that PostgreSQL sees as equal microseconds).
+ *		symbol (null test x=`$"").  A timestamp aggregate (min, max of a
+ *		column) only as the last key: q orders nanoseconds that PostgreSQL
+ *		sees as equal microseconds.  A timestamp group key can be any key:
+ *		it is a bucket (group_key_q: date_trunc, date_bin), whole
+ *		microseconds.
  */
 static int
 upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
@@ -1183,7 +1186,8 @@ upper_sort_column(PlannerInfo *root, QipcFdwUpperInfo *uinfo, PathKey *pk,
 					return pos;
 				case TIMESTAMPOID:
 				case TIMESTAMPTZOID:
-					return last ? pos : -1;
+					/* group keys are buckets of whole microseconds */
+					return (last || pos < uinfo->ngroup) ? pos : -1;
 				case TEXTOID:
 				case VARCHAROID:
 					/* only symbol group keys; only in "C" */
@@ -2219,16 +2223,11 @@ qipc_get_upper_plan(PlannerInfo *root, RelOptInfo *rel,
 				elog(ERROR, "qipc_fdw: pathkey checked as shippable cannot be deparsed");
 			/* a two-part sum: the low part first, stable passes */
 			if (list_nth_int(uinfo->fixkinds, pos) == QIPC_FIX_SUM128)
-				appendStringInfo(&buf, "; k:t[`f%d] i; i:i %s k",
-								 pos - uinfo->ngroup,
-								 desc ? "idesc" : "iasc");
-			appendStringInfo(&buf, "; k:t[`%s] i; i:i %s k",
-							 strVal(list_nth(uinfo->qnames, pos)),
-							 desc ? "idesc" : "iasc");
-			if (!desc && !pk->pk_nulls_first)
-				appendStringInfo(&buf, "; i:i iasc %s iasc k", nulltest);
-			else if (desc && pk->pk_nulls_first)
-				appendStringInfo(&buf, "; i:i iasc not %s idesc k", nulltest);
+				qipc_append_sort_pass(&buf, psprintf("`f%d", pos - uinfo->ngroup),
+									  desc, pk->pk_nulls_first, NULL);
+			qipc_append_sort_pass(&buf,
+								  psprintf("`%s", strVal(list_nth(uinfo->qnames, pos))),
+								  desc, pk->pk_nulls_first, nulltest);
 		}
 		if (limit_arg >= 0)
 			appendStringInfo(&buf, "; i:a%d sublist i", limit_arg);

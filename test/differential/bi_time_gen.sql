@@ -88,11 +88,14 @@ BEGIN
 END $$;
 
 -- ORDER BY expressions: row queries sorted by a value expression, an
--- extract/date_part field or a date_bin bucket (one or two of them, in
--- every direction and null placement), then by id, so that the order is
--- total, with a LIMIT (and sometimes an OFFSET).  The expressions cover
--- NULLs, both signs, ties, infinities and NaN; now and then one divides
--- and may raise an error, which both sides must raise.
+-- extract/date_part field, a date_bin or date_trunc bucket, a timestamp
+-- cast to date, or a timestamp column (one or two of them, in every
+-- direction and null placement), then by id, so that the order is total,
+-- with a LIMIT (and sometimes an OFFSET).  The expressions cover NULLs,
+-- both signs, ties, infinities and NaN; now and then one divides and may
+-- raise an error, which both sides must raise.  A timestamp column before
+-- another key has values equal in microseconds but not in nanoseconds (p),
+-- which the later keys must order.
 ALTER FUNCTION diff_gen_rows(diff_query) RENAME TO diff_gen_rows_plain;
 
 CREATE FUNCTION diff_sort_expr() RETURNS text
@@ -103,12 +106,18 @@ DECLARE
 BEGIN
 	-- (integer arithmetic over i, which holds 2147483647, mostly fails: the
 	-- integer columns come in as floats here)
-	IF r < 0.4 THEN
+	IF r < 0.35 THEN
 		e := diff_expr_float(1 + diff_rnd(2));
-	ELSIF r < 0.65 THEN
+	ELSIF r < 0.55 THEN
 		RETURN diff_time_field();
-	ELSIF r < 0.8 THEN
+	ELSIF r < 0.65 THEN
 		RETURN diff_time_bin();
+	ELSIF r < 0.75 THEN
+		RETURN diff_time_key_trunc();
+	ELSIF r < 0.8 THEN
+		RETURN diff_pick(ARRAY['p', 'pinf']) || '::date';
+	ELSIF r < 0.87 THEN
+		RETURN diff_pick(ARRAY['p', 'p', 'pinf']);
 	ELSE
 		RETURN diff_expr_text();
 	END IF;
@@ -141,7 +150,7 @@ BEGIN
 		q.has_where := true;
 	END IF;
 	ord := ord || diff_order_item(diff_sort_expr());
-	IF diff_chance(0.3) THEN
+	IF diff_chance(0.5) THEN
 		ord := ord || diff_order_item(diff_sort_expr());
 	END IF;
 	ord := ord || diff_order_item('id');
