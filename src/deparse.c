@@ -3126,7 +3126,9 @@ sort_key_of(DeparseCxt *cxt, RelOptInfo *baserel, PathKey *pk, bool last,
 				 * equal (the scan floors them to microseconds), and a later
 				 * key must order those ties: the key is the microsecond, as
 				 * date_trunc('microseconds') computes it (upper.c's bucket,
-				 * +-infinity kept as 0Wp/-0Wp)
+				 * +-infinity kept as 0Wp/-0Wp; as for every bucket, a value
+				 * within a microsecond of q's earliest timestamp, in
+				 * 1707-09-22, would fall below q's range)
 				 */
 				QipcBucketFn bf;
 

@@ -88,14 +88,14 @@ BEGIN
 END $$;
 
 -- ORDER BY expressions: row queries sorted by a value expression, an
--- extract/date_part field, a date_bin or date_trunc bucket, a timestamp
--- cast to date, or a timestamp column (one or two of them, in every
--- direction and null placement), then by id, so that the order is total,
--- with a LIMIT (and sometimes an OFFSET).  The expressions cover NULLs,
--- both signs, ties, infinities and NaN; now and then one divides and may
--- raise an error, which both sides must raise.  A timestamp column before
--- another key has values equal in microseconds but not in nanoseconds (p),
--- which the later keys must order.
+-- extract/date_part field or a date_bin bucket (one or two of them, in
+-- every direction and null placement), then by id, so that the order is
+-- total, with a LIMIT (and sometimes an OFFSET).  The expressions cover
+-- NULLs, both signs, ties, infinities and NaN; now and then one divides
+-- and may raise an error, which both sides must raise.  Some get one more
+-- key, first or second (diff_time_sort_key): a date_trunc bucket, a
+-- timestamp cast to date, or a timestamp column, whose values equal in
+-- microseconds but not in nanoseconds (p) the later keys must order.
 ALTER FUNCTION diff_gen_rows(diff_query) RENAME TO diff_gen_rows_plain;
 
 CREATE FUNCTION diff_sort_expr() RETURNS text
@@ -106,18 +106,12 @@ DECLARE
 BEGIN
 	-- (integer arithmetic over i, which holds 2147483647, mostly fails: the
 	-- integer columns come in as floats here)
-	IF r < 0.35 THEN
+	IF r < 0.4 THEN
 		e := diff_expr_float(1 + diff_rnd(2));
-	ELSIF r < 0.55 THEN
-		RETURN diff_time_field();
 	ELSIF r < 0.65 THEN
-		RETURN diff_time_bin();
-	ELSIF r < 0.75 THEN
-		RETURN diff_time_key_trunc();
+		RETURN diff_time_field();
 	ELSIF r < 0.8 THEN
-		RETURN diff_pick(ARRAY['p', 'pinf']) || '::date';
-	ELSIF r < 0.87 THEN
-		RETURN diff_pick(ARRAY['p', 'p', 'pinf']);
+		RETURN diff_time_bin();
 	ELSE
 		RETURN diff_expr_text();
 	END IF;
@@ -133,9 +127,24 @@ BEGIN
 	RETURN e;
 END $$;
 
+-- a time key that raises no error, in some direction and null placement,
+-- chosen by h (a hash of the query drawn so far: no random() draw, so that
+-- whatever the callers draw after the query is drawn as without it)
+CREATE FUNCTION diff_time_sort_key(h bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT (ARRAY['date_trunc(''second'', p)', 'date_trunc(''minute'', pinf)',
+				  'date_trunc(''hour'', p)', 'date_trunc(''day'', pinf)',
+				  'date_trunc(''week'', p)', 'p::date', 'pinf::date', 'p', 'p',
+				  'pinf'])[1 + h % 10]
+		|| (ARRAY['', ' ASC', ' DESC', ' DESC'])[1 + h / 10 % 4]
+		|| (ARRAY['', '', ' NULLS FIRST', ' NULLS LAST'])[1 + h / 40 % 4]
+$$;
+
 CREATE FUNCTION diff_gen_rows(q INOUT diff_query) LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
 	ord text[] := '{}';
+	lim text;
+	h bigint;
 BEGIN
 	IF diff_chance(0.8) THEN
 		q := diff_gen_rows_plain(q);
@@ -150,13 +159,22 @@ BEGIN
 		q.has_where := true;
 	END IF;
 	ord := ord || diff_order_item(diff_sort_expr());
-	IF diff_chance(0.5) THEN
+	IF diff_chance(0.3) THEN
 		ord := ord || diff_order_item(diff_sort_expr());
 	END IF;
 	ord := ord || diff_order_item('id');
-	q.sql := q.sql || ' ORDER BY ' || array_to_string(ord, ', ')
-		|| ' LIMIT ' || diff_pick(ARRAY['1', '3', '10', '50'])
+	lim := ' LIMIT ' || diff_pick(ARRAY['1', '3', '10', '50'])
 		|| CASE WHEN diff_chance(0.3) THEN ' OFFSET ' || diff_pick(ARRAY['1', '5', '100']) ELSE '' END;
+	-- four in ten get a time key first or second, chosen by a hash
+	h := abs(hashtext(q.sql || array_to_string(ord, ', ') || lim)::bigint);
+	IF h % 10 < 4 THEN
+		IF h % 2 = 0 THEN
+			ord := diff_time_sort_key(h / 10) || ord;
+		ELSE
+			ord := ord[1:1] || diff_time_sort_key(h / 10) || ord[2:];
+		END IF;
+	END IF;
+	q.sql := q.sql || ' ORDER BY ' || array_to_string(ord, ', ') || lim;
 	q.ordered := true;
 	q.has_order := true;
 	q.has_limit := true;
