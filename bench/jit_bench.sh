@@ -22,7 +22,7 @@
 #	clone in a temporary directory, then this checkout, so that one run
 #	prints both (the q table and the cluster are shared).
 #
-# Run as root:  bench/jit_bench.sh  (RUNS=3, ROWS=5000000, PGPORT_BENCH=55443)
+# Run as root:  bench/jit_bench.sh  (RUNS=3, ROWS=5000000, PGPORT_BENCH=55444)
 #	or with a "before":  BEFORE=main bench/jit_bench.sh
 # Starts a throwaway PostgreSQL cluster (as postgres) and a q test server;
 # stops both at the end (qipc_bench_setup in tools/lib.sh).  Exits 1 when a
@@ -37,7 +37,7 @@ TOP=$PWD
 # shellcheck source=tools/lib.sh
 . tools/lib.sh
 echo "building the $ROWS-row q table ..."
-qipc_bench_setup -P "${PGPORT_BENCH:-55443}" -N "$ROWS" bench/fdw_trade.q
+qipc_bench_setup -P "${PGPORT_BENCH:-55444}" -N "$ROWS" bench/fdw_trade.q
 BEFORE_DIR=""
 trap 'qipc_bench_teardown; if [ -n "$BEFORE_DIR" ]; then rm -rf "$BEFORE_DIR"; fi' EXIT
 
