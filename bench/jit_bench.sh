@@ -59,13 +59,7 @@ if [ -n "${BEFORE:-}" ]; then
 	make -s -C "$BEFORE_DIR/src" with_llvm=no >/dev/null
 fi
 
-psql -X -q -v ON_ERROR_STOP=1 <<SQL
-\\o /dev/null
-SELECT qipc_exec('kdb', 'k:(count fdw_bench_trade)?100000; fdw_bench_trade:update gid:\`g#k from fdw_bench_trade; k:(); count fdw_bench_trade');
-\\o
-CREATE FOREIGN TABLE trade (sym text, time timestamp, price double precision,
-  size bigint, ex text, gid bigint) SERVER kdb OPTIONS (table 'fdw_bench_trade');
-SQL
+psql -X -q -v ON_ERROR_STOP=1 -f bench/trade_gid.sql
 psql -X -At -c "SELECT 'JIT settings: jit=' || current_setting('jit') || ', jit_above_cost=' || current_setting('jit_above_cost') || ', jit_inline_above_cost=' || current_setting('jit_inline_above_cost') || ', jit_optimize_above_cost=' || current_setting('jit_optimize_above_cost')"
 
 declare -A Q=(

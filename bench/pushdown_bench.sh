@@ -36,13 +36,7 @@ ROWS=${ROWS:-5000000}
 echo "building the $ROWS-row q table ..."
 qipc_bench_setup -P "${PGPORT_BENCH:-55434}" -N "$ROWS" bench/fdw_trade.q
 
-psql -X -q -v ON_ERROR_STOP=1 <<SQL
-\\o /dev/null
-SELECT qipc_exec('kdb', 'k:(count fdw_bench_trade)?100000; fdw_bench_trade:update gid:\`g#k from fdw_bench_trade; k:(); count fdw_bench_trade');
-\\o
-CREATE FOREIGN TABLE trade (sym text, time timestamp, price double precision,
-  size bigint, ex text, gid bigint) SERVER kdb OPTIONS (table 'fdw_bench_trade');
-SQL
+psql -X -q -v ON_ERROR_STOP=1 -f bench/trade_gid.sql
 
 Q_AGG="SELECT sym, count(*), avg(price), sum(size) FROM trade GROUP BY sym"
 Q_FILTER="SELECT * FROM trade WHERE size = 7"
