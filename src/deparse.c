@@ -2240,10 +2240,9 @@ qipc_is_foreign_expr(PlannerInfo *root, RelOptInfo *baserel, Expr *expr)
  *		in *rejected (as given); the caller evaluates them locally.
  *		Writes "()" when no condition is pushed.
  */
-static void deparse_conditions_cxt(DeparseCxt *cxt, RelOptInfo *baserel,
-								   List *conds, StringInfo buf,
-								   List **arg_exprs, List **arg_convs,
-								   List **rejected);
+static void deparse_conditions_cxt(DeparseCxt *cxt, List *conds,
+								   StringInfo buf, List **arg_exprs,
+								   List **arg_convs, List **rejected);
 
 void
 qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
@@ -2253,7 +2252,7 @@ qipc_deparse_conditions(PlannerInfo *root, RelOptInfo *baserel, List *conds,
 	DeparseCxt	cxt;
 
 	init_cxt(&cxt, root, baserel);
-	deparse_conditions_cxt(&cxt, baserel, conds, buf, arg_exprs, arg_convs,
+	deparse_conditions_cxt(&cxt, conds, buf, arg_exprs, arg_convs,
 						   rejected);
 }
 
@@ -2273,7 +2272,7 @@ qipc_deparse_scan_conditions(PlannerInfo *root, RelOptInfo *baserel,
 
 	init_cxt(&cxt, root, baserel);
 	cxt.strict_scan = true;
-	deparse_conditions_cxt(&cxt, baserel, conds, buf, arg_exprs, arg_convs,
+	deparse_conditions_cxt(&cxt, conds, buf, arg_exprs, arg_convs,
 						   rejected);
 }
 
@@ -2299,7 +2298,7 @@ qipc_deparse_upper_conditions(PlannerInfo *root, RelOptInfo *scanrel,
 	cxt.qattrs = NULL;
 	cxt.upper_tlist = tlist;
 	cxt.upper_names = qnames;
-	deparse_conditions_cxt(&cxt, scanrel, conds, buf, arg_exprs, arg_convs,
+	deparse_conditions_cxt(&cxt, conds, buf, arg_exprs, arg_convs,
 						   rejected);
 }
 
@@ -2410,38 +2409,22 @@ bound_conv(char qt, bool lower, bool strict)
  *		such a column becomes (within;`x;(a;b)).
  */
 static void
-deparse_conditions_cxt(DeparseCxt *cxtp, RelOptInfo *baserel, List *conds,
-					   StringInfo buf, List **arg_exprs, List **arg_convs,
-					   List **rejected)
+deparse_conditions_cxt(DeparseCxt *cxtp, List *conds, StringInfo buf,
+					   List **arg_exprs, List **arg_convs, List **rejected)
 {
-	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
 	DeparseCxt	cxt = *cxtp;
 	ListCell   *lc;
 	List	   *ranked[3] = {NIL, NIL, NIL};
 	List	   *accepted;
 	List	   *phrases = NIL;
-	AttrNumber	partattno = InvalidAttrNumber;
+	/* init_cxt found it; a grouped result has no partition column */
+	AttrNumber	partattno = cxt.upper_tlist == NIL ? cxt.partattno :
+		InvalidAttrNumber;
 	int			r;
 
 	*rejected = NIL;
 	cxt.arg_exprs = *arg_exprs;
 	cxt.arg_convs = *arg_convs;
-
-	if (fpinfo->topts.partition_column != NULL && cxt.upper_tlist == NIL)
-	{
-		int			i;
-
-		for (i = 1; i <= cxt.natts; i++)
-		{
-			char	   *name = qipc_get_column_name(cxt.foreigntableid, i);
-
-			if (strcmp(name, fpinfo->topts.partition_column) == 0)
-			{
-				partattno = i;
-				break;
-			}
-		}
-	}
 
 	/* check first, and rank */
 	foreach(lc, conds)
@@ -2619,6 +2602,19 @@ qipc_conditions_use_attribute(PlannerInfo *root, RelOptInfo *baserel,
 			return true;
 	}
 	return false;
+}
+
+/*
+ * qipc_partition_attnum
+ *		See qipc_fdw.h.
+ */
+AttrNumber
+qipc_partition_attnum(PlannerInfo *root, RelOptInfo *baserel)
+{
+	DeparseCxt	cxt;
+
+	init_cxt(&cxt, root, baserel);
+	return cxt.partattno;
 }
 
 /*

@@ -50,7 +50,6 @@
 #include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
-#include "parser/parsetree.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/lsyscache.h"
@@ -70,8 +69,7 @@ PG_MODULE_MAGIC;
 static void estimate_rel_size(PlannerInfo *root, RelOptInfo *baserel);
 static void set_scan_costs(PlannerInfo *root, RelOptInfo *baserel,
 						   QipcFdwRelationInfo *fpinfo);
-static bool on_partition_column(PlannerInfo *root, RelOptInfo *baserel,
-								RestrictInfo *ri);
+static AttrNumber single_column(RelOptInfo *baserel, RestrictInfo *ri);
 static void add_foreign_paths(PlannerInfo *root, RelOptInfo *baserel);
 static bool qipcAnalyzeForeignTable(Relation relation,
 									AcquireSampleRowsFunc *func,
@@ -285,18 +283,21 @@ set_scan_costs(PlannerInfo *root, RelOptInfo *baserel,
 	List	   *rest = NIL;
 	RestrictInfo *lookup = NULL;
 	Selectivity lookup_sel = 1.0;
+	AttrNumber	partattno = InvalidAttrNumber;
 	ListCell   *lc;
 
 	/*
 	 * Partition pruning: conditions on the partition column alone select
 	 * the partitions q opens.
 	 */
+	if (fpinfo->topts.partition_column != NULL && fpinfo->remote_conds != NIL)
+		partattno = qipc_partition_attnum(root, baserel);
 	foreach(lc, fpinfo->remote_conds)
 	{
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
 
-		if (fpinfo->topts.partition_column != NULL &&
-			on_partition_column(root, baserel, ri))
+		if (partattno != InvalidAttrNumber &&
+			single_column(baserel, ri) == partattno)
 			seen *= clause_selectivity(root, (Node *) ri->clause,
 									   baserel->relid, JOIN_INNER, NULL);
 		else
@@ -363,30 +364,21 @@ set_scan_costs(PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
- * on_partition_column
- *		Does condition ri read the partition column (partition_column) of
- *		baserel's table, and nothing else?
+ * single_column
+ *		The one column of baserel that condition ri reads, or
+ *		InvalidAttrNumber when it reads none, several or a system column.
  */
-static bool
-on_partition_column(PlannerInfo *root, RelOptInfo *baserel, RestrictInfo *ri)
+static AttrNumber
+single_column(RelOptInfo *baserel, RestrictInfo *ri)
 {
-	QipcFdwRelationInfo *fpinfo = (QipcFdwRelationInfo *) baserel->fdw_private;
-	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
 	Bitmapset  *attrs = NULL;
-	int			i;
 	AttrNumber	attnum;
-	char	   *name;
 
 	pull_varattnos((Node *) ri->clause, baserel->relid, &attrs);
 	if (bms_num_members(attrs) != 1)
-		return false;
-	i = bms_next_member(attrs, -1);
-	attnum = i + FirstLowInvalidHeapAttributeNumber;
-	if (attnum <= 0)
-		return false;
-	name = qipc_get_column_name(rte->relid, attnum);
-	return name != NULL &&
-		strcmp(name, fpinfo->topts.partition_column) == 0;
+		return InvalidAttrNumber;
+	attnum = bms_next_member(attrs, -1) + FirstLowInvalidHeapAttributeNumber;
+	return attnum > 0 ? attnum : InvalidAttrNumber;
 }
 
 /*

@@ -453,6 +453,16 @@ extern bool qipc_conditions_use_attribute(PlannerInfo *root,
 										  RelOptInfo *baserel, List *conds);
 
 /*
+ * qipc_partition_attnum (deparse.c)
+ *		The attribute number of baserel's partition column (the table
+ *		option partition_column, matched against the columns' q names), as
+ *		the deparser ranks conditions by it; InvalidAttrNumber when the table
+ *		has none or its q column types are unknown (nothing is pushed then).
+ */
+extern AttrNumber qipc_partition_attnum(PlannerInfo *root,
+										RelOptInfo *baserel);
+
+/*
  * qipc_plan_paging
  *		The QipcScanPrivatePaging item of a base scan whose one-result q
  *		would be a select of colnames from the table option with the
